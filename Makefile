@@ -1,0 +1,64 @@
+# Thin wrapper keeping the original service's habits (build, start = poller, consumer, seed).
+BUILD_DIR ?= build
+JOBS ?= 2
+CMAKE_FLAGS ?=
+BULKMSG = ./$(BUILD_DIR)/bulkmsg
+
+.PHONY: setup build test start consumer api all seed migrate demo stack-up stack-down stack-status stack-reset \
+        sanitize format clean
+
+setup:
+	scripts/setup
+
+# Release build of ./build/bulkmsg and the test executables.
+build:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# Installs what is missing, builds, brings the stack up, runs every test label, brings the stack down.
+test:
+	scripts/test
+
+start: build
+	$(BULKMSG) poller
+
+consumer: build
+	$(BULKMSG) consumer
+
+api: build
+	$(BULKMSG) api
+
+all: build
+	$(BULKMSG) all
+
+migrate: build
+	$(BULKMSG) migrate
+
+seed: build
+	$(BULKMSG) seed
+
+# Sets up, builds, starts the stack, migrates, seeds demo data and runs `bulkmsg all` in the foreground.
+demo:
+	scripts/demo
+
+stack-up:
+	scripts/stack up
+
+stack-down:
+	scripts/stack down
+
+stack-status:
+	scripts/stack status
+
+stack-reset:
+	scripts/stack reset
+
+# Unit and integration tiers under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/).
+sanitize:
+	BUILD_DIR=build-asan SANITIZE=address,undefined scripts/test
+
+format:
+	find src tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "domain/config.hpp"
+
+struct amqp_connection_state_t_;
+
+namespace bulkmsg::amqp {
+
+class AmqpError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// An AMQP 0-9-1 connection to RabbitMQ with channel 1 open, logged in to the configured vhost.
+/// Not thread-safe: use one per thread.
+class AmqpConnection {
+public:
+    explicit AmqpConnection(const domain::RabbitConfig& config, int timeout_seconds = 10);
+    ~AmqpConnection();
+    AmqpConnection(const AmqpConnection&) = delete;
+    AmqpConnection& operator=(const AmqpConnection&) = delete;
+
+    static constexpr unsigned short kChannel = 1;
+    amqp_connection_state_t_* Raw() { return state_; }
+
+private:
+    amqp_connection_state_t_* state_;
+};
+
+}  // namespace bulkmsg::amqp

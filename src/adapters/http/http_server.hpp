@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "app/http_types.hpp"
+
+namespace bulkmsg::http {
+
+struct HttpServerOptions {
+    std::string address = "0.0.0.0";
+    std::uint16_t port = 0;  // 0 picks a free port (tests)
+    unsigned threads = 1;
+    std::uint64_t body_limit_bytes = 1 << 20;
+};
+
+/// An HTTP/1.1 server (Boost.Beast, keep-alive) that passes each request to one handler. The handler
+/// runs on the server's I/O threads and must be thread-safe; an exception it throws becomes a JSON 500.
+/// Oversized bodies get 413 and malformed requests 400 without reaching the handler.
+class HttpServer {
+public:
+    HttpServer(HttpServerOptions options, app::HttpHandler handler);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    /// Binds, listens and starts the I/O threads. Throws when the port cannot be bound.
+    void Start();
+    /// Stops accepting and closes connections; joins the threads. Idempotent.
+    void Stop();
+    std::uint16_t Port() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bulkmsg::http

@@ -1,0 +1,91 @@
+#include "adapters/mysql/mysql_connection.hpp"
+
+#include <mysql.h>
+
+namespace bulkmsg::mysql {
+
+MysqlError::MysqlError(unsigned code, const std::string& message) : std::runtime_error(message), code_(code) {}
+
+MysqlConnection::MysqlConnection(const domain::DatabaseConfig& config, unsigned timeout_seconds)
+    : mysql_(mysql_init(nullptr)) {
+    if (mysql_ == nullptr) {
+        throw MysqlError(0, "mysql_init failed: out of memory");
+    }
+    mysql_options(mysql_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    mysql_options(mysql_, MYSQL_OPT_CONNECT_TIMEOUT, &timeout_seconds);
+    mysql_options(mysql_, MYSQL_OPT_READ_TIMEOUT, &timeout_seconds);
+    mysql_options(mysql_, MYSQL_OPT_WRITE_TIMEOUT, &timeout_seconds);
+    if (mysql_real_connect(mysql_, config.host.c_str(), config.username.c_str(), config.password.c_str(),
+                           config.name.c_str(), config.port, nullptr, 0) == nullptr) {
+        MysqlError error(mysql_errno(mysql_), "cannot connect to MySQL at " + config.host + ":" +
+                                                  std::to_string(config.port) + ": " + mysql_error(mysql_));
+        mysql_close(mysql_);
+        throw error;
+    }
+}
+
+MysqlConnection::~MysqlConnection() {
+    mysql_close(mysql_);
+}
+
+void MysqlConnection::Fail(std::string_view sql) {
+    constexpr size_t kShownSql = 120;
+    std::string shown(sql.substr(0, kShownSql));
+    throw MysqlError(mysql_errno(mysql_),
+                     std::string(mysql_error(mysql_)) + " [in: " + shown + (sql.size() > kShownSql ? "...]" : "]"));
+}
+
+std::uint64_t MysqlConnection::Execute(std::string_view sql) {
+    if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) {
+        Fail(sql);
+    }
+    if (MYSQL_RES* result = mysql_store_result(mysql_)) {
+        mysql_free_result(result);
+    }
+    return mysql_affected_rows(mysql_);
+}
+
+std::vector<Row> MysqlConnection::Query(std::string_view sql) {
+    if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) {
+        Fail(sql);
+    }
+    MYSQL_RES* result = mysql_store_result(mysql_);
+    if (result == nullptr) {
+        if (mysql_field_count(mysql_) != 0) {
+            Fail(sql);
+        }
+        return {};
+    }
+    std::vector<Row> rows;
+    const unsigned fields = mysql_num_fields(result);
+    while (MYSQL_ROW row = mysql_fetch_row(result)) {
+        const unsigned long* lengths = mysql_fetch_lengths(result);
+        Row out;
+        out.reserve(fields);
+        for (unsigned i = 0; i < fields; ++i) {
+            out.push_back(row[i] == nullptr ? std::nullopt
+                                            : std::optional<std::string>(std::string(row[i], lengths[i])));
+        }
+        rows.push_back(std::move(out));
+    }
+    mysql_free_result(result);
+    return rows;
+}
+
+std::optional<std::string> MysqlConnection::QueryValue(std::string_view sql) {
+    auto rows = Query(sql);
+    if (rows.empty() || rows.front().empty()) {
+        return std::nullopt;
+    }
+    return rows.front().front();
+}
+
+std::string MysqlConnection::Quote(std::string_view value) {
+    std::string escaped(value.size() * 2 + 1, '\0');
+    auto length =
+        mysql_real_escape_string(mysql_, escaped.data(), value.data(), static_cast<unsigned long>(value.size()));
+    escaped.resize(length);
+    return "'" + escaped + "'";
+}
+
+}  // namespace bulkmsg::mysql

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/config.hpp"
+
+struct st_mysql;
+
+namespace bulkmsg::mysql {
+
+/// A MariaDB/MySQL error with the server's (or client library's) error number.
+class MysqlError : public std::runtime_error {
+public:
+    MysqlError(unsigned code, const std::string& message);
+    unsigned Code() const { return code_; }
+
+private:
+    unsigned code_;
+};
+
+using Row = std::vector<std::optional<std::string>>;
+
+/// One connection (not thread-safe), utf8mb4, with connect/read/write timeouts. Host `localhost` makes
+/// Connector/C use the Unix socket; use 127.0.0.1 for TCP.
+class MysqlConnection {
+public:
+    explicit MysqlConnection(const domain::DatabaseConfig& config, unsigned timeout_seconds = 10);
+    ~MysqlConnection();
+    MysqlConnection(const MysqlConnection&) = delete;
+    MysqlConnection& operator=(const MysqlConnection&) = delete;
+
+    /// Runs a statement that returns no rows; returns the affected row count.
+    std::uint64_t Execute(std::string_view sql);
+    /// Runs a query and returns all its rows (NULL as nullopt).
+    std::vector<Row> Query(std::string_view sql);
+    /// Runs a query expected to return one value in one row.
+    std::optional<std::string> QueryValue(std::string_view sql);
+    /// The argument as a quoted SQL string literal, escaped for this connection's character set.
+    std::string Quote(std::string_view value);
+
+private:
+    [[noreturn]] void Fail(std::string_view sql);
+    st_mysql* mysql_;
+};
+
+}  // namespace bulkmsg::mysql

@@ -1,0 +1,56 @@
+#include "adapters/redis/redis_client.hpp"
+
+#include <hiredis.h>
+#include <sys/time.h>
+
+#include <memory>
+
+namespace bulkmsg::redis {
+
+RedisClient::RedisClient(const domain::RedisConfig& config, int timeout_seconds) {
+    timeval timeout{timeout_seconds, 0};
+    context_ = redisConnectWithTimeout(config.host.c_str(), config.port, timeout);
+    const std::string where = "Redis at " + config.host + ":" + std::to_string(config.port);
+    if (context_ == nullptr || context_->err != 0) {
+        std::string reason = context_ == nullptr ? "out of memory" : context_->errstr;
+        redisFree(context_);
+        throw RedisError("cannot connect to " + where + ": " + reason);
+    }
+    redisSetTimeout(context_, timeout);
+    if (!config.password.empty()) {
+        try {
+            Command({"AUTH", config.password});
+        } catch (const RedisError& e) {
+            redisFree(context_);
+            throw RedisError("cannot authenticate to " + where + ": " + e.what());
+        }
+    }
+}
+
+RedisClient::~RedisClient() {
+    redisFree(context_);
+}
+
+std::string RedisClient::Command(const std::vector<std::string>& args) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lengths;
+    for (const auto& a : args) {
+        argv.push_back(a.data());
+        lengths.push_back(a.size());
+    }
+    auto* raw = static_cast<redisReply*>(
+        redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()));
+    if (raw == nullptr) {
+        throw RedisError(std::string("Redis connection error: ") + context_->errstr);
+    }
+    std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(raw, freeReplyObject);
+    switch (reply->type) {
+        case REDIS_REPLY_ERROR: throw RedisError(std::string(reply->str, reply->len));
+        case REDIS_REPLY_INTEGER: return std::to_string(reply->integer);
+        case REDIS_REPLY_STRING:
+        case REDIS_REPLY_STATUS: return std::string(reply->str, reply->len);
+        default: return {};
+    }
+}
+
+}  // namespace bulkmsg::redis

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "domain/config.hpp"
+
+struct redisContext;
+
+namespace bulkmsg::redis {
+
+class RedisError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A synchronous Redis connection (hiredis), authenticated with REDIS_PASSWORD when set. Not thread-safe.
+class RedisClient {
+public:
+    explicit RedisClient(const domain::RedisConfig& config, int timeout_seconds = 5);
+    ~RedisClient();
+    RedisClient(const RedisClient&) = delete;
+    RedisClient& operator=(const RedisClient&) = delete;
+
+    /// Sends one command (arguments are binary-safe) and returns the reply as text: status and bulk
+    /// replies as is, integers in decimal, nil as an empty string. Throws RedisError on an error reply.
+    std::string Command(const std::vector<std::string>& args);
+
+private:
+    redisContext* context_;
+};
+
+}  // namespace bulkmsg::redis

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "app/http_types.hpp"
+#include "app/readiness.hpp"
+
+namespace bulkmsg::app {
+
+/// Serves the operational endpoints every bulkmsg process exposes without authentication:
+/// GET /health (alive, role and version), GET /live, GET /ready (200 when every probe passes, otherwise
+/// 503 naming each failed dependency). Anything else is a JSON 404; other methods on these paths a 405.
+class OpsRoutes {
+public:
+    OpsRoutes(std::string role, std::function<ReadinessReport()> readiness);
+    HttpResponse Handle(const HttpRequest& request) const;
+
+private:
+    std::string role_;
+    std::function<ReadinessReport()> readiness_;
+};
+
+}  // namespace bulkmsg::app

@@ -1,0 +1,33 @@
+#include <csignal>
+#include <cstring>
+
+#include "adapters/http/http_server.hpp"
+#include "app/log.hpp"
+#include "app/ops_routes.hpp"
+#include "cli/commands.hpp"
+#include "cli/dependencies.hpp"
+#include "cli/shutdown_signal.hpp"
+
+namespace bulkmsg::cli {
+
+int RunRole(const std::string& role, const domain::Config& config) {
+    BlockShutdownSignals();
+    const bool serves_api = role == "api" || role == "all";
+    const std::uint16_t port = serves_api ? config.api_port : config.metrics_port;
+    app::OpsRoutes ops(role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); });
+    http::HttpServer server({"0.0.0.0", port, 2, 1 << 20}, [&ops](const app::HttpRequest& r) { return ops.Handle(r); });
+    try {
+        server.Start();
+    } catch (const std::exception& e) {
+        app::Log(app::LogLevel::kCritical, role, "cannot listen", {{"port", port}, {"error", e.what()}});
+        return kExitFailure;
+    }
+    app::Log(app::LogLevel::kInfo, role, "started", {{"port", server.Port()}});
+    const int signal_number = WaitForShutdownSignal();
+    app::Log(app::LogLevel::kInfo, role, "shutting down", {{"signal", strsignal(signal_number)}});
+    server.Stop();
+    app::Log(app::LogLevel::kInfo, role, "stopped");
+    return kExitOk;
+}
+
+}  // namespace bulkmsg::cli

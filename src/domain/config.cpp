@@ -1,0 +1,144 @@
+#include "domain/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace bulkmsg::domain {
+
+ConfigError::ConfigError(std::string variable, const std::string& problem)
+    : std::runtime_error(variable + ": " + problem), variable_(std::move(variable)) {}
+
+const std::vector<VariableSpec>& ConfigVariables() {
+    static const std::vector<VariableSpec> specs = {
+        {"DB_HOST", "127.0.0.1"},
+        {"DB_PORT", "13306"},
+        {"DB_USERNAME", "bulkmsg"},
+        {"DB_PASSWORD", "bulkmsg-dev-password", true},
+        {"DB_NAME", "bulkmsg"},
+        {"RABBITMQ_HOST", "127.0.0.1"},
+        {"RABBITMQ_PORT", "15673"},
+        {"RABBITMQ_USER", "bulkmsg"},
+        {"RABBITMQ_PASSWORD", "bulkmsg-dev-password", true},
+        {"RABBITMQ_VHOST", "bulkmsg"},
+        {"REDIS_HOST", "127.0.0.1"},
+        {"REDIS_PORT", "16379"},
+        {"REDIS_PASSWORD", "bulkmsg-dev-password", true},
+        {"EMAIL_PROVIDER", "log"},
+        {"EMAIL_API_KEY", "", true},
+        {"EMAIL_FROM", "noreply@example.com"},
+        {"EMAIL_FROM_NAME", "bulkmsg"},
+        {"SMS_PROVIDER", "log"},
+        {"SMS_ACCOUNT_SID", ""},
+        {"SMS_AUTH_TOKEN", "", true},
+        {"SMS_SENDER_ID", "+15005550006"},
+        {"NODE_ENV", "development"},
+        {"EXPRESS_APP_PORT", "3001"},
+        {"METRICS_PORT", "9464"},
+        {"LOG_LEVEL", "info"},
+        {"LOG_FORMAT", "json"},
+    };
+    return specs;
+}
+
+namespace {
+
+class Reader {
+public:
+    explicit Reader(const EnvVars& vars) : vars_(vars) {}
+
+    std::string Text(const std::string& name) const {
+        if (auto it = vars_.find(name); it != vars_.end()) {
+            return it->second;
+        }
+        const auto& specs = ConfigVariables();
+        auto spec = std::find_if(specs.begin(), specs.end(), [&](const VariableSpec& s) { return s.name == name; });
+        if (spec == specs.end()) {
+            throw std::logic_error("configuration variable not declared: " + name);
+        }
+        return spec->default_value;
+    }
+
+    std::string Required(const std::string& name) const {
+        auto value = Text(name);
+        if (value.empty()) {
+            throw ConfigError(name, "must not be empty");
+        }
+        return value;
+    }
+
+    std::uint16_t Port(const std::string& name) const {
+        auto value = Text(name);
+        unsigned parsed = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+        if (ec != std::errc{} || end != value.data() + value.size() || parsed == 0 || parsed > 65535) {
+            throw ConfigError(name, "must be a port number between 1 and 65535, got '" + value + "'");
+        }
+        return static_cast<std::uint16_t>(parsed);
+    }
+
+    std::string OneOf(const std::string& name, const std::vector<std::string>& allowed) const {
+        auto value = Text(name);
+        if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+            std::string list;
+            for (const auto& a : allowed) {
+                list += (list.empty() ? "" : ", ") + a;
+            }
+            throw ConfigError(name, "must be one of " + list + ", got '" + value + "'");
+        }
+        return value;
+    }
+
+private:
+    const EnvVars& vars_;
+};
+
+void RequireCredentials(const Reader& r, const std::string& provider_var, const std::string& real_provider,
+                        const std::vector<std::string>& credential_vars) {
+    if (r.Text(provider_var) != real_provider) {
+        return;
+    }
+    for (const auto& var : credential_vars) {
+        if (r.Text(var).empty()) {
+            throw ConfigError(var, "is required when " + provider_var + "=" + real_provider);
+        }
+    }
+}
+
+}  // namespace
+
+Config ParseConfig(const EnvVars& vars) {
+    const Reader r(vars);
+    Config c;
+    c.db = {r.Required("DB_HOST"), r.Port("DB_PORT"), r.Required("DB_USERNAME"), r.Text("DB_PASSWORD"),
+            r.Required("DB_NAME")};
+    c.rabbitmq = {r.Required("RABBITMQ_HOST"), r.Port("RABBITMQ_PORT"), r.Required("RABBITMQ_USER"),
+                  r.Text("RABBITMQ_PASSWORD"), r.Required("RABBITMQ_VHOST")};
+    c.redis = {r.Required("REDIS_HOST"), r.Port("REDIS_PORT"), r.Text("REDIS_PASSWORD")};
+
+    c.email = {r.OneOf("EMAIL_PROVIDER", {"sendgrid", "simulator", "log"}), r.Text("EMAIL_API_KEY"),
+               r.Required("EMAIL_FROM"), r.Text("EMAIL_FROM_NAME")};
+    RequireCredentials(r, "EMAIL_PROVIDER", "sendgrid", {"EMAIL_API_KEY"});
+
+    c.sms = {r.OneOf("SMS_PROVIDER", {"twilio", "simulator", "log"}), r.Text("SMS_ACCOUNT_SID"),
+             r.Text("SMS_AUTH_TOKEN"), r.Required("SMS_SENDER_ID")};
+    RequireCredentials(r, "SMS_PROVIDER", "twilio", {"SMS_ACCOUNT_SID", "SMS_AUTH_TOKEN"});
+
+    c.log = {r.OneOf("LOG_LEVEL", {"trace", "debug", "info", "warn", "error", "critical", "off"}),
+             r.OneOf("LOG_FORMAT", {"json", "text"})};
+    c.node_env = r.OneOf("NODE_ENV", {"development", "test", "production"});
+    c.api_port = r.Port("EXPRESS_APP_PORT");
+    c.metrics_port = r.Port("METRICS_PORT");
+    return c;
+}
+
+std::vector<std::pair<std::string, std::string>> RedactedSettings(const EnvVars& vars) {
+    const Reader r(vars);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& spec : ConfigVariables()) {
+        auto value = r.Text(spec.name);
+        out.emplace_back(spec.name, spec.secret && !value.empty() ? "***" : value);
+    }
+    return out;
+}
+
+}  // namespace bulkmsg::domain

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bulkmsg::domain {
+
+/// A configuration value that cannot be used. `variable` names the offending environment variable.
+class ConfigError : public std::runtime_error {
+public:
+    ConfigError(std::string variable, const std::string& problem);
+    const std::string& Variable() const { return variable_; }
+
+private:
+    std::string variable_;
+};
+
+struct DatabaseConfig {
+    std::string host;
+    std::uint16_t port = 0;
+    std::string username;
+    std::string password;
+    std::string name;
+};
+
+struct RabbitConfig {
+    std::string host;
+    std::uint16_t port = 0;
+    std::string user;
+    std::string password;
+    std::string vhost;
+};
+
+struct RedisConfig {
+    std::string host;
+    std::uint16_t port = 0;
+    std::string password;
+};
+
+struct EmailConfig {
+    std::string provider;  // sendgrid | log | simulator
+    std::string api_key;
+    std::string from;
+    std::string from_name;
+};
+
+struct SmsConfig {
+    std::string provider;  // twilio | log | simulator
+    std::string account_sid;
+    std::string auth_token;
+    std::string sender_id;
+};
+
+struct LogConfig {
+    std::string level;   // trace | debug | info | warn | error | critical | off
+    std::string format;  // json | text
+};
+
+/// The effective configuration of every bulkmsg process, parsed once at start-up.
+struct Config {
+    DatabaseConfig db;
+    RabbitConfig rabbitmq;
+    RedisConfig redis;
+    EmailConfig email;
+    SmsConfig sms;
+    LogConfig log;
+    std::string node_env;
+    std::uint16_t api_port = 0;
+    std::uint16_t metrics_port = 0;
+};
+
+using EnvVars = std::map<std::string, std::string>;
+
+/// One documented configuration variable: its default and whether it holds a secret.
+struct VariableSpec {
+    std::string name;
+    std::string default_value;
+    bool secret = false;
+};
+
+/// Every variable bulkmsg reads, in documentation order. `.env.example` lists the same set.
+const std::vector<VariableSpec>& ConfigVariables();
+
+/// Parses `vars` (unset variables take their defaults). Throws ConfigError naming the first bad variable.
+Config ParseConfig(const EnvVars& vars);
+
+/// The effective value of every known variable, with secrets replaced by "***" when set.
+std::vector<std::pair<std::string, std::string>> RedactedSettings(const EnvVars& vars);
+
+}  // namespace bulkmsg::domain

@@ -1,0 +1,76 @@
+// The adapters reach the real servers of scripts/stack with the configured credentials.
+#include <gtest/gtest.h>
+
+#include "adapters/amqp/amqp_connection.hpp"
+#include "adapters/mysql/mysql_connection.hpp"
+#include "adapters/redis/redis_client.hpp"
+#include "support/test_environment.hpp"
+
+namespace bulkmsg {
+namespace {
+
+using testing::StackConfig;
+
+TEST(MysqlAdapterTest, ConnectsAndRoundTripsUtf8mb4AndQuotedInput) {
+    testing::TempDatabase db;
+    mysql::MysqlConnection connection(db.Config());
+    EXPECT_EQ(connection.QueryValue("SELECT 1 + 1"), "2");
+    connection.Execute("CREATE TABLE t (v VARCHAR(100)) DEFAULT CHARSET=utf8mb4");
+    const std::string hostile = "x'); DROP TABLE t; -- \xF0\x9F\x93\xA8";
+    EXPECT_EQ(connection.Execute("INSERT INTO t VALUES (" + connection.Quote(hostile) + ")"), 1u);
+    EXPECT_EQ(connection.QueryValue("SELECT v FROM t"), hostile);
+    EXPECT_EQ(connection.QueryValue("SELECT NULL"), std::nullopt);
+}
+
+TEST(MysqlAdapterTest, ErrorsCarryTheServerCode) {
+    testing::TempDatabase db;
+    mysql::MysqlConnection connection(db.Config());
+    try {
+        connection.Execute("SELECT * FROM no_such_table");
+        FAIL() << "expected MysqlError";
+    } catch (const mysql::MysqlError& e) {
+        EXPECT_EQ(e.Code(), 1146u);  // ER_NO_SUCH_TABLE
+        EXPECT_NE(std::string(e.what()).find("no_such_table"), std::string::npos);
+    }
+}
+
+TEST(MysqlAdapterTest, WrongPasswordIsRefused) {
+    auto config = StackConfig().db;
+    config.password = "wrong";
+    EXPECT_THROW(mysql::MysqlConnection connection(config), mysql::MysqlError);
+}
+
+TEST(AmqpAdapterTest, LogsInToTheConfiguredVhost) {
+    EXPECT_NO_THROW(amqp::AmqpConnection connection(StackConfig().rabbitmq));
+}
+
+TEST(AmqpAdapterTest, WrongPasswordAndGuestAreRefused) {
+    auto config = StackConfig().rabbitmq;
+    config.password = "wrong";
+    EXPECT_THROW(amqp::AmqpConnection connection(config), amqp::AmqpError);
+    config.user = "guest";
+    config.password = "guest";
+    EXPECT_THROW(amqp::AmqpConnection connection(config), amqp::AmqpError);
+}
+
+TEST(RedisAdapterTest, AuthenticatesAndRunsCommands) {
+    redis::RedisClient client(StackConfig().redis);
+    EXPECT_EQ(client.Command({"PING"}), "PONG");
+    const std::string key = "bulkmsg:test:" + std::to_string(getpid());
+    EXPECT_EQ(client.Command({"SET", key, std::string("a\0b", 3), "EX", "60"}), "OK");
+    EXPECT_EQ(client.Command({"GET", key}), std::string("a\0b", 3));
+    EXPECT_EQ(client.Command({"DEL", key}), "1");
+}
+
+TEST(RedisAdapterTest, RefusesClientsWithoutThePassword) {
+    auto config = StackConfig().redis;
+    ASSERT_FALSE(config.password.empty());
+    config.password = "";
+    redis::RedisClient client(config);
+    EXPECT_THROW(client.Command({"PING"}), redis::RedisError);
+    config.password = "wrong";
+    EXPECT_THROW(redis::RedisClient wrong(config), redis::RedisError);
+}
+
+}  // namespace
+}  // namespace bulkmsg

@@ -1,0 +1,89 @@
+#include "adapters/http/http_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "support/raw_http.hpp"
+
+namespace bulkmsg::http {
+namespace {
+
+using testing::HttpGet;
+using testing::SendRawHttp;
+
+class HttpServerTest : public ::testing::Test {
+protected:
+    void StartServer(app::HttpHandler handler) {
+        server_ = std::make_unique<HttpServer>(HttpServerOptions{"127.0.0.1", 0, 2, 1024}, std::move(handler));
+        server_->Start();
+    }
+    std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpServerTest, PassesMethodPathQueryHeadersAndBodyToTheHandler) {
+    StartServer([](const app::HttpRequest& r) {
+        return app::HttpResponse{201, "text/plain",
+                                 r.method + "|" + r.path + "|" + r.query + "|" + r.headers.at("x-test") + "|" + r.body};
+    });
+    auto response = SendRawHttp(server_->Port(),
+                                "POST /a/b?x=1 HTTP/1.1\r\nHost: h\r\nX-Test: yes\r\nContent-Length: 5\r\n"
+                                "Connection: close\r\n\r\nhello");
+    EXPECT_EQ(response.status, 201u);
+    EXPECT_EQ(response.body, "POST|/a/b|x=1|yes|hello");
+}
+
+TEST_F(HttpServerTest, KeepsTheConnectionOpenForSeveralRequests) {
+    std::atomic<int> calls{0};
+    StartServer([&calls](const app::HttpRequest&) {
+        return app::HttpResponse{200, "text/plain", std::to_string(++calls)};
+    });
+    const std::string one = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+    auto raw = testing::SendRawHttpUntilClose(server_->Port(),
+                                              one + one + "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+    size_t responses = 0;
+    for (auto pos = raw.find("HTTP/1.1 200"); pos != std::string::npos; pos = raw.find("HTTP/1.1 200", pos + 1)) {
+        ++responses;
+    }
+    EXPECT_EQ(responses, 3u) << raw;
+    EXPECT_TRUE(raw.ends_with("\r\n\r\n3")) << raw;
+    EXPECT_EQ(calls, 3);
+}
+
+TEST_F(HttpServerTest, OversizedBodyGets413WithoutReachingTheHandler) {
+    std::atomic<bool> called{false};
+    StartServer([&called](const app::HttpRequest&) {
+        called = true;
+        return app::HttpResponse{};
+    });
+    auto response = SendRawHttp(server_->Port(),
+                                "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'x'));
+    EXPECT_EQ(response.status, 413u);
+    EXPECT_NE(response.body.find("payload_too_large"), std::string::npos);
+    EXPECT_FALSE(called);
+}
+
+TEST_F(HttpServerTest, MalformedRequestGets400) {
+    StartServer([](const app::HttpRequest&) { return app::HttpResponse{}; });
+    auto response = SendRawHttp(server_->Port(), "NOT AN HTTP REQUEST\r\n\r\n");
+    EXPECT_EQ(response.status, 400u);
+    EXPECT_NE(response.body.find("bad_request"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, HandlerExceptionBecomesJson500) {
+    StartServer([](const app::HttpRequest&) -> app::HttpResponse { throw std::runtime_error("secret detail"); });
+    auto response = HttpGet(server_->Port(), "/");
+    EXPECT_EQ(response.status, 500u);
+    EXPECT_NE(response.body.find("\"code\":\"internal\""), std::string::npos);
+    EXPECT_EQ(response.body.find("secret detail"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, StopReleasesThePort) {
+    StartServer([](const app::HttpRequest&) { return app::HttpResponse{}; });
+    auto port = server_->Port();
+    server_->Stop();
+    EXPECT_EQ(HttpGet(port, "/").status, 0u);
+}
+
+}  // namespace
+}  // namespace bulkmsg::http

@@ -1,0 +1,89 @@
+#include <gtest/gtest.h>
+
+#include "adapters/mysql/mysql_connection.hpp"
+#include "adapters/mysql/mysql_migration_store.hpp"
+#include "app/embedded_migrations.hpp"
+#include "app/run_migrations.hpp"
+#include "support/test_environment.hpp"
+
+namespace bulkmsg {
+namespace {
+
+class MigrateTest : public ::testing::Test {
+protected:
+    app::MigrationReport Migrate() {
+        mysql::MysqlMigrationStore store(connection_, db_.Config().name);
+        return app::RunMigrations(store, domain::ParseMigrations(app::EmbeddedMigrations()));
+    }
+    std::string Value(const std::string& sql) { return connection_.QueryValue(sql).value_or("NULL"); }
+
+    testing::TempDatabase db_;
+    mysql::MysqlConnection connection_{db_.Config()};
+};
+
+TEST_F(MigrateTest, AppliesEveryMigrationOnAnEmptyDatabase) {
+    auto report = Migrate();
+    EXPECT_EQ(report.applied.size(), app::EmbeddedMigrations().size());
+    EXPECT_EQ(Value("SELECT COUNT(*) FROM schema_migrations"), std::to_string(app::EmbeddedMigrations().size()));
+    for (const char* table : {"campaigns", "campaign_targets", "outbox"}) {
+        EXPECT_EQ(Value("SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA=DATABASE() AND TABLE_NAME='" +
+                        std::string(table) + "'"),
+                  "InnoDB")
+            << table;
+    }
+}
+
+TEST_F(MigrateTest, SecondRunChangesNothing) {
+    Migrate();
+    auto applied_at = Value("SELECT GROUP_CONCAT(applied_at ORDER BY version) FROM schema_migrations");
+    auto report = Migrate();
+    EXPECT_TRUE(report.applied.empty());
+    EXPECT_EQ(Value("SELECT GROUP_CONCAT(applied_at ORDER BY version) FROM schema_migrations"), applied_at);
+}
+
+TEST_F(MigrateTest, OutboxKeepsTheOriginalColumnsAndStatuses) {
+    Migrate();
+    for (const char* column :
+         {"id", "campaign_id", "user_ref", "kind", "payload", "idempotency_key", "status", "attempts", "last_error",
+          "provider_msg_id", "createdAt", "updatedAt", "available_at", "queued_at", "sent_at"}) {
+        EXPECT_EQ(Value("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=DATABASE() "
+                        "AND TABLE_NAME='outbox' AND COLUMN_NAME='" +
+                        std::string(column) + "'"),
+                  "1")
+            << column;
+    }
+    auto status_type = Value(
+        "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=DATABASE() "
+        "AND TABLE_NAME='outbox' AND COLUMN_NAME='status'");
+    for (const char* status : {"'pending'", "'queued'", "'sent'", "'failed'", "'retrying'"}) {
+        EXPECT_NE(status_type.find(status), std::string::npos) << status;
+    }
+}
+
+TEST_F(MigrateTest, IdempotencyKeyIsUniqueAndTextIsUtf8mb4) {
+    Migrate();
+    connection_.Execute("INSERT INTO campaigns (name, kind) VALUES ('c \xF0\x9F\x9A\x80', 'email')");
+    const std::string insert =
+        "INSERT INTO outbox (campaign_id, user_ref, kind, payload, idempotency_key) "
+        "VALUES (1, 'a@example.com', 'email', '{}', REPEAT('a', 64))";
+    connection_.Execute(insert);
+    EXPECT_THROW(connection_.Execute(insert), mysql::MysqlError);
+    EXPECT_EQ(Value("SELECT name FROM campaigns WHERE id=1"), "c \xF0\x9F\x9A\x80");
+}
+
+TEST_F(MigrateTest, ClaimQueryFollowsTheIndexWithoutFilesort) {
+    Migrate();
+    auto plan = connection_.Query(
+        "EXPLAIN SELECT id FROM outbox WHERE status='pending' AND available_at <= NOW(6) "
+        "ORDER BY available_at, id LIMIT 1000 FOR UPDATE SKIP LOCKED");
+    ASSERT_EQ(plan.size(), 1u);
+    std::string row;
+    for (const auto& cell : plan[0]) {
+        row += cell.value_or("NULL") + " ";
+    }
+    EXPECT_NE(row.find("idx_outbox_claim"), std::string::npos) << row;
+    EXPECT_EQ(row.find("filesort"), std::string::npos) << row;
+}
+
+}  // namespace
+}  // namespace bulkmsg

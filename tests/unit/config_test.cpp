@@ -1,0 +1,107 @@
+#include "domain/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace bulkmsg::domain {
+namespace {
+
+std::string ErrorVariable(const EnvVars& vars) {
+    try {
+        ParseConfig(vars);
+    } catch (const ConfigError& e) {
+        return e.Variable();
+    }
+    return "";
+}
+
+TEST(ConfigTest, DefaultsPointAtTheLocalStack) {
+    auto config = ParseConfig({});
+    EXPECT_EQ(config.db.host, "127.0.0.1");
+    EXPECT_EQ(config.db.port, 13306);
+    EXPECT_EQ(config.rabbitmq.port, 15673);
+    EXPECT_EQ(config.redis.port, 16379);
+    EXPECT_EQ(config.api_port, 3001);
+    EXPECT_EQ(config.email.provider, "log");
+    EXPECT_EQ(config.log.format, "json");
+}
+
+TEST(ConfigTest, ReadsTheOriginalVariableNames) {
+    auto config = ParseConfig({{"DB_HOST", "db.internal"},
+                               {"DB_PORT", "3306"},
+                               {"DB_USERNAME", "root"},
+                               {"DB_PASSWORD", "password"},
+                               {"DB_NAME", "central_hub"},
+                               {"RABBITMQ_PORT", "5672"},
+                               {"REDIS_PORT", "6379"},
+                               {"EMAIL_PROVIDER", "sendgrid"},
+                               {"EMAIL_API_KEY", "SG.x"},
+                               {"SMS_PROVIDER", "twilio"},
+                               {"SMS_ACCOUNT_SID", "AC1"},
+                               {"SMS_AUTH_TOKEN", "tok"},
+                               {"NODE_ENV", "production"},
+                               {"EXPRESS_APP_PORT", "8080"}});
+    EXPECT_EQ(config.db.host, "db.internal");
+    EXPECT_EQ(config.db.port, 3306);
+    EXPECT_EQ(config.db.username, "root");
+    EXPECT_EQ(config.db.name, "central_hub");
+    EXPECT_EQ(config.rabbitmq.port, 5672);
+    EXPECT_EQ(config.redis.port, 6379);
+    EXPECT_EQ(config.email.api_key, "SG.x");
+    EXPECT_EQ(config.sms.account_sid, "AC1");
+    EXPECT_EQ(config.node_env, "production");
+    EXPECT_EQ(config.api_port, 8080);
+}
+
+TEST(ConfigTest, RejectsBadPortsNamingTheVariable) {
+    EXPECT_EQ(ErrorVariable({{"DB_PORT", "abc"}}), "DB_PORT");
+    EXPECT_EQ(ErrorVariable({{"REDIS_PORT", "0"}}), "REDIS_PORT");
+    EXPECT_EQ(ErrorVariable({{"RABBITMQ_PORT", "65536"}}), "RABBITMQ_PORT");
+    EXPECT_EQ(ErrorVariable({{"EXPRESS_APP_PORT", "80x"}}), "EXPRESS_APP_PORT");
+    EXPECT_EQ(ErrorVariable({{"METRICS_PORT", ""}}), "METRICS_PORT");
+}
+
+TEST(ConfigTest, ErrorMessageNamesVariableAndValue) {
+    try {
+        ParseConfig({{"DB_PORT", "abc"}});
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+        EXPECT_STREQ(e.what(), "DB_PORT: must be a port number between 1 and 65535, got 'abc'");
+    }
+}
+
+TEST(ConfigTest, RejectsUnknownProvidersAndLevels) {
+    EXPECT_EQ(ErrorVariable({{"EMAIL_PROVIDER", "mailgun"}}), "EMAIL_PROVIDER");
+    EXPECT_EQ(ErrorVariable({{"SMS_PROVIDER", "nexmo"}}), "SMS_PROVIDER");
+    EXPECT_EQ(ErrorVariable({{"LOG_LEVEL", "verbose"}}), "LOG_LEVEL");
+    EXPECT_EQ(ErrorVariable({{"LOG_FORMAT", "xml"}}), "LOG_FORMAT");
+    EXPECT_EQ(ErrorVariable({{"NODE_ENV", "staging"}}), "NODE_ENV");
+}
+
+TEST(ConfigTest, RealProvidersNeedTheirCredentials) {
+    EXPECT_EQ(ErrorVariable({{"EMAIL_PROVIDER", "sendgrid"}}), "EMAIL_API_KEY");
+    EXPECT_EQ(ErrorVariable({{"SMS_PROVIDER", "twilio"}, {"SMS_ACCOUNT_SID", "AC1"}}), "SMS_AUTH_TOKEN");
+    EXPECT_EQ(ErrorVariable({{"SMS_PROVIDER", "twilio"}, {"SMS_AUTH_TOKEN", "t"}}), "SMS_ACCOUNT_SID");
+    EXPECT_EQ(ErrorVariable({{"EMAIL_PROVIDER", "simulator"}}), "");
+}
+
+TEST(ConfigTest, RequiredTextMustNotBeEmpty) {
+    EXPECT_EQ(ErrorVariable({{"DB_HOST", ""}}), "DB_HOST");
+    EXPECT_EQ(ErrorVariable({{"DB_NAME", ""}}), "DB_NAME");
+    EXPECT_EQ(ErrorVariable({{"RABBITMQ_VHOST", ""}}), "RABBITMQ_VHOST");
+}
+
+TEST(ConfigTest, RedactsSecretsButShowsEverythingElse) {
+    auto settings = RedactedSettings({{"DB_PASSWORD", "hunter2"}, {"EMAIL_API_KEY", ""}, {"DB_USERNAME", "app"}});
+    std::map<std::string, std::string> by_name(settings.begin(), settings.end());
+    EXPECT_EQ(by_name["DB_PASSWORD"], "***");
+    EXPECT_EQ(by_name["REDIS_PASSWORD"], "***");
+    EXPECT_EQ(by_name["EMAIL_API_KEY"], "");
+    EXPECT_EQ(by_name["DB_USERNAME"], "app");
+    EXPECT_EQ(settings.size(), ConfigVariables().size());
+    for (const auto& [name, value] : settings) {
+        EXPECT_EQ(value.find("hunter2"), std::string::npos) << name;
+    }
+}
+
+}  // namespace
+}  // namespace bulkmsg::domain

@@ -1,11 +1,13 @@
 #include <csignal>
 #include <cstring>
+#include <thread>
 
 #include "adapters/http/http_server.hpp"
 #include "app/log.hpp"
 #include "app/ops_routes.hpp"
 #include "cli/commands.hpp"
 #include "cli/dependencies.hpp"
+#include "cli/poller_wiring.hpp"
 #include "cli/shutdown_signal.hpp"
 
 namespace bulkmsg::cli {
@@ -13,6 +15,7 @@ namespace bulkmsg::cli {
 int RunRole(const std::string& role, const domain::Config& config) {
     BlockShutdownSignals();
     const bool serves_api = role == "api" || role == "all";
+    const bool polls = role == "poller" || role == "all";
     const std::uint16_t port = serves_api ? config.api_port : config.metrics_port;
     app::OpsRoutes ops(role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); });
     http::HttpServer server({"0.0.0.0", port, 2, 1 << 20}, [&ops](const app::HttpRequest& r) { return ops.Handle(r); });
@@ -23,8 +26,20 @@ int RunRole(const std::string& role, const domain::Config& config) {
         return kExitFailure;
     }
     app::Log(app::LogLevel::kInfo, role, "started", {{"port", server.Port()}});
+
+    app::StopToken stop;
+    app::RelayStats poller_stats;
+    std::vector<std::thread> workers;
+    if (polls) {
+        workers.emplace_back([&] { RunPoller(config, stop, poller_stats); });
+    }
+
     const int signal_number = WaitForShutdownSignal();
     app::Log(app::LogLevel::kInfo, role, "shutting down", {{"signal", strsignal(signal_number)}});
+    stop.RequestStop();
+    for (auto& worker : workers) {
+        worker.join();
+    }
     server.Stop();
     app::Log(app::LogLevel::kInfo, role, "stopped");
     return kExitOk;

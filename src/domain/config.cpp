@@ -20,6 +20,9 @@ const std::vector<VariableSpec>& ConfigVariables() {
         {"RABBITMQ_USER", "bulkmsg"},
         {"RABBITMQ_PASSWORD", "bulkmsg-dev-password", true},
         {"RABBITMQ_VHOST", "bulkmsg"},
+        {"RABBITMQ_QUEUE_TYPE", "classic"},
+        {"NOTIFICATION_QUEUE", "notification.queue"},
+        {"DEAD_LETTER_QUEUE", "failed_messages"},
         {"REDIS_HOST", "127.0.0.1"},
         {"REDIS_PORT", "16379"},
         {"REDIS_PASSWORD", "bulkmsg-dev-password", true},
@@ -34,6 +37,10 @@ const std::vector<VariableSpec>& ConfigVariables() {
         {"NODE_ENV", "development"},
         {"EXPRESS_APP_PORT", "3001"},
         {"METRICS_PORT", "9464"},
+        {"POLL_INTERVAL_MS", "5000"},
+        {"POLL_BATCH_SIZE", "1000"},
+        {"QUEUED_LEASE_SECONDS", "900"},
+        {"PUBLISH_CONFIRM_TIMEOUT_MS", "10000"},
         {"LOG_LEVEL", "info"},
         {"LOG_FORMAT", "json"},
     };
@@ -76,6 +83,17 @@ public:
         return static_cast<std::uint16_t>(parsed);
     }
 
+    std::uint32_t Integer(const std::string& name, std::uint32_t min, std::uint32_t max) const {
+        auto value = Text(name);
+        std::uint64_t parsed = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+        if (ec != std::errc{} || end != value.data() + value.size() || parsed < min || parsed > max) {
+            throw ConfigError(name, "must be an integer between " + std::to_string(min) + " and " +
+                                        std::to_string(max) + ", got '" + value + "'");
+        }
+        return static_cast<std::uint32_t>(parsed);
+    }
+
     std::string OneOf(const std::string& name, const std::vector<std::string>& allowed) const {
         auto value = Text(name);
         if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
@@ -114,6 +132,14 @@ Config ParseConfig(const EnvVars& vars) {
     c.rabbitmq = {r.Required("RABBITMQ_HOST"), r.Port("RABBITMQ_PORT"), r.Required("RABBITMQ_USER"),
                   r.Text("RABBITMQ_PASSWORD"), r.Required("RABBITMQ_VHOST")};
     c.redis = {r.Required("REDIS_HOST"), r.Port("REDIS_PORT"), r.Text("REDIS_PASSWORD")};
+    c.queues = {r.Required("NOTIFICATION_QUEUE"), r.Required("DEAD_LETTER_QUEUE"),
+                r.OneOf("RABBITMQ_QUEUE_TYPE", {"classic", "quorum"})};
+    if (c.queues.queue == c.queues.dead_letter_queue) {
+        throw ConfigError("DEAD_LETTER_QUEUE", "must differ from NOTIFICATION_QUEUE");
+    }
+    c.poller = {r.Integer("POLL_INTERVAL_MS", 10, 3'600'000), r.Integer("POLL_BATCH_SIZE", 1, 10'000),
+                r.Integer("QUEUED_LEASE_SECONDS", 10, 7 * 86'400),
+                r.Integer("PUBLISH_CONFIRM_TIMEOUT_MS", 100, 600'000)};
 
     c.email = {r.OneOf("EMAIL_PROVIDER", {"sendgrid", "simulator", "log"}), r.Text("EMAIL_API_KEY"),
                r.Required("EMAIL_FROM"), r.Text("EMAIL_FROM_NAME")};

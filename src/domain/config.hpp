@@ -54,6 +54,19 @@ struct SmsConfig {
     std::string sender_id;
 };
 
+struct QueueConfig {
+    std::string queue;              // NOTIFICATION_QUEUE
+    std::string dead_letter_queue;  // DEAD_LETTER_QUEUE
+    std::string type;               // classic | quorum
+};
+
+struct PollerConfig {
+    std::uint32_t poll_interval_ms = 0;
+    std::uint32_t batch_size = 0;
+    std::uint32_t queued_lease_seconds = 0;
+    std::uint32_t confirm_timeout_ms = 0;
+};
+
 struct LogConfig {
     std::string level;   // trace | debug | info | warn | error | critical | off
     std::string format;  // json | text
@@ -64,6 +77,8 @@ struct Config {
     DatabaseConfig db;
     RabbitConfig rabbitmq;
     RedisConfig redis;
+    QueueConfig queues;
+    PollerConfig poller;
     EmailConfig email;
     SmsConfig sms;
     LogConfig log;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "adapters/mysql/mysql_connection.hpp"
 #include "app/config_loader.hpp"
@@ -67,6 +68,24 @@ ProcessResult RunBulkmsg(const std::vector<std::string>& args, const std::map<st
     std::vector<std::string> argv{BULKMSG_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     return RunProcess(argv, BulkmsgEnv(overrides), EmptyWorkDir());
+}
+
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
+               std::chrono::milliseconds interval) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(interval);
+    }
+    return true;
+}
+
+ProcessResult RunStackScript(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"/bin/bash", std::string(BULKMSG_SOURCE_DIR) + "/scripts/stack"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunProcess(argv, {}, BULKMSG_SOURCE_DIR);
 }
 
 unsigned short FreePort() {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,6 +39,13 @@ ProcessResult RunBulkmsg(const std::vector<std::string>& args,
 /// Arguments and environment for starting `bulkmsg` as a ChildProcess the same way.
 std::map<std::string, std::string> BulkmsgEnv(const std::map<std::string, std::string>& overrides);
 std::string EmptyWorkDir();
+
+/// Polls `condition` every `interval` until it holds (true) or `timeout` passes (false).
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
+               std::chrono::milliseconds interval = std::chrono::milliseconds(100));
+
+/// Runs `scripts/stack` with `args` (e.g. {"stop", "rabbit"}) and returns its result.
+ProcessResult RunStackScript(const std::vector<std::string>& args);
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 unsigned short FreePort();

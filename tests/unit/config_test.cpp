@@ -103,5 +103,25 @@ TEST(ConfigTest, RedactsSecretsButShowsEverythingElse) {
     }
 }
 
+TEST(ConfigTest, PollerAndQueueSettingsHaveTheOriginalDefaults) {
+    auto config = ParseConfig({});
+    EXPECT_EQ(config.queues.queue, "notification.queue");
+    EXPECT_EQ(config.queues.dead_letter_queue, "failed_messages");
+    EXPECT_EQ(config.queues.type, "classic");
+    EXPECT_EQ(config.poller.poll_interval_ms, 5000u);
+    EXPECT_EQ(config.poller.batch_size, 1000u);
+    EXPECT_EQ(config.poller.queued_lease_seconds, 900u);
+}
+
+TEST(ConfigTest, RejectsBadPollerAndQueueSettingsNamingTheVariable) {
+    EXPECT_EQ(ErrorVariable({{"POLL_INTERVAL_MS", "fast"}}), "POLL_INTERVAL_MS");
+    EXPECT_EQ(ErrorVariable({{"POLL_BATCH_SIZE", "0"}}), "POLL_BATCH_SIZE");
+    EXPECT_EQ(ErrorVariable({{"POLL_BATCH_SIZE", "10001"}}), "POLL_BATCH_SIZE");
+    EXPECT_EQ(ErrorVariable({{"QUEUED_LEASE_SECONDS", "-5"}}), "QUEUED_LEASE_SECONDS");
+    EXPECT_EQ(ErrorVariable({{"RABBITMQ_QUEUE_TYPE", "stream"}}), "RABBITMQ_QUEUE_TYPE");
+    EXPECT_EQ(ErrorVariable({{"DEAD_LETTER_QUEUE", "notification.queue"}}), "DEAD_LETTER_QUEUE");
+    EXPECT_EQ(ParseConfig({{"RABBITMQ_QUEUE_TYPE", "quorum"}}).queues.type, "quorum");
+}
+
 }  // namespace
 }  // namespace bulkmsg::domain

@@ -58,6 +58,12 @@ AmqpConnection::AmqpConnection(const domain::RabbitConfig& config, int timeout_s
     }
 }
 
+void AmqpConnection::CheckReply(const std::string& what) {
+    if (auto reply = amqp_get_rpc_reply(state_); reply.reply_type != AMQP_RESPONSE_NORMAL) {
+        throw AmqpError(what + " failed: " + ReplyText(reply));
+    }
+}
+
 AmqpConnection::~AmqpConnection() {
     amqp_channel_close(state_, kChannel, AMQP_REPLY_SUCCESS);
     amqp_connection_close(state_, AMQP_REPLY_SUCCESS);

@@ -25,6 +25,8 @@ public:
 
     static constexpr unsigned short kChannel = 1;
     amqp_connection_state_t_* Raw() { return state_; }
+    /// Throws AmqpError with the broker's reason when the last RPC on this connection failed.
+    void CheckReply(const std::string& what);
 
 private:
     amqp_connection_state_t_* state_;

@@ -22,6 +22,8 @@ MysqlConnection::MysqlConnection(const domain::DatabaseConfig& config, unsigned 
         mysql_close(mysql_);
         throw error;
     }
+    // Every bulkmsg timestamp is UTC, whatever the server's zone.
+    Execute("SET time_zone = '+00:00'");
 }
 
 MysqlConnection::~MysqlConnection() {

@@ -25,8 +25,8 @@ private:
 
 using Row = std::vector<std::optional<std::string>>;
 
-/// One connection (not thread-safe), utf8mb4, with connect/read/write timeouts. Host `localhost` makes
-/// Connector/C use the Unix socket; use 127.0.0.1 for TCP.
+/// One connection (not thread-safe), utf8mb4, session time zone UTC, with connect/read/write timeouts. Host `localhost`
+/// makes Connector/C use the Unix socket; use 127.0.0.1 for TCP.
 class MysqlConnection {
 public:
     explicit MysqlConnection(const domain::DatabaseConfig& config, unsigned timeout_seconds = 10);

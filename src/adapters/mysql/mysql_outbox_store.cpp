@@ -1,0 +1,158 @@
+#include "adapters/mysql/mysql_outbox_store.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+namespace bulkmsg::mysql {
+
+std::string SqlTime(domain::TimePoint time) {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
+    std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char buffer[64];
+    std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(micros % 1000000));
+    return buffer;
+}
+
+namespace {
+
+constexpr const char* kClaimColumns = "SELECT id, campaign_id, user_ref, kind, idempotency_key, attempts, traceparent";
+
+const char* StatusOf(domain::ClaimKind kind) {
+    switch (kind) {
+        case domain::ClaimKind::kPending: return "pending";
+        case domain::ClaimKind::kDueRetry: return "retrying";
+        case domain::ClaimKind::kStaleQueued: return "queued";
+    }
+    return "pending";
+}
+
+std::string JoinIds(const std::vector<std::string>& ids) {
+    std::string joined;
+    for (const auto& id : ids) {
+        joined += (joined.empty() ? "" : ",") + id;
+    }
+    return joined;
+}
+
+// An open claim transaction on the store's connection.
+class MysqlOutboxClaim final : public app::OutboxClaim {
+public:
+    MysqlOutboxClaim(MysqlOutboxStore& store, std::vector<domain::OutboxRow> rows, domain::ClaimKind kind)
+        : store_(store), rows_(std::move(rows)), kind_(kind) {}
+
+    ~MysqlOutboxClaim() override {
+        if (!finished_) {
+            try {
+                store_.Execute("ROLLBACK");
+            } catch (const std::exception&) {
+                // Run dropped the connection; the server rolls the transaction back with it.
+            }
+        }
+    }
+
+    const std::vector<domain::OutboxRow>& Rows() const override { return rows_; }
+
+    std::size_t CommitQueued(const std::vector<std::uint64_t>& ids, domain::TimePoint now) override {
+        finished_ = true;
+        std::size_t updated = 0;
+        if (!ids.empty()) {
+            std::vector<std::string> id_texts;
+            id_texts.reserve(ids.size());
+            for (auto id : ids) {
+                id_texts.push_back(std::to_string(id));
+            }
+            updated = store_.Execute("UPDATE outbox SET status='queued', queued_at='" + SqlTime(now) +
+                                     "' WHERE id IN (" + JoinIds(id_texts) + ") AND status='" + StatusOf(kind_) + "'");
+        }
+        store_.Execute("COMMIT");
+        return updated;
+    }
+
+private:
+    MysqlOutboxStore& store_;
+    std::vector<domain::OutboxRow> rows_;
+    domain::ClaimKind kind_;
+    bool finished_ = false;
+};
+
+domain::OutboxRow ToOutboxRow(const Row& row) {
+    return {std::stoull(row[0].value_or("0")),
+            std::stoull(row[1].value_or("0")),
+            row[2].value_or(""),
+            row[3].value_or(""),
+            row[4].value_or(""),
+            static_cast<unsigned>(std::stoul(row[5].value_or("0"))),
+            row[6].value_or("")};
+}
+
+}  // namespace
+
+std::string ClaimSql(domain::ClaimKind kind, domain::TimePoint now, std::chrono::seconds lease, std::size_t limit,
+                     const std::vector<std::string>& excluded_campaigns) {
+    const bool stale = kind == domain::ClaimKind::kStaleQueued;
+    const std::string time_column = stale ? "queued_at" : "available_at";
+    std::string sql = std::string(kClaimColumns) + " FROM outbox WHERE status='" + StatusOf(kind) + "' AND " +
+                      time_column + " <= '" + SqlTime(stale ? now - lease : now) + "'";
+    if (!excluded_campaigns.empty()) {
+        sql += " AND campaign_id NOT IN (" + JoinIds(excluded_campaigns) + ")";
+    }
+    return sql + " ORDER BY " + time_column + ", id LIMIT " + std::to_string(limit) + " FOR UPDATE SKIP LOCKED";
+}
+
+MysqlOutboxStore::MysqlOutboxStore(domain::DatabaseConfig config) : config_(std::move(config)) {}
+
+MysqlOutboxStore::~MysqlOutboxStore() = default;
+
+MysqlConnection& MysqlOutboxStore::Connection() {
+    if (!connection_) {
+        connection_ = std::make_unique<MysqlConnection>(config_);
+        // Rows the claim scans but does not return are not kept locked (semi-consistent reads).
+        connection_->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    }
+    return *connection_;
+}
+
+template <typename Work>
+auto MysqlOutboxStore::Guarded(Work work) {
+    try {
+        return work(Connection());
+    } catch (const std::exception&) {
+        connection_.reset();
+        throw;
+    }
+}
+
+std::vector<Row> MysqlOutboxStore::Run(const std::string& sql) {
+    return Guarded([&](MysqlConnection& connection) { return connection.Query(sql); });
+}
+
+std::uint64_t MysqlOutboxStore::Execute(const std::string& sql) {
+    return Guarded([&](MysqlConnection& connection) { return connection.Execute(sql); });
+}
+
+std::unique_ptr<app::OutboxClaim> MysqlOutboxStore::Claim(domain::ClaimKind kind, domain::TimePoint now,
+                                                          std::chrono::seconds lease, std::size_t limit) {
+    std::vector<std::string> excluded;
+    for (const auto& row : Run("SELECT id FROM campaigns WHERE status IN ('paused','cancelled')")) {
+        excluded.push_back(row[0].value_or("0"));
+    }
+    Execute("START TRANSACTION");
+    std::vector<domain::OutboxRow> rows;
+    for (const auto& row : Run(ClaimSql(kind, now, lease, limit, excluded))) {
+        rows.push_back(ToOutboxRow(row));
+    }
+    return std::make_unique<MysqlOutboxClaim>(*this, std::move(rows), kind);
+}
+
+std::map<std::string, std::uint64_t> MysqlOutboxStore::CountByStatus() {
+    std::map<std::string, std::uint64_t> counts;
+    for (const auto& row : Run("SELECT status, COUNT(*) FROM outbox GROUP BY status")) {
+        counts[row[0].value_or("")] = std::stoull(row[1].value_or("0"));
+    }
+    return counts;
+}
+
+}  // namespace bulkmsg::mysql

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+#include "app/clock.hpp"
+#include "app/message_publisher.hpp"
+#include "app/outbox_store.hpp"
+#include "app/random_source.hpp"
+#include "app/stop_token.hpp"
+
+namespace bulkmsg::app {
+
+struct RelayOptions {
+    std::size_t batch_size = 1000;
+    std::chrono::seconds lease{900};
+    std::chrono::milliseconds poll_interval{5000};
+};
+
+/// Counters of one poller, read by the metrics endpoint while the relay runs.
+struct RelayStats {
+    std::atomic<std::uint64_t> batches{0};
+    std::atomic<std::uint64_t> claimed{0};
+    std::atomic<std::uint64_t> published{0};
+    std::atomic<std::uint64_t> nacked{0};
+    std::atomic<std::uint64_t> republished_stale{0};
+    std::atomic<std::uint64_t> errors{0};
+    std::atomic<std::uint64_t> last_batch_size{0};
+    std::atomic<std::uint64_t> confirm_wait_us_total{0};
+    std::atomic<bool> healthy{true};  // false between a failure and the next successful poll
+};
+
+/// The outbox poller's use case: claim due rows, publish them with confirms, mark the confirmed ones
+/// queued, commit. Rows not confirmed stay as they were and are picked up by a later poll.
+class OutboxRelay {
+public:
+    OutboxRelay(OutboxStore& store, MessagePublisher& publisher, Clock& clock, RandomSource& random,
+                RelayOptions options, RelayStats& stats);
+
+    /// Relays one batch of `kind`; returns the number of rows claimed.
+    std::size_t RelayBatch(domain::ClaimKind kind);
+
+    /// One poll over pending rows, due retries and stale queued rows. Returns true when some batch was
+    /// full, i.e. more rows are probably waiting.
+    bool PollOnce();
+
+    /// Polls until `stop` is requested: again at once while a batch came back full, after poll_interval
+    /// when a poll found less, and after a capped exponential backoff when the store or broker failed.
+    /// A batch in progress is finished before returning.
+    void Run(StopToken& stop);
+
+private:
+    OutboxStore& store_;
+    MessagePublisher& publisher_;
+    Clock& clock_;
+    RandomSource& random_;
+    RelayOptions options_;
+    RelayStats& stats_;
+};
+
+}  // namespace bulkmsg::app

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace bulkmsg::domain {
+
+using Clock = std::chrono::system_clock;
+using TimePoint = Clock::time_point;
+
+/// The part of an outbox row the poller needs to publish it.
+struct OutboxRow {
+    std::uint64_t id = 0;
+    std::uint64_t campaign_id = 0;
+    std::string user_ref;
+    std::string kind;
+    std::string idempotency_key;
+    unsigned attempts = 0;    // attempts already made
+    std::string traceparent;  // W3C trace context stored with the row; empty when none
+};
+
+/// Which rows a claim selects. Each is served by an index in that index's order.
+enum class ClaimKind {
+    kPending,      // status 'pending' and available_at <= now            (idx_outbox_claim)
+    kDueRetry,     // status 'retrying' and available_at <= now           (idx_outbox_claim)
+    kStaleQueued,  // status 'queued' and queued_at <= now - lease        (idx_outbox_lease)
+};
+
+}  // namespace bulkmsg::domain

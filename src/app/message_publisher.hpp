@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bulkmsg::app {
@@ -14,14 +15,24 @@ struct OutgoingMessage {
     std::string traceparent;  // header `traceparent`
 };
 
-/// Publishes to notification.queue with publisher confirms (port).
+/// Identifies one published batch until its confirms are collected.
+struct PublishTicket {
+    std::uint64_t connection_epoch = 0;  // the publisher's connection the batch went out on
+    std::uint64_t first_tag = 0;         // delivery tag of the batch's first message
+    std::size_t count = 0;
+};
+
+/// Publishes to notification.queue with publisher confirms (port). Several batches may be outstanding at
+/// once: Publish returns without waiting, AwaitConfirms collects one batch's outcome.
 class MessagePublisher {
 public:
     virtual ~MessagePublisher() = default;
-    /// Publishes every message persistently and waits for the broker's confirms. result[i] is true when
-    /// message i was acked; false when nacked or not confirmed in time. Throws when the broker connection
-    /// fails (then nothing may be assumed confirmed).
-    virtual std::vector<bool> PublishConfirmed(const std::vector<OutgoingMessage>& messages) = 0;
+    /// Sends every message persistently. Throws when the broker connection fails.
+    virtual PublishTicket Publish(const std::vector<OutgoingMessage>& messages) = 0;
+    /// Waits for the confirms of `ticket`'s batch: result[i] is true when message i was acked, false when
+    /// nacked or not confirmed in time. Throws when the connection failed after the batch went out (then
+    /// nothing of it may be assumed confirmed).
+    virtual std::vector<bool> AwaitConfirms(const PublishTicket& ticket) = 0;
     /// Messages ready in notification.queue and in the dead-letter queue.
     virtual std::pair<std::uint64_t, std::uint64_t> QueueDepths() = 0;
 };

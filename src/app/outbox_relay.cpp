@@ -1,5 +1,7 @@
 #include "app/outbox_relay.hpp"
 
+#include <deque>
+
 #include "app/log.hpp"
 #include "domain/backoff.hpp"
 #include "domain/queue_message.hpp"
@@ -22,23 +24,51 @@ OutgoingMessage ToMessage(const domain::OutboxRow& row, RandomSource& random) {
 
 }  // namespace
 
-std::size_t OutboxRelay::RelayBatch(domain::ClaimKind kind) {
-    auto claim = store_.Claim(kind, clock_.Now(), options_.lease, options_.batch_size);
-    const auto& rows = claim->Rows();
-    if (rows.empty()) {
-        return 0;
-    }
-    std::vector<OutgoingMessage> messages;
-    messages.reserve(rows.size());
-    for (const auto& row : rows) {
-        messages.push_back(ToMessage(row, random_));
-    }
-    const auto publish_start = std::chrono::steady_clock::now();
-    const auto acked = publisher_.PublishConfirmed(messages);
-    stats_.confirm_wait_us_total += static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - publish_start)
-            .count());
+struct OutboxRelay::InFlight {
+    std::unique_ptr<OutboxClaim> claim;
+    PublishTicket ticket;
+    std::chrono::steady_clock::time_point published_at;
+};
 
+OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_batches) {
+    Result result;
+    std::deque<InFlight> in_flight;  // destroying it rolls back every claim not yet committed
+    std::size_t batches = 0;
+    bool claiming = true;
+    while (true) {
+        while (claiming && batches < max_batches && in_flight.size() < options_.pipeline_depth) {
+            auto claim = store_.Claim(kind, clock_.Now(), options_.lease, options_.batch_size);
+            ++batches;
+            const auto& rows = claim->Rows();
+            result.claimed += rows.size();
+            result.last_batch_full = rows.size() >= options_.batch_size;
+            claiming = result.last_batch_full;
+            if (rows.empty()) {
+                break;
+            }
+            std::vector<OutgoingMessage> messages;
+            messages.reserve(rows.size());
+            for (const auto& row : rows) {
+                messages.push_back(ToMessage(row, random_));
+            }
+            const auto ticket = publisher_.Publish(messages);
+            in_flight.push_back({std::move(claim), ticket, std::chrono::steady_clock::now()});
+        }
+        if (in_flight.empty()) {
+            return result;
+        }
+        Finish(kind, in_flight.front());
+        in_flight.pop_front();
+    }
+}
+
+// Collects the confirms of the oldest batch in flight and marks its confirmed rows queued.
+void OutboxRelay::Finish(domain::ClaimKind kind, InFlight& batch) {
+    const auto acked = publisher_.AwaitConfirms(batch.ticket);
+    stats_.confirm_wait_us_total += static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - batch.published_at)
+            .count());
+    const auto& rows = batch.claim->Rows();
     std::vector<std::uint64_t> confirmed;
     confirmed.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -46,7 +76,7 @@ std::size_t OutboxRelay::RelayBatch(domain::ClaimKind kind) {
             confirmed.push_back(rows[i].id);
         }
     }
-    claim->CommitQueued(confirmed, clock_.Now());
+    batch.claim->CommitQueued(confirmed, clock_.Now());
 
     stats_.batches++;
     stats_.claimed += rows.size();
@@ -60,13 +90,12 @@ std::size_t OutboxRelay::RelayBatch(domain::ClaimKind kind) {
         Log(LogLevel::kWarn, "poller", "broker did not confirm some messages; their rows stay unqueued",
             {{"claimed", rows.size()}, {"confirmed", confirmed.size()}});
     }
-    return rows.size();
 }
 
 bool OutboxRelay::PollOnce() {
     bool more = false;
     for (auto kind : {domain::ClaimKind::kPending, domain::ClaimKind::kDueRetry, domain::ClaimKind::kStaleQueued}) {
-        more = RelayBatch(kind) >= options_.batch_size || more;
+        more = Relay(kind, options_.batches_per_poll).last_batch_full || more;
     }
     return more;
 }

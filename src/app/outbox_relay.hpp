@@ -16,6 +16,12 @@ struct RelayOptions {
     std::size_t batch_size = 1000;
     std::chrono::seconds lease{900};
     std::chrono::milliseconds poll_interval{5000};
+    /// Batches published and awaiting confirms at once. The broker confirms persistent messages after a
+    /// disk sync, so waiting for one batch before claiming the next leaves both DB and broker idle.
+    std::size_t pipeline_depth = 4;
+    /// Batches of one kind per poll before the other kinds get their turn (so a large pending backlog
+    /// does not hold due retries and stale rows back).
+    std::size_t batches_per_poll = 32;
 };
 
 /// Counters of one poller, read by the metrics endpoint while the relay runs.
@@ -38,11 +44,20 @@ public:
     OutboxRelay(OutboxStore& store, MessagePublisher& publisher, Clock& clock, RandomSource& random,
                 RelayOptions options, RelayStats& stats);
 
-    /// Relays one batch of `kind`; returns the number of rows claimed.
-    std::size_t RelayBatch(domain::ClaimKind kind);
+    struct Result {
+        std::size_t claimed = 0;
+        bool last_batch_full = false;  // more rows of this kind are probably waiting
+    };
 
-    /// One poll over pending rows, due retries and stale queued rows. Returns true when some batch was
-    /// full, i.e. more rows are probably waiting.
+    /// Relays up to `max_batches` batches of `kind`, keeping up to pipeline_depth of them in flight
+    /// (each in its own claim transaction), and stops early after a batch that was not full.
+    Result Relay(domain::ClaimKind kind, std::size_t max_batches);
+
+    /// Relays one batch of `kind`; returns the number of rows claimed.
+    std::size_t RelayBatch(domain::ClaimKind kind) { return Relay(kind, 1).claimed; }
+
+    /// One poll over pending rows, due retries and stale queued rows (up to batches_per_poll batches of
+    /// each). Returns true when more rows are probably waiting.
     bool PollOnce();
 
     /// Polls until `stop` is requested: again at once while a batch came back full, after poll_interval
@@ -51,6 +66,9 @@ public:
     void Run(StopToken& stop);
 
 private:
+    struct InFlight;
+    void Finish(domain::ClaimKind kind, InFlight& batch);
+
     OutboxStore& store_;
     MessagePublisher& publisher_;
     Clock& clock_;

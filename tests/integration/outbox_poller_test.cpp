@@ -165,6 +165,40 @@ TEST_F(OutboxPollerTest, RowsOfPausedAndCancelledCampaignsAreNotPublished) {
     EXPECT_EQ(queues_.Depth(), 0u);
 }
 
+// A broker policy that rejects publishes beyond 10 queued messages makes RabbitMQ nack them: exactly the
+// acked rows become queued and the nacked ones stay pending for a later poll.
+TEST_F(OutboxPollerTest, RowsTheBrokerNacksStayPending) {
+    const auto& queue = queues_.Topology().queue;
+    const auto vhost = testing::StackConfig().rabbitmq.vhost;
+    const auto policy = "nack-" + queue;
+    EXPECT_EQ(queues_.Depth(), 0u);  // declares the queues
+    const auto set =
+        testing::RunStackScript({"rabbitmqctl", "set_policy", "-p", vhost, policy, "^" + queue + "$",
+                                 R"({"max-length":10,"overflow":"reject-publish"})", "--apply-to", "queues"});
+    ASSERT_EQ(set.exit_code, 0) << set.output;
+    ASSERT_TRUE(testing::WaitUntil(
+        [&] {
+            const auto listed =
+                testing::RunStackScript({"rabbitmqctl", "-q", "list_queues", "-p", vhost, "name", "policy"});
+            return listed.output.find(queue + "\t" + policy) != std::string::npos;
+        },
+        20s));
+    const auto campaign = db_.InsertCampaign();
+    db_.InsertOutbox(campaign, 25);
+    auto poller = MakePoller(10);
+    poller->relay.PollOnce();
+    testing::RunStackScript({"rabbitmqctl", "clear_policy", "-p", testing::StackConfig().rabbitmq.vhost, policy});
+
+    EXPECT_EQ(db_.Count("status='queued'"), 10u);
+    EXPECT_EQ(db_.Count("status='pending'"), 15u);
+    EXPECT_EQ(poller->stats.nacked, 15u);
+    const auto messages = queues_.Take(10, 5s);
+    ASSERT_EQ(messages.size(), 10u);
+    for (const auto& message : messages) {
+        EXPECT_EQ(db_.Value("SELECT status FROM outbox WHERE idempotency_key='" + message.message_id + "'"), "queued");
+    }
+}
+
 TEST_F(OutboxPollerTest, RowFinishedByAConsumerDuringTheClaimKeepsItsStatus) {
     const auto campaign = db_.InsertCampaign();
     db_.InsertOutbox(campaign, 1, {{"status", "'queued'"}, {"queued_at", "NOW(6) - INTERVAL 1000 SECOND"}});

@@ -117,6 +117,7 @@ std::vector<ReceivedMessage> TestQueues::Take(std::size_t count, std::chrono::mi
 
 std::uint64_t TestQueues::Depth() {
     amqp::AmqpConnection connection(StackConfig().rabbitmq);
+    amqp::DeclareTopology(connection, topology_);
     return amqp::QueueDepth(connection, topology_.queue);
 }
 

@@ -59,6 +59,7 @@ public:
     std::map<std::string, std::string> Env() const;
     /// Consumes (and acks) messages from the main queue until `count` arrived or `timeout` passed.
     std::vector<ReceivedMessage> Take(std::size_t count, std::chrono::milliseconds timeout);
+    /// Ready messages in the main queue (declaring the queues first if they do not exist).
     std::uint64_t Depth();
     std::uint64_t DeadLetterDepth();
     /// Takes one message from the main queue and rejects it without requeue; false when the queue was empty.

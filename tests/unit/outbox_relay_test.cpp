@@ -89,6 +89,7 @@ public:
             if (claimed.size() < limit && stored.status == status && due && !locked.contains(id)) {
                 claimed.push_back(stored.row);
                 locked.insert(id);
+                max_locked = std::max(max_locked, locked.size());
             }
         }
         return std::make_unique<class Claim>(*this, std::move(claimed), status);
@@ -102,43 +103,67 @@ public:
         return counts;
     }
 
+    std::uint64_t Count(const std::string& status) { return CountByStatus()[status]; }
+
     std::map<std::uint64_t, StoredRow> rows;
     std::set<std::uint64_t> locked;
+    std::size_t max_locked = 0;
     int fail_claims = 0;
     bool fail_commit = false;
     int commits = 0;
 };
 
-class FakePublisher final : public MessagePublisher {
+// Acks every message except those whose id is in nack_ids; remembers outstanding batches so tests can
+// see how many were in flight at once.
+class FakePublisher : public MessagePublisher {
 public:
-    std::vector<bool> PublishConfirmed(const std::vector<OutgoingMessage>& messages) override {
+    PublishTicket Publish(const std::vector<OutgoingMessage>& messages) override {
         if (fail_next > 0) {
             --fail_next;
+            outstanding.clear();
             throw std::runtime_error("broker connection lost");
         }
+        const PublishTicket ticket{1, next_tag, messages.size()};
+        next_tag += messages.size();
+        outstanding[ticket.first_tag] = messages;
+        max_outstanding = std::max(max_outstanding, outstanding.size());
+        return ticket;
+    }
+    std::vector<bool> AwaitConfirms(const PublishTicket& ticket) override {
+        auto it = outstanding.find(ticket.first_tag);
+        if (it == outstanding.end()) {
+            throw std::runtime_error("batch lost with the connection");
+        }
+        BeforeConfirm();
         std::vector<bool> acked;
-        for (const auto& message : messages) {
+        for (const auto& message : it->second) {
             const bool ack = !nack_ids.contains(message.message_id);
             acked.push_back(ack);
             if (ack) {
                 delivered.push_back(message);
             }
         }
-        ++calls;
+        outstanding.erase(it);
         return acked;
     }
     std::pair<std::uint64_t, std::uint64_t> QueueDepths() override { return {delivered.size(), 0}; }
+    virtual void BeforeConfirm() {}
 
     std::vector<OutgoingMessage> delivered;
     std::set<std::string> nack_ids;
+    std::map<std::uint64_t, std::vector<OutgoingMessage>> outstanding;
+    std::size_t max_outstanding = 0;
+    std::uint64_t next_tag = 1;
     int fail_next = 0;
-    int calls = 0;
 };
 
 class OutboxRelayTest : public ::testing::Test {
 protected:
-    OutboxRelay Relay(std::size_t batch_size = 100) {
-        return OutboxRelay(store_, publisher_, clock_, random_, {batch_size, 900s, 5000ms}, stats_);
+    OutboxRelay Relay(std::size_t batch_size = 100, std::size_t depth = 4) {
+        RelayOptions options;
+        options.batch_size = batch_size;
+        options.pipeline_depth = depth;
+        return OutboxRelay(store_, publisher_, clock_, random_, options, stats_);
     }
     std::string Status(std::uint64_t id) { return store_.rows.at(id).status; }
 
@@ -259,21 +284,17 @@ TEST_F(OutboxRelayTest, SentAndFailedRowsAreNeverTouched) {
 TEST_F(OutboxRelayTest, StatusMovedOnByAConsumerIsNotOverwritten) {
     store_.Add("queued", clock_.Now());
     clock_.Advance(901s);
-    FakeOutboxStore& store = store_;
     // The consumer finishes the row while the poller waits for the broker's confirm.
-    class SendingPublisher final : public MessagePublisher {
+    class SendingPublisher final : public FakePublisher {
     public:
         explicit SendingPublisher(FakeOutboxStore& s) : store(s) {}
-        std::vector<bool> PublishConfirmed(const std::vector<OutgoingMessage>& messages) override {
-            store.rows.at(1).status = "sent";
-            return std::vector<bool>(messages.size(), true);
-        }
-        std::pair<std::uint64_t, std::uint64_t> QueueDepths() override { return {0, 0}; }
+        void BeforeConfirm() override { store.rows.at(1).status = "sent"; }
         FakeOutboxStore& store;
-    } publisher(store);
-    OutboxRelay relay(store_, publisher, clock_, random_, {100, 900s, 5000ms}, stats_);
+    } publisher(store_);
+    OutboxRelay relay(store_, publisher, clock_, random_, RelayOptions{}, stats_);
     relay.RelayBatch(ClaimKind::kStaleQueued);
     EXPECT_EQ(Status(1), "sent");
+    EXPECT_EQ(stats_.published, 1u);
 }
 
 TEST_F(OutboxRelayTest, TwoRelaysNeverClaimTheSameRow) {
@@ -290,6 +311,51 @@ TEST_F(OutboxRelayTest, TwoRelaysNeverClaimTheSameRow) {
     }
 }
 
+TEST_F(OutboxRelayTest, KeepsUpToPipelineDepthBatchesInFlightEachInItsOwnClaim) {
+    for (int i = 0; i < 95; ++i) {
+        store_.Add("pending", clock_.Now());
+    }
+    auto relay = Relay(10, 3);
+    const auto result = relay.Relay(ClaimKind::kPending, 100);
+    EXPECT_EQ(result.claimed, 95u);
+    EXPECT_FALSE(result.last_batch_full);
+    EXPECT_EQ(publisher_.max_outstanding, 3u);
+    EXPECT_EQ(store_.max_locked, 30u);  // three open claims of 10 rows, none overlapping
+    EXPECT_EQ(store_.commits, 10);
+    std::set<std::string> keys;
+    for (const auto& message : publisher_.delivered) {
+        keys.insert(message.message_id);
+    }
+    EXPECT_EQ(keys.size(), 95u);
+    EXPECT_EQ(publisher_.delivered.size(), 95u);
+    EXPECT_EQ(store_.CountByStatus(), (std::map<std::string, std::uint64_t>{{"queued", 95}}));
+}
+
+TEST_F(OutboxRelayTest, FailureWithBatchesInFlightRollsAllOfThemBack) {
+    for (int i = 0; i < 40; ++i) {
+        store_.Add("pending", clock_.Now());
+    }
+    store_.fail_commit = true;
+    auto relay = Relay(10, 3);
+    EXPECT_THROW(relay.Relay(ClaimKind::kPending, 100), std::runtime_error);
+    EXPECT_TRUE(store_.locked.empty());
+    EXPECT_EQ(store_.CountByStatus(), (std::map<std::string, std::uint64_t>{{"pending", 40}}));
+}
+
+TEST_F(OutboxRelayTest, OnePollStopsAfterBatchesPerPollSoOtherKindsGetATurn) {
+    for (int i = 0; i < 50; ++i) {
+        store_.Add("pending", clock_.Now());
+    }
+    store_.Add("retrying", clock_.Now(), 1);
+    RelayOptions options;
+    options.batch_size = 10;
+    options.batches_per_poll = 2;
+    OutboxRelay relay(store_, publisher_, clock_, random_, options, stats_);
+    EXPECT_TRUE(relay.PollOnce());
+    EXPECT_EQ(store_.Count("queued"), 21u);  // 2 batches of pending rows, then the retry
+    EXPECT_EQ(Status(51), "queued");
+}
+
 TEST_F(OutboxRelayTest, DrainsBacklogWithoutSleepingThenSleepsThePollInterval) {
     for (int i = 0; i < 25; ++i) {
         store_.Add("pending", clock_.Now());
@@ -303,6 +369,7 @@ TEST_F(OutboxRelayTest, DrainsBacklogWithoutSleepingThenSleepsThePollInterval) {
     ASSERT_EQ(clock_.sleeps.size(), 1u);
     EXPECT_EQ(clock_.sleeps[0], 5000ms);
     EXPECT_EQ(stats_.batches, 3u);
+    EXPECT_EQ(store_.Count("queued"), 25u);
 }
 
 TEST_F(OutboxRelayTest, BacksOffExponentiallyWhileTheStoreFailsThenRecovers) {

@@ -37,18 +37,22 @@ std::string JoinIds(const std::vector<std::string>& ids) {
     return joined;
 }
 
-// An open claim transaction on the store's connection.
+// An open claim transaction on a connection of its own. The connection goes back to the store's pool
+// when the claim commits or rolls back cleanly; after an error it is closed, which makes the server roll
+// the transaction back.
 class MysqlOutboxClaim final : public app::OutboxClaim {
 public:
-    MysqlOutboxClaim(MysqlOutboxStore& store, std::vector<domain::OutboxRow> rows, domain::ClaimKind kind)
-        : store_(store), rows_(std::move(rows)), kind_(kind) {}
+    MysqlOutboxClaim(MysqlOutboxStore& store, std::unique_ptr<MysqlConnection> connection,
+                     std::vector<domain::OutboxRow> rows, domain::ClaimKind kind)
+        : store_(store), connection_(std::move(connection)), rows_(std::move(rows)), kind_(kind) {}
 
     ~MysqlOutboxClaim() override {
-        if (!finished_) {
+        if (connection_) {
             try {
-                store_.Execute("ROLLBACK");
+                connection_->Execute("ROLLBACK");
+                store_.Release(std::move(connection_));
             } catch (const std::exception&) {
-                // Run dropped the connection; the server rolls the transaction back with it.
+                // Closing the connection rolls the transaction back on the server.
             }
         }
     }
@@ -56,7 +60,7 @@ public:
     const std::vector<domain::OutboxRow>& Rows() const override { return rows_; }
 
     std::size_t CommitQueued(const std::vector<std::uint64_t>& ids, domain::TimePoint now) override {
-        finished_ = true;
+        auto connection = std::move(connection_);
         std::size_t updated = 0;
         if (!ids.empty()) {
             std::vector<std::string> id_texts;
@@ -64,18 +68,20 @@ public:
             for (auto id : ids) {
                 id_texts.push_back(std::to_string(id));
             }
-            updated = store_.Execute("UPDATE outbox SET status='queued', queued_at='" + SqlTime(now) +
-                                     "' WHERE id IN (" + JoinIds(id_texts) + ") AND status='" + StatusOf(kind_) + "'");
+            updated =
+                connection->Execute("UPDATE outbox SET status='queued', queued_at='" + SqlTime(now) +
+                                    "' WHERE id IN (" + JoinIds(id_texts) + ") AND status='" + StatusOf(kind_) + "'");
         }
-        store_.Execute("COMMIT");
+        connection->Execute("COMMIT");
+        store_.Release(std::move(connection));
         return updated;
     }
 
 private:
     MysqlOutboxStore& store_;
+    std::unique_ptr<MysqlConnection> connection_;
     std::vector<domain::OutboxRow> rows_;
     domain::ClaimKind kind_;
-    bool finished_ = false;
 };
 
 domain::OutboxRow ToOutboxRow(const Row& row) {
@@ -106,52 +112,44 @@ MysqlOutboxStore::MysqlOutboxStore(domain::DatabaseConfig config) : config_(std:
 
 MysqlOutboxStore::~MysqlOutboxStore() = default;
 
-MysqlConnection& MysqlOutboxStore::Connection() {
-    if (!connection_) {
-        connection_ = std::make_unique<MysqlConnection>(config_);
-        // Rows the claim scans but does not return are not kept locked (semi-consistent reads).
-        connection_->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+std::unique_ptr<MysqlConnection> MysqlOutboxStore::Acquire() {
+    if (!idle_.empty()) {
+        auto connection = std::move(idle_.back());
+        idle_.pop_back();
+        return connection;
     }
-    return *connection_;
+    auto connection = std::make_unique<MysqlConnection>(config_);
+    // Rows the claim scans but does not return are not kept locked (semi-consistent reads).
+    connection->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    return connection;
 }
 
-template <typename Work>
-auto MysqlOutboxStore::Guarded(Work work) {
-    try {
-        return work(Connection());
-    } catch (const std::exception&) {
-        connection_.reset();
-        throw;
-    }
-}
-
-std::vector<Row> MysqlOutboxStore::Run(const std::string& sql) {
-    return Guarded([&](MysqlConnection& connection) { return connection.Query(sql); });
-}
-
-std::uint64_t MysqlOutboxStore::Execute(const std::string& sql) {
-    return Guarded([&](MysqlConnection& connection) { return connection.Execute(sql); });
+void MysqlOutboxStore::Release(std::unique_ptr<MysqlConnection> connection) {
+    idle_.push_back(std::move(connection));
 }
 
 std::unique_ptr<app::OutboxClaim> MysqlOutboxStore::Claim(domain::ClaimKind kind, domain::TimePoint now,
                                                           std::chrono::seconds lease, std::size_t limit) {
+    auto connection = Acquire();
     std::vector<std::string> excluded;
-    for (const auto& row : Run("SELECT id FROM campaigns WHERE status IN ('paused','cancelled')")) {
+    for (const auto& row : connection->Query("SELECT id FROM campaigns WHERE status IN ('paused','cancelled')")) {
         excluded.push_back(row[0].value_or("0"));
     }
-    Execute("START TRANSACTION");
+    connection->Execute("START TRANSACTION");
     std::vector<domain::OutboxRow> rows;
-    for (const auto& row : Run(ClaimSql(kind, now, lease, limit, excluded))) {
+    for (const auto& row : connection->Query(ClaimSql(kind, now, lease, limit, excluded))) {
         rows.push_back(ToOutboxRow(row));
     }
-    return std::make_unique<MysqlOutboxClaim>(*this, std::move(rows), kind);
+    return std::make_unique<MysqlOutboxClaim>(*this, std::move(connection), std::move(rows), kind);
 }
 
 std::map<std::string, std::uint64_t> MysqlOutboxStore::CountByStatus() {
+    auto connection = Acquire();
     std::map<std::string, std::uint64_t> counts;
-    for (const auto& row : Run("SELECT status, COUNT(*) FROM outbox GROUP BY status")) {
+    for (const auto& row : connection->Query("SELECT status, COUNT(*) FROM outbox GROUP BY status")) {
         counts[row[0].value_or("")] = std::stoull(row[1].value_or("0"));
     }
+    Release(std::move(connection));
     return counts;
 }
 

@@ -17,8 +17,10 @@ std::string SqlTime(domain::TimePoint time);
 std::string ClaimSql(domain::ClaimKind kind, domain::TimePoint now, std::chrono::seconds lease, std::size_t limit,
                      const std::vector<std::string>& excluded_campaigns);
 
-/// OutboxStore on MariaDB/MySQL. Owns one connection, opened on first use and reopened after any error
-/// (a failed statement may have left it broken). Not thread-safe: one store per poller thread.
+/// OutboxStore on MariaDB/MySQL, READ COMMITTED. Each open claim holds its own connection (so a poller may
+/// keep several batches in flight); connections return to a small idle pool when a claim ends cleanly and
+/// are dropped after any error (a failed statement may have left one broken). Not thread-safe: one store
+/// per poller thread.
 class MysqlOutboxStore final : public app::OutboxStore {
 public:
     explicit MysqlOutboxStore(domain::DatabaseConfig config);
@@ -28,17 +30,14 @@ public:
                                             std::size_t limit) override;
     std::map<std::string, std::uint64_t> CountByStatus() override;
 
-    /// Runs `sql` on the store's connection, dropping the connection if it fails.
-    std::vector<Row> Run(const std::string& sql);
-    /// Like Run for a statement without rows; returns the affected row count.
-    std::uint64_t Execute(const std::string& sql);
+    /// A pooled connection, or a new one.
+    std::unique_ptr<MysqlConnection> Acquire();
+    /// Returns a healthy connection to the pool.
+    void Release(std::unique_ptr<MysqlConnection> connection);
 
 private:
-    template <typename Work>
-    auto Guarded(Work work);
-    MysqlConnection& Connection();
     domain::DatabaseConfig config_;
-    std::unique_ptr<MysqlConnection> connection_;
+    std::vector<std::unique_ptr<MysqlConnection>> idle_;
 };
 
 }  // namespace bulkmsg::mysql

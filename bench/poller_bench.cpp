@@ -1,0 +1,217 @@
+// Poller benchmark: pending -> queued for N outbox rows with 1..K pollers against the local stack
+// (real MariaDB, real RabbitMQ with publisher confirms). Prints the figures and writes them as JSON.
+//
+//   build/bench/bulkmsg_poller_bench --rows 200000 --pollers 1,2 --json bench/results/poller.json
+#include <amqp.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "adapters/amqp/amqp_publisher.hpp"
+#include "adapters/mysql/mysql_migration_store.hpp"
+#include "adapters/mysql/mysql_outbox_store.hpp"
+#include "app/config_loader.hpp"
+#include "app/embedded_migrations.hpp"
+#include "app/log.hpp"
+#include "app/outbox_relay.hpp"
+#include "app/run_migrations.hpp"
+
+namespace bulkmsg {
+namespace {
+
+using Seconds = std::chrono::duration<double>;
+
+struct Options {
+    std::uint64_t rows = 200000;
+    std::vector<unsigned> pollers{1, 2};
+    std::uint32_t batch_size = 1000;
+    std::uint32_t pipeline_depth = 4;
+    std::string queue_type = "classic";
+    std::string json_path;
+};
+
+// A scratch database (named like the test databases, which the stack's DB user may create) and a pair of
+// scratch queues, removed again at the end.
+class Scratch {
+public:
+    explicit Scratch(domain::Config config, const std::string& queue_type) : config_(std::move(config)) {
+        const auto suffix = std::to_string(getpid());
+        config_.db.name = "bulkmsg_t_bench_" + suffix;
+        topology_ = {"bench.notify." + suffix, "bench.failed." + suffix, queue_type};
+        Server().Execute("CREATE DATABASE `" + config_.db.name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        sql_ = std::make_unique<mysql::MysqlConnection>(config_.db, 600);
+        mysql::MysqlMigrationStore store(*sql_, config_.db.name);
+        app::RunMigrations(store, domain::ParseMigrations(app::EmbeddedMigrations()));
+    }
+    ~Scratch() {
+        sql_.reset();
+        Server().Execute("DROP DATABASE IF EXISTS `" + config_.db.name + "`");
+        amqp::AmqpConnection connection(config_.rabbitmq);
+        for (const auto& queue : {topology_.queue, topology_.dead_letter_queue}) {
+            amqp_queue_delete(connection.Raw(), amqp::AmqpConnection::kChannel, amqp_cstring_bytes(queue.c_str()), 0, 0);
+        }
+    }
+
+    void InsertRows(std::uint64_t rows) {
+        sql_->Execute("INSERT INTO campaigns (name, kind, status, template_text) VALUES ('bench', 'email', 'running', 'x')");
+        for (std::uint64_t done = 0; done < rows; done += 50000) {
+            const auto chunk = std::min<std::uint64_t>(50000, rows - done);
+            sql_->Execute(
+                "INSERT INTO outbox (campaign_id, user_ref, kind, payload, idempotency_key, available_at) "
+                "SELECT 1, CONCAT('user', seq, '@example.com'), 'email', '{\"subject\":\"Hello\"}', "
+                "SHA2(CONCAT(" + std::to_string(done) + ", '-', seq), 256), NOW(6) - INTERVAL 1 SECOND FROM seq_1_to_" +
+                std::to_string(chunk));
+        }
+    }
+
+    // Back to all-pending with an empty queue, so each run starts from the same state.
+    void Reset() {
+        sql_->Execute("UPDATE outbox SET status='pending', queued_at=NULL");
+        amqp::AmqpConnection connection(config_.rabbitmq);
+        amqp::DeclareTopology(connection, topology_);
+        amqp_queue_purge(connection.Raw(), amqp::AmqpConnection::kChannel, amqp_cstring_bytes(topology_.queue.c_str()));
+        connection.CheckReply("purge");
+    }
+
+    std::uint64_t Queued() { return std::stoull(sql_->QueryValue("SELECT COUNT(*) FROM outbox WHERE status='queued'").value_or("0")); }
+
+    const domain::Config& Config() const { return config_; }
+    const amqp::Topology& Topology() const { return topology_; }
+
+private:
+    mysql::MysqlConnection Server() {
+        auto server = config_.db;
+        server.name = "";
+        return mysql::MysqlConnection(server);
+    }
+
+    domain::Config config_;
+    amqp::Topology topology_;
+    std::unique_ptr<mysql::MysqlConnection> sql_;
+};
+
+struct PollerRun {
+    std::unique_ptr<mysql::MysqlOutboxStore> store;
+    std::unique_ptr<amqp::AmqpPublisher> publisher;
+    app::SystemClock clock;
+    app::SystemRandom random;
+    app::RelayStats stats;
+    std::unique_ptr<app::OutboxRelay> relay;
+};
+
+nlohmann::json RunOnce(Scratch& scratch, unsigned pollers, const Options& options) {
+    scratch.Reset();
+    std::vector<std::unique_ptr<PollerRun>> runs;
+    for (unsigned i = 0; i < pollers; ++i) {
+        auto run = std::make_unique<PollerRun>();
+        run->store = std::make_unique<mysql::MysqlOutboxStore>(scratch.Config().db);
+        run->publisher = std::make_unique<amqp::AmqpPublisher>(scratch.Config().rabbitmq, scratch.Topology(),
+                                                               std::chrono::seconds(30));
+        app::RelayOptions relay_options;
+        relay_options.batch_size = options.batch_size;
+        relay_options.pipeline_depth = options.pipeline_depth;
+        relay_options.poll_interval = std::chrono::milliseconds(20);
+        run->relay = std::make_unique<app::OutboxRelay>(*run->store, *run->publisher, run->clock, run->random,
+                                                        relay_options, run->stats);
+        runs.push_back(std::move(run));
+    }
+    app::StopToken stop;
+    std::vector<std::thread> threads;
+    const auto start = std::chrono::steady_clock::now();
+    for (auto& run : runs) {
+        threads.emplace_back([&run, &stop] { run->relay->Run(stop); });
+    }
+    // Progress comes from the pollers' own counters: polling COUNT(*) would load the database under test.
+    const auto published = [&runs] {
+        std::uint64_t total = 0;
+        for (const auto& run : runs) {
+            total += run->stats.published;
+        }
+        return total;
+    };
+    auto next_report = start;
+    while (published() < options.rows) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (std::chrono::steady_clock::now() >= next_report) {
+            std::cerr << "  " << pollers << " poller(s): " << published() << "/" << options.rows << " queued\n";
+            next_report += std::chrono::seconds(2);
+        }
+    }
+    const Seconds elapsed = std::chrono::steady_clock::now() - start;
+    stop.RequestStop();
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    if (scratch.Queued() != options.rows) {
+        throw std::runtime_error("rows reported published but not all queued in the database");
+    }
+    std::uint64_t batches = 0, confirm_us = 0, errors = 0;
+    for (const auto& run : runs) {
+        batches += run->stats.batches;
+        confirm_us += run->stats.confirm_wait_us_total;
+        errors += run->stats.errors;
+    }
+    const double rate = static_cast<double>(options.rows) / elapsed.count();
+    const double confirm_ms = batches ? static_cast<double>(confirm_us) / static_cast<double>(batches) / 1000.0 : 0.0;
+    std::cout << pollers << " poller(s): " << options.rows << " rows pending -> queued in " << elapsed.count()
+              << " s = " << static_cast<std::uint64_t>(rate) << " rows/s (" << batches << " batches, mean publish+confirm "
+              << confirm_ms << " ms/batch, " << errors << " errors)\n";
+    return {{"pollers", pollers},     {"rows", options.rows},        {"seconds", elapsed.count()},
+            {"rows_per_second", rate}, {"batches", batches},          {"published", published()},
+            {"errors", errors},        {"mean_confirm_ms_per_batch", confirm_ms}};
+}
+
+int Main(int argc, char** argv) {
+    Options options;
+    CLI::App cli{"bulkmsg poller benchmark: pending -> queued throughput against the local stack"};
+    cli.add_option("--rows", options.rows, "outbox rows")->check(CLI::Range(1u, 10'000'000u));
+    cli.add_option("--pollers", options.pollers, "poller counts to run, e.g. 1,2")->delimiter(',');
+    cli.add_option("--batch", options.batch_size, "rows per claim (POLL_BATCH_SIZE)")->check(CLI::Range(1u, 10000u));
+    cli.add_option("--depth", options.pipeline_depth, "batches in flight per poller (POLL_PIPELINE_DEPTH)")
+        ->check(CLI::Range(1u, 16u));
+    cli.add_option("--queue-type", options.queue_type, "classic or quorum")->check(CLI::IsMember({"classic", "quorum"}));
+    cli.add_option("--json", options.json_path, "write results here");
+    CLI11_PARSE(cli, argc, argv);
+
+    auto config = app::LoadConfig(std::nullopt);
+    config.log.level = "warn";
+    app::InitLogging(config.log);
+    Scratch scratch(config, options.queue_type);
+    const auto insert_start = std::chrono::steady_clock::now();
+    scratch.InsertRows(options.rows);
+    std::cout << "inserted " << options.rows << " outbox rows in "
+              << Seconds(std::chrono::steady_clock::now() - insert_start).count() << " s; queue type "
+              << options.queue_type << ", batch " << options.batch_size << ", depth " << options.pipeline_depth << ", " << std::thread::hardware_concurrency()
+              << " CPUs\n";
+
+    nlohmann::json results = {{"benchmark", "poller"},
+                              {"queue_type", options.queue_type},
+                              {"batch_size", options.batch_size},
+                              {"pipeline_depth", options.pipeline_depth},
+                              {"cpus", std::thread::hardware_concurrency()},
+                              {"runs", nlohmann::json::array()}};
+    for (auto pollers : options.pollers) {
+        results["runs"].push_back(RunOnce(scratch, pollers, options));
+    }
+    if (!options.json_path.empty()) {
+        std::ofstream(options.json_path) << results.dump(2) << "\n";
+        std::cout << "results written to " << options.json_path << "\n";
+    }
+    return 0;
+}
+
+}  // namespace
+}  // namespace bulkmsg
+
+int main(int argc, char** argv) {
+    try {
+        return bulkmsg::Main(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "poller bench failed: " << e.what() << "\n";
+        return 1;
+    }
+}

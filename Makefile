@@ -5,7 +5,7 @@ CMAKE_FLAGS ?=
 BULKMSG = ./$(BUILD_DIR)/bulkmsg
 
 .PHONY: setup build test start consumer api all seed migrate demo stack-up stack-down stack-status stack-reset \
-        sanitize format clean
+        bench sanitize format clean
 
 setup:
 	scripts/setup
@@ -54,6 +54,10 @@ stack-reset:
 	scripts/stack reset
 
 # Unit and integration tiers under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/).
+bench: build
+	mkdir -p bench/results
+	$(BUILD_DIR)/bench/bulkmsg_poller_bench --rows 200000 --pollers 1,2 --json bench/results/poller-classic.json
+
 sanitize:
 	BUILD_DIR=build-asan SANITIZE=address,undefined scripts/test
 

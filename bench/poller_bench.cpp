@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -165,6 +166,40 @@ nlohmann::json RunOnce(Scratch& scratch, unsigned pollers, const Options& option
             {"errors", errors},        {"mean_confirm_ms_per_batch", confirm_ms}};
 }
 
+// The broker's ingest ceiling on this machine: the same number of messages of the same size through the same
+// publisher and pipeline depth, without the database. Tells whether the broker or the database limits a run.
+nlohmann::json RunPublishOnly(Scratch& scratch, const Options& options) {
+    scratch.Reset();
+    amqp::AmqpPublisher publisher(scratch.Config().rabbitmq, scratch.Topology(), std::chrono::seconds(30));
+    const app::OutgoingMessage message{std::string(180, 'x'), std::string(64, 'k'), 1,
+                                       "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"};
+    std::deque<app::PublishTicket> in_flight;
+    std::uint64_t sent = 0, acked = 0;
+    const auto start = std::chrono::steady_clock::now();
+    const auto collect = [&] {
+        for (bool ok : publisher.AwaitConfirms(in_flight.front())) {
+            acked += ok ? 1 : 0;
+        }
+        in_flight.pop_front();
+    };
+    while (sent < options.rows) {
+        const auto count = std::min<std::uint64_t>(options.batch_size, options.rows - sent);
+        in_flight.push_back(publisher.Publish(std::vector<app::OutgoingMessage>(count, message)));
+        sent += count;
+        if (in_flight.size() >= options.pipeline_depth) {
+            collect();
+        }
+    }
+    while (!in_flight.empty()) {
+        collect();
+    }
+    const Seconds elapsed = std::chrono::steady_clock::now() - start;
+    const double rate = static_cast<double>(acked) / elapsed.count();
+    std::cout << "broker only: " << acked << " messages published and confirmed in " << elapsed.count()
+              << " s = " << static_cast<std::uint64_t>(rate) << " msgs/s (no database)\n";
+    return {{"messages", acked}, {"seconds", elapsed.count()}, {"messages_per_second", rate}};
+}
+
 int Main(int argc, char** argv) {
     Options options;
     CLI::App cli{"bulkmsg poller benchmark: pending -> queued throughput against the local stack"};
@@ -194,6 +229,7 @@ int Main(int argc, char** argv) {
                               {"pipeline_depth", options.pipeline_depth},
                               {"cpus", std::thread::hardware_concurrency()},
                               {"runs", nlohmann::json::array()}};
+    results["broker_only"] = RunPublishOnly(scratch, options);
     for (auto pollers : options.pollers) {
         results["runs"].push_back(RunOnce(scratch, pollers, options));
     }

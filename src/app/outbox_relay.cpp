@@ -30,13 +30,14 @@ struct OutboxRelay::InFlight {
     std::chrono::steady_clock::time_point published_at;
 };
 
-OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_batches) {
+OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_batches, const StopToken* stop) {
     Result result;
     std::deque<InFlight> in_flight;  // destroying it rolls back every claim not yet committed
     std::size_t batches = 0;
     bool claiming = true;
     while (true) {
-        while (claiming && batches < max_batches && in_flight.size() < options_.pipeline_depth) {
+        while (claiming && batches < max_batches && in_flight.size() < options_.pipeline_depth &&
+               !(stop && stop->StopRequested())) {
             auto claim = store_.Claim(kind, clock_.Now(), options_.lease, options_.batch_size);
             ++batches;
             const auto& rows = claim->Rows();
@@ -92,10 +93,10 @@ void OutboxRelay::Finish(domain::ClaimKind kind, InFlight& batch) {
     }
 }
 
-bool OutboxRelay::PollOnce() {
+bool OutboxRelay::PollOnce(const StopToken* stop) {
     bool more = false;
     for (auto kind : {domain::ClaimKind::kPending, domain::ClaimKind::kDueRetry, domain::ClaimKind::kStaleQueued}) {
-        more = Relay(kind, options_.batches_per_poll).last_batch_full || more;
+        more = Relay(kind, options_.batches_per_poll, stop).last_batch_full || more;
     }
     return more;
 }
@@ -104,7 +105,7 @@ void OutboxRelay::Run(StopToken& stop) {
     unsigned failures = 0;
     while (!stop.StopRequested()) {
         try {
-            const bool more = PollOnce();
+            const bool more = PollOnce(&stop);
             if (failures > 0) {
                 Log(LogLevel::kInfo, "poller", "recovered", {{"after_failures", failures}});
             }

@@ -50,15 +50,16 @@ public:
     };
 
     /// Relays up to `max_batches` batches of `kind`, keeping up to pipeline_depth of them in flight
-    /// (each in its own claim transaction), and stops early after a batch that was not full.
-    Result Relay(domain::ClaimKind kind, std::size_t max_batches);
+    /// (each in its own claim transaction), and stops early after a batch that was not full. Once `stop`
+    /// is requested it claims nothing more and only finishes the batches in flight.
+    Result Relay(domain::ClaimKind kind, std::size_t max_batches, const StopToken* stop = nullptr);
 
     /// Relays one batch of `kind`; returns the number of rows claimed.
     std::size_t RelayBatch(domain::ClaimKind kind) { return Relay(kind, 1).claimed; }
 
     /// One poll over pending rows, due retries and stale queued rows (up to batches_per_poll batches of
     /// each). Returns true when more rows are probably waiting.
-    bool PollOnce();
+    bool PollOnce(const StopToken* stop = nullptr);
 
     /// Polls until `stop` is requested: again at once while a batch came back full, after poll_interval
     /// when a poll found less, and after a capped exponential backoff when the store or broker failed.

@@ -172,14 +172,12 @@ TEST_F(OutboxPollerTest, RowsTheBrokerNacksStayPending) {
     const auto vhost = testing::StackConfig().rabbitmq.vhost;
     const auto policy = "nack-" + queue;
     EXPECT_EQ(queues_.Depth(), 0u);  // declares the queues
-    const auto set =
-        testing::RunStackScript({"rabbitmqctl", "set_policy", "-p", vhost, policy, "^" + queue + "$",
-                                 R"({"max-length":10,"overflow":"reject-publish"})", "--apply-to", "queues"});
+    const auto set = testing::RabbitmqCtl({"set_policy", "-p", vhost, policy, "^" + queue + "$",
+                                           R"({"max-length":10,"overflow":"reject-publish"})", "--apply-to", "queues"});
     ASSERT_EQ(set.exit_code, 0) << set.output;
     ASSERT_TRUE(testing::WaitUntil(
         [&] {
-            const auto listed =
-                testing::RunStackScript({"rabbitmqctl", "-q", "list_queues", "-p", vhost, "name", "policy"});
+            const auto listed = testing::RabbitmqCtl({"-q", "list_queues", "-p", vhost, "name", "policy"});
             return listed.output.find(queue + "\t" + policy) != std::string::npos;
         },
         20s));
@@ -187,13 +185,18 @@ TEST_F(OutboxPollerTest, RowsTheBrokerNacksStayPending) {
     db_.InsertOutbox(campaign, 25);
     auto poller = MakePoller(10);
     poller->relay.PollOnce();
-    testing::RunStackScript({"rabbitmqctl", "clear_policy", "-p", testing::StackConfig().rabbitmq.vhost, policy});
+    testing::RabbitmqCtl({"clear_policy", "-p", testing::StackConfig().rabbitmq.vhost, policy});
 
-    EXPECT_EQ(db_.Count("status='queued'"), 10u);
-    EXPECT_EQ(db_.Count("status='pending'"), 15u);
-    EXPECT_EQ(poller->stats.nacked, 15u);
-    const auto messages = queues_.Take(10, 5s);
-    ASSERT_EQ(messages.size(), 10u);
+    // The queue process may apply a new policy a moment after it is listed, so the exact split is not fixed;
+    // what must hold is that exactly the rows whose messages the broker kept are queued.
+    const auto queued = db_.Count("status='queued'");
+    EXPECT_GE(queued, 10u);
+    EXPECT_GT(poller->stats.nacked, 0u);
+    EXPECT_EQ(db_.Count("status='pending'"), poller->stats.nacked);
+    EXPECT_EQ(queued + poller->stats.nacked, 25u);
+    const auto messages = queues_.Take(queued, 5s);
+    ASSERT_EQ(messages.size(), queued);
+    EXPECT_EQ(queues_.Depth(), 0u);
     for (const auto& message : messages) {
         EXPECT_EQ(db_.Value("SELECT status FROM outbox WHERE idempotency_key='" + message.message_id + "'"), "queued");
     }

@@ -88,6 +88,19 @@ ProcessResult RunStackScript(const std::vector<std::string>& args) {
     return RunProcess(argv, {}, BULKMSG_SOURCE_DIR);
 }
 
+ProcessResult RabbitmqCtl(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"rabbitmqctl"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessResult result;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        result = RunStackScript(argv);
+        if (result.exit_code == 0) {
+            break;
+        }
+    }
+    return result;
+}
+
 unsigned short FreePort() {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};

@@ -47,6 +47,10 @@ bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds
 /// Runs `scripts/stack` with `args` (e.g. {"stop", "rabbit"}) and returns its result.
 ProcessResult RunStackScript(const std::vector<std::string>& args);
 
+/// `scripts/stack rabbitmqctl ARGS`, tried up to three times: the CLI occasionally fails to reach the node
+/// through Erlang distribution on a loaded machine.
+ProcessResult RabbitmqCtl(const std::vector<std::string>& args);
+
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 unsigned short FreePort();
 

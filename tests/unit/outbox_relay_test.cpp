@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 #include <stdexcept>
 
@@ -147,7 +148,12 @@ public:
         return acked;
     }
     std::pair<std::uint64_t, std::uint64_t> QueueDepths() override { return {delivered.size(), 0}; }
-    virtual void BeforeConfirm() {}
+    virtual void BeforeConfirm() {
+        if (on_confirm) {
+            on_confirm();
+        }
+    }
+    std::function<void()> on_confirm;
 
     std::vector<OutgoingMessage> delivered;
     std::set<std::string> nack_ids;
@@ -404,6 +410,21 @@ TEST_F(OutboxRelayTest, BrokerOutageLosesNoRow) {
     relay.Run(stop);
     EXPECT_EQ(publisher_.delivered.size(), 5u);
     EXPECT_EQ(store_.CountByStatus(), (std::map<std::string, std::uint64_t>{{"queued", 5}}));
+}
+
+TEST_F(OutboxRelayTest, StopFinishesTheBatchesInFlightAndClaimsNoMore) {
+    for (int i = 0; i < 100; ++i) {
+        store_.Add("pending", clock_.Now());
+    }
+    StopToken stop;
+    publisher_.on_confirm = [&stop] { stop.RequestStop(); };
+    auto relay = Relay(10, 2);
+    relay.Run(stop);
+    // Two batches were in flight when the first confirm arrived; both are committed, nothing else is claimed.
+    EXPECT_EQ(store_.Count("queued"), 20u);
+    EXPECT_EQ(store_.Count("pending"), 80u);
+    EXPECT_TRUE(store_.locked.empty());
+    EXPECT_TRUE(clock_.sleeps.empty());
 }
 
 TEST_F(OutboxRelayTest, StopRequestedBeforeRunDoesNothing) {

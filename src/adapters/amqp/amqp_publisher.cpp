@@ -2,24 +2,9 @@
 
 #include <amqp.h>
 #include <amqp_framing.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <sys/time.h>
 
 namespace bulkmsg::amqp {
-
-namespace {
-
-// rabbitmq-c writes each publish as three small sends on a TCP_NODELAY socket: three segments per message,
-// which the broker reads one by one. Corking the socket for the batch sends full segments instead
-// (measured: see docs/benchmarks.md). Uncorking flushes.
-void SetCork(amqp_connection_state_t state, bool on) {
-    const int value = on ? 1 : 0;
-    setsockopt(amqp_get_sockfd(state), IPPROTO_TCP, TCP_CORK, &value, sizeof(value));
-}
-
-}  // namespace
 
 AmqpPublisher::AmqpPublisher(domain::RabbitConfig config, Topology topology, std::chrono::milliseconds confirm_timeout)
     : config_(std::move(config)), topology_(std::move(topology)), confirm_timeout_(confirm_timeout) {}
@@ -78,11 +63,9 @@ app::PublishTicket AmqpPublisher::Publish(const std::vector<app::OutgoingMessage
     try {
         Connection();
         const app::PublishTicket ticket{epoch_, next_tag_, messages.size()};
-        SetCork(connection_->Raw(), true);
         for (const auto& message : messages) {
             PublishOne(message);
         }
-        SetCork(connection_->Raw(), false);
         return ticket;
     } catch (const std::exception&) {
         Disconnect();

@@ -2,7 +2,10 @@
 
 #include "adapters/amqp/amqp_publisher.hpp"
 #include "adapters/mysql/mysql_outbox_store.hpp"
+#include "adapters/mysql/mysql_preparation_store.hpp"
+#include "app/campaign_preparer.hpp"
 #include "app/log.hpp"
+#include "domain/backoff.hpp"
 
 namespace bulkmsg::cli {
 
@@ -28,6 +31,26 @@ void RunPoller(const domain::Config& config, app::StopToken& stop, app::RelaySta
     relay.Run(stop);
     app::Log(app::LogLevel::kInfo, "poller", "poller stopped",
              {{"published", stats.published.load()}, {"claimed", stats.claimed.load()}});
+}
+
+void RunScheduler(const domain::Config& config, app::StopToken& stop) {
+    mysql::MysqlPreparationStore store(config.db);
+    app::SystemRandom random;
+    app::CampaignPreparer preparer(store, random, {config.email.from, config.sms.sender_id},
+                                   config.poller.prepare_batch_size);
+    unsigned failures = 0;
+    while (!stop.StopRequested()) {
+        auto wait = std::chrono::milliseconds(config.poller.poll_interval_ms);
+        try {
+            preparer.RunDue(domain::Clock::now(), &stop);
+            failures = 0;
+        } catch (const std::exception& e) {
+            wait = domain::ReconnectDelay(++failures, random.Unit());
+            app::Log(app::LogLevel::kError, "scheduler", "scheduler tick failed; retrying",
+                     {{"error", e.what()}, {"failures", failures}, {"retry_in_ms", wait.count()}});
+        }
+        stop.WaitFor(wait);
+    }
 }
 
 }  // namespace bulkmsg::cli

@@ -32,6 +32,7 @@ int RunRole(const std::string& role, const domain::Config& config) {
     std::vector<std::thread> workers;
     if (polls) {
         workers.emplace_back([&] { RunPoller(config, stop, poller_stats); });
+        workers.emplace_back([&] { RunScheduler(config, stop); });
     }
 
     const int signal_number = WaitForShutdownSignal();

@@ -40,6 +40,7 @@ const std::vector<VariableSpec>& ConfigVariables() {
         {"POLL_INTERVAL_MS", "5000"},
         {"POLL_BATCH_SIZE", "1000"},
         {"POLL_PIPELINE_DEPTH", "4"},
+        {"PREPARE_BATCH_SIZE", "1000"},
         {"QUEUED_LEASE_SECONDS", "900"},
         {"PUBLISH_CONFIRM_TIMEOUT_MS", "10000"},
         {"LOG_LEVEL", "info"},
@@ -138,9 +139,10 @@ Config ParseConfig(const EnvVars& vars) {
     if (c.queues.queue == c.queues.dead_letter_queue) {
         throw ConfigError("DEAD_LETTER_QUEUE", "must differ from NOTIFICATION_QUEUE");
     }
-    c.poller = {r.Integer("POLL_INTERVAL_MS", 10, 3'600'000), r.Integer("POLL_BATCH_SIZE", 1, 10'000),
-                r.Integer("POLL_PIPELINE_DEPTH", 1, 16), r.Integer("QUEUED_LEASE_SECONDS", 10, 7 * 86'400),
-                r.Integer("PUBLISH_CONFIRM_TIMEOUT_MS", 100, 600'000)};
+    c.poller = {
+        r.Integer("POLL_INTERVAL_MS", 10, 3'600'000),      r.Integer("POLL_BATCH_SIZE", 1, 10'000),
+        r.Integer("POLL_PIPELINE_DEPTH", 1, 16),           r.Integer("PREPARE_BATCH_SIZE", 1, 10'000),
+        r.Integer("QUEUED_LEASE_SECONDS", 10, 7 * 86'400), r.Integer("PUBLISH_CONFIRM_TIMEOUT_MS", 100, 600'000)};
 
     c.email = {r.OneOf("EMAIL_PROVIDER", {"sendgrid", "simulator", "log"}), r.Text("EMAIL_API_KEY"),
                r.Required("EMAIL_FROM"), r.Text("EMAIL_FROM_NAME")};

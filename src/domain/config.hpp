@@ -64,6 +64,7 @@ struct PollerConfig {
     std::uint32_t poll_interval_ms = 0;
     std::uint32_t batch_size = 0;
     std::uint32_t pipeline_depth = 0;
+    std::uint32_t prepare_batch_size = 0;  // targets rendered per outbox INSERT
     std::uint32_t queued_lease_seconds = 0;
     std::uint32_t confirm_timeout_ms = 0;
 };

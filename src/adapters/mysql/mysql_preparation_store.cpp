@@ -1,0 +1,128 @@
+#include "adapters/mysql/mysql_preparation_store.hpp"
+
+#include "adapters/mysql/mysql_outbox_store.hpp"
+
+namespace bulkmsg::mysql {
+
+namespace {
+
+nlohmann::json JsonOrEmptyObject(const std::optional<std::string>& text) {
+    auto parsed = nlohmann::json::parse(text.value_or("{}"), nullptr, false);
+    return parsed.is_object() ? parsed : nlohmann::json::object();
+}
+
+domain::Channel ChannelOf(const std::optional<std::string>& text) {
+    return domain::ParseChannel(text.value_or("")).value_or(domain::Channel::kEmail);
+}
+
+}  // namespace
+
+MysqlPreparationStore::MysqlPreparationStore(domain::DatabaseConfig config) : config_(std::move(config)) {}
+
+MysqlPreparationStore::~MysqlPreparationStore() = default;
+
+MysqlConnection& MysqlPreparationStore::Work() {
+    if (!work_) {
+        work_ = std::make_unique<MysqlConnection>(config_);
+    }
+    return *work_;
+}
+
+template <typename Fn>
+auto MysqlPreparationStore::Guarded(Fn fn) {
+    try {
+        return fn(Work());
+    } catch (const std::exception&) {
+        work_.reset();
+        throw;
+    }
+}
+
+std::optional<domain::CampaignContent> MysqlPreparationStore::LoadCampaign(std::uint64_t campaign_id) {
+    const auto rows = Guarded([&](MysqlConnection& c) {
+        return c.Query(
+            "SELECT id, kind, template_subject, template_text, template_html, template_title, template_data, "
+            "from_address FROM campaigns WHERE id=" +
+            std::to_string(campaign_id));
+    });
+    if (rows.empty()) {
+        return std::nullopt;
+    }
+    const auto& r = rows[0];
+    return domain::CampaignContent{campaign_id,       ChannelOf(r[1]),   r[2].value_or(""),       r[3].value_or(""),
+                                   r[4].value_or(""), r[5].value_or(""), JsonOrEmptyObject(r[6]), r[7].value_or("")};
+}
+
+std::vector<app::StoredTarget> MysqlPreparationStore::TargetsAfter(std::uint64_t campaign_id,
+                                                                   std::uint64_t after_target_id, std::size_t limit) {
+    const auto rows = Guarded([&](MysqlConnection& c) {
+        return c.Query("SELECT id, user_ref, kind, timezone, metadata FROM campaign_targets WHERE campaign_id=" +
+                       std::to_string(campaign_id) + " AND id > " + std::to_string(after_target_id) +
+                       " ORDER BY id LIMIT " + std::to_string(limit));
+    });
+    std::vector<app::StoredTarget> targets;
+    targets.reserve(rows.size());
+    for (const auto& r : rows) {
+        targets.push_back({std::stoull(r[0].value_or("0")),
+                           {r[1].value_or(""), ChannelOf(r[2]), r[3].value_or("UTC"), JsonOrEmptyObject(r[4])}});
+    }
+    return targets;
+}
+
+std::size_t MysqlPreparationStore::InsertOutbox(const std::vector<app::OutboxInsert>& rows) {
+    if (rows.empty()) {
+        return 0;
+    }
+    return Guarded([&](MysqlConnection& c) {
+        std::string sql =
+            "INSERT IGNORE INTO outbox (campaign_id, target_id, user_ref, kind, payload, idempotency_key, traceparent) "
+            "VALUES ";
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const auto& row = rows[i];
+            sql += (i ? ",(" : "(") + std::to_string(row.campaign_id) + "," + std::to_string(row.target_id) + "," +
+                   c.Quote(row.user_ref) + ",'" + std::string(domain::ToString(row.kind)) + "'," +
+                   c.Quote(row.payload) + "," + c.Quote(row.idempotency_key) + "," + c.Quote(row.traceparent) + ")";
+        }
+        // Autocommit: the multi-row statement is its own transaction.
+        return static_cast<std::size_t>(c.Execute(sql));
+    });
+}
+
+std::vector<std::uint64_t> MysqlPreparationStore::StartDueCampaigns(domain::TimePoint now) {
+    return Guarded([&](MysqlConnection& c) {
+        c.Execute("UPDATE campaigns SET status='preparing' WHERE status='scheduled' AND scheduled_at <= '" +
+                  SqlTime(now) + "'");
+        std::vector<std::uint64_t> ids;
+        for (const auto& row : c.Query("SELECT id FROM campaigns WHERE status='preparing' ORDER BY id")) {
+            ids.push_back(std::stoull(row[0].value_or("0")));
+        }
+        return ids;
+    });
+}
+
+void MysqlPreparationStore::FinishPreparation(std::uint64_t campaign_id, bool ok) {
+    Guarded([&](MysqlConnection& c) {
+        return c.Execute(std::string("UPDATE campaigns SET status='") + (ok ? "running" : "failed") +
+                         "' WHERE status='preparing' AND id=" + std::to_string(campaign_id));
+    });
+}
+
+bool MysqlPreparationStore::TryAcquireSchedulerLock() {
+    try {
+        if (!lock_) {
+            lock_ = std::make_unique<MysqlConnection>(config_);
+        }
+        // Named locks are server-wide: the database name keeps deployments sharing a server apart.
+        // IS_USED_LOCK tells whether this session already holds it; GET_LOCK with timeout 0 does not wait.
+        const auto name = lock_->Quote("bulkmsg:scheduler:" + config_.name);
+        if (lock_->QueryValue("SELECT IS_USED_LOCK(" + name + ") = CONNECTION_ID()").value_or("0") == "1") {
+            return true;
+        }
+        return lock_->QueryValue("SELECT GET_LOCK(" + name + ", 0)").value_or("0") == "1";
+    } catch (const std::exception&) {
+        lock_.reset();
+        throw;
+    }
+}
+
+}  // namespace bulkmsg::mysql

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <memory>
+
+#include "adapters/mysql/mysql_connection.hpp"
+#include "app/preparation_store.hpp"
+
+namespace bulkmsg::mysql {
+
+/// PreparationStore on MariaDB/MySQL. One connection for the work and one that only holds the scheduler's
+/// named lock (GET_LOCK; released by the server when that connection ends, e.g. when the process dies).
+/// Connections are reopened after an error. Not thread-safe.
+class MysqlPreparationStore final : public app::PreparationStore {
+public:
+    explicit MysqlPreparationStore(domain::DatabaseConfig config);
+    ~MysqlPreparationStore() override;
+
+    std::optional<domain::CampaignContent> LoadCampaign(std::uint64_t campaign_id) override;
+    std::vector<app::StoredTarget> TargetsAfter(std::uint64_t campaign_id, std::uint64_t after_target_id,
+                                                std::size_t limit) override;
+    std::size_t InsertOutbox(const std::vector<app::OutboxInsert>& rows) override;
+    std::vector<std::uint64_t> StartDueCampaigns(domain::TimePoint now) override;
+    void FinishPreparation(std::uint64_t campaign_id, bool ok) override;
+    bool TryAcquireSchedulerLock() override;
+
+private:
+    MysqlConnection& Work();
+    template <typename Fn>
+    auto Guarded(Fn fn);
+
+    domain::DatabaseConfig config_;
+    std::unique_ptr<MysqlConnection> work_;
+    std::unique_ptr<MysqlConnection> lock_;
+};
+
+}  // namespace bulkmsg::mysql

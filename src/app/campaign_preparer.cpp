@@ -1,0 +1,67 @@
+#include "app/campaign_preparer.hpp"
+
+#include <stdexcept>
+
+#include "app/log.hpp"
+#include "domain/traceparent.hpp"
+
+namespace bulkmsg::app {
+
+CampaignPreparer::CampaignPreparer(PreparationStore& store, RandomSource& random, domain::DefaultSenders senders,
+                                   std::size_t batch_size)
+    : store_(store), random_(random), senders_(std::move(senders)), batch_size_(batch_size) {}
+
+CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, const StopToken* stop) {
+    const auto campaign = store_.LoadCampaign(campaign_id);
+    if (!campaign) {
+        throw std::out_of_range("campaign " + std::to_string(campaign_id) + " does not exist");
+    }
+    domain::MessageRenderer renderer(*campaign, senders_);
+    // One trace per preparation run; every row carries it so the poller and consumers continue it.
+    const auto traceparent = domain::MakeTraceparent(random_.Bytes24());
+    Report report;
+    std::uint64_t after = 0;
+    while (!(stop && stop->StopRequested())) {
+        const auto targets = store_.TargetsAfter(campaign_id, after, batch_size_);
+        if (targets.empty()) {
+            report.complete = true;
+            return report;
+        }
+        std::vector<OutboxInsert> rows;
+        rows.reserve(targets.size());
+        for (const auto& [id, target] : targets) {
+            rows.push_back({campaign_id, id, target.user_ref, target.kind, renderer.Payload(target),
+                            domain::IdempotencyKey(campaign_id, target.user_ref, target.kind), traceparent});
+        }
+        report.inserted += store_.InsertOutbox(rows);
+        report.targets += targets.size();
+        after = targets.back().id;
+    }
+    return report;
+}
+
+std::size_t CampaignPreparer::RunDue(domain::TimePoint now, const StopToken* stop) {
+    if (!store_.TryAcquireSchedulerLock()) {
+        return 0;
+    }
+    std::size_t finished = 0;
+    for (const auto campaign_id : store_.StartDueCampaigns(now)) {
+        try {
+            const auto report = Prepare(campaign_id, stop);
+            if (!report.complete) {
+                return finished;
+            }
+            store_.FinishPreparation(campaign_id, true);
+            Log(LogLevel::kInfo, "scheduler", "campaign prepared",
+                {{"campaign_id", campaign_id}, {"targets", report.targets}, {"inserted", report.inserted}});
+        } catch (const domain::TemplateError& e) {
+            store_.FinishPreparation(campaign_id, false);
+            Log(LogLevel::kError, "scheduler", "campaign template does not parse; campaign failed",
+                {{"campaign_id", campaign_id}, {"error", e.what()}});
+        }
+        ++finished;
+    }
+    return finished;
+}
+
+}  // namespace bulkmsg::app

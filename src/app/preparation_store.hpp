@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/message_renderer.hpp"
+#include "domain/outbox_row.hpp"
+#include "domain/target.hpp"
+
+namespace bulkmsg::app {
+
+struct StoredTarget {
+    std::uint64_t id = 0;
+    domain::Target target;
+};
+
+/// One outbox row as preparation writes it (status pending, available now).
+struct OutboxInsert {
+    std::uint64_t campaign_id = 0;
+    std::uint64_t target_id = 0;
+    std::string user_ref;
+    domain::Channel kind = domain::Channel::kEmail;
+    std::string payload;
+    std::string idempotency_key;
+    std::string traceparent;
+};
+
+/// Campaigns, targets and the outbox as preparation and the scheduler see them (port).
+class PreparationStore {
+public:
+    virtual ~PreparationStore() = default;
+    virtual std::optional<domain::CampaignContent> LoadCampaign(std::uint64_t campaign_id) = 0;
+    /// Up to `limit` targets of the campaign with id > after_target_id, in id order (keyset pagination).
+    virtual std::vector<StoredTarget> TargetsAfter(std::uint64_t campaign_id, std::uint64_t after_target_id,
+                                                   std::size_t limit) = 0;
+    /// Writes the rows with one multi-row INSERT IGNORE in its own transaction: a row whose idempotency key
+    /// is already in the outbox is skipped. Returns the number of rows inserted.
+    virtual std::size_t InsertOutbox(const std::vector<OutboxInsert>& rows) = 0;
+    /// Moves campaigns scheduled at or before `now` to `preparing` and returns every campaign in `preparing`
+    /// (including ones whose preparation was interrupted), oldest first.
+    virtual std::vector<std::uint64_t> StartDueCampaigns(domain::TimePoint now) = 0;
+    /// `preparing` → `running` when `ok`, else → `failed`.
+    virtual void FinishPreparation(std::uint64_t campaign_id, bool ok) = 0;
+    /// Takes (or confirms it still holds) the exclusive scheduler lock; false when another process has it.
+    virtual bool TryAcquireSchedulerLock() = 0;
+};
+
+}  // namespace bulkmsg::app

@@ -1,0 +1,113 @@
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "adapters/mysql/mysql_preparation_store.hpp"
+#include "app/campaign_preparer.hpp"
+#include "support/fake_clock.hpp"
+#include "support/outbox_fixture.hpp"
+
+namespace bulkmsg {
+namespace {
+
+using namespace std::chrono_literals;
+
+class PreparationTest : public ::testing::Test {
+protected:
+    std::uint64_t InsertCampaign(const std::string& status, const std::string& scheduled_at = "NULL") {
+        db_.Sql().Execute(
+            "INSERT INTO campaigns (name, kind, status, scheduled_at, template_subject, template_text, template_html) "
+            "VALUES ('prep', 'email', '" +
+            status + "', " + scheduled_at +
+            ", 'Hi {{first_name}}', 'Hello {{first_name}}', '<p>{{first_name}} &amp; co</p>')");
+        return std::stoull(db_.Value("SELECT LAST_INSERT_ID()"));
+    }
+    void InsertTargets(std::uint64_t campaign, int count) {
+        db_.Sql().Execute("INSERT INTO campaign_targets (campaign_id, user_ref, kind, metadata) SELECT " +
+                          std::to_string(campaign) +
+                          ", CONCAT('user', seq, '@example.com'), 'email', JSON_OBJECT('first_name', CONCAT('F', seq)) "
+                          "FROM seq_1_to_" +
+                          std::to_string(count));
+    }
+    app::CampaignPreparer Preparer(mysql::MysqlPreparationStore& store) {
+        return app::CampaignPreparer(store, random_, {"noreply@example.com", "+15005550006"}, 1000);
+    }
+
+    testing::MigratedDatabase db_;
+    testing::FakeRandom random_;
+};
+
+TEST_F(PreparationTest, EveryTargetLandsInTheOutboxOnceWithTheOriginalKeyFormula) {
+    const auto campaign = InsertCampaign("draft");
+    InsertTargets(campaign, 2500);
+    mysql::MysqlPreparationStore store(db_.Config());
+    const auto report = Preparer(store).Prepare(campaign);
+    EXPECT_EQ(report.targets, 2500u);
+    EXPECT_EQ(report.inserted, 2500u);
+    EXPECT_EQ(db_.Count("status='pending'"), 2500u);
+    // The key, recomputed by MySQL itself from the stored columns.
+    EXPECT_EQ(db_.Count("idempotency_key = SHA2(CONCAT(campaign_id, ':', user_ref, ':', kind), 256)"), 2500u);
+    EXPECT_EQ(db_.Count("target_id IS NOT NULL"), 2500u);
+    const auto payload =
+        nlohmann::json::parse(db_.Value("SELECT payload FROM outbox WHERE user_ref='user7@example.com'"));
+    EXPECT_EQ(payload, (nlohmann::json{{"to", "user7@example.com"},
+                                       {"from", "noreply@example.com"},
+                                       {"subject", "Hi F7"},
+                                       {"text", "Hello F7"},
+                                       {"html", "<p>F7 &amp; co</p>"}}));
+}
+
+TEST_F(PreparationTest, RerunAfterAnInterruptionFillsTheGapsAndDuplicatesNothing) {
+    const auto campaign = InsertCampaign("preparing");
+    InsertTargets(campaign, 3000);
+    mysql::MysqlPreparationStore store(db_.Config());
+    Preparer(store).Prepare(campaign);
+    // Lose some rows as if the process had died before their batches committed.
+    db_.Sql().Execute("DELETE FROM outbox WHERE target_id % 3 = 0 OR target_id > 2500");
+    const auto left = db_.Count("1");
+    const auto report = Preparer(store).Prepare(campaign);
+    EXPECT_EQ(report.inserted, 3000u - left);
+    EXPECT_EQ(db_.Count("1"), 3000u);
+    EXPECT_EQ(db_.Value("SELECT COUNT(DISTINCT target_id) FROM outbox"), "3000");
+    EXPECT_EQ(Preparer(store).Prepare(campaign).inserted, 0u);
+}
+
+TEST_F(PreparationTest, SchedulerStartsDueCampaignsAndOnlyOneProcessHoldsTheLock) {
+    const auto due = InsertCampaign("scheduled", "NOW(6) - INTERVAL 1 MINUTE");
+    const auto later = InsertCampaign("scheduled", "NOW(6) + INTERVAL 1 HOUR");
+    InsertTargets(due, 10);
+    mysql::MysqlPreparationStore holder(db_.Config());
+    mysql::MysqlPreparationStore other(db_.Config());
+    ASSERT_TRUE(holder.TryAcquireSchedulerLock());
+    EXPECT_FALSE(other.TryAcquireSchedulerLock());
+    EXPECT_EQ(Preparer(other).RunDue(domain::Clock::now()), 0u);
+    EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(due)), "scheduled");
+
+    EXPECT_EQ(Preparer(holder).RunDue(domain::Clock::now()), 1u);
+    EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(due)), "running");
+    EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(later)), "scheduled");
+    EXPECT_EQ(db_.Count("campaign_id=" + std::to_string(due)), 10u);
+}
+
+// The poller process as deployed: a campaign scheduled in the past is prepared by its scheduler duty and its
+// rows are relayed to the queue.
+TEST_F(PreparationTest, PollerProcessPreparesAScheduledCampaignAndPublishesIt) {
+    testing::TestQueues queues;
+    const auto campaign = InsertCampaign("scheduled", "NOW(6) - INTERVAL 1 SECOND");
+    InsertTargets(campaign, 300);
+    auto env = queues.Env();
+    env.merge(std::map<std::string, std::string>{{"DB_NAME", db_.Config().name},
+                                                 {"METRICS_PORT", std::to_string(testing::FreePort())},
+                                                 {"POLL_INTERVAL_MS", "100"}});
+    testing::ChildProcess poller({BULKMSG_BINARY, "poller"}, testing::BulkmsgEnv(env), testing::EmptyWorkDir());
+    EXPECT_TRUE(testing::WaitUntil([&] { return db_.Count("status='queued'") == 300; }, 30s)) << poller.OutputSoFar();
+    EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(campaign)), "running");
+    EXPECT_EQ(queues.Take(300, 10s).size(), 300u);
+    poller.Signal(SIGTERM);
+    const auto result = poller.Wait();
+    EXPECT_EQ(result.exit_code, 0);
+    EXPECT_NE(result.output.find("\"msg\":\"campaign prepared\""), std::string::npos) << result.output;
+}
+
+}  // namespace
+}  // namespace bulkmsg

@@ -1,0 +1,204 @@
+#include "app/campaign_preparer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "support/fake_clock.hpp"
+
+namespace bulkmsg::app {
+namespace {
+
+using domain::Channel;
+
+// In-memory campaigns, targets and outbox with the MySQL store's semantics (INSERT IGNORE on the key).
+class FakePreparationStore final : public PreparationStore {
+public:
+    std::optional<domain::CampaignContent> LoadCampaign(std::uint64_t id) override {
+        auto it = campaigns.find(id);
+        return it == campaigns.end() ? std::nullopt : std::optional(it->second);
+    }
+    std::vector<StoredTarget> TargetsAfter(std::uint64_t campaign_id, std::uint64_t after, std::size_t limit) override {
+        ++target_queries;
+        std::vector<StoredTarget> page;
+        for (const auto& [cid, stored] : targets) {
+            if (cid == campaign_id && stored.id > after && page.size() < limit) {
+                page.push_back(stored);
+            }
+        }
+        return page;
+    }
+    std::size_t InsertOutbox(const std::vector<OutboxInsert>& rows) override {
+        std::size_t inserted = 0;
+        for (const auto& row : rows) {
+            if (keys.insert(row.idempotency_key).second) {
+                outbox.push_back(row);
+                ++inserted;
+            }
+        }
+        return inserted;
+    }
+    std::vector<std::uint64_t> StartDueCampaigns(domain::TimePoint now) override {
+        std::vector<std::uint64_t> ids;
+        for (auto& [id, status] : status_of) {
+            if (status == "scheduled" && scheduled_at[id] <= now) {
+                status = "preparing";
+            }
+            if (status == "preparing") {
+                ids.push_back(id);
+            }
+        }
+        return ids;
+    }
+    void FinishPreparation(std::uint64_t id, bool ok) override { status_of[id] = ok ? "running" : "failed"; }
+    bool TryAcquireSchedulerLock() override { return has_lock; }
+
+    void AddTargets(std::uint64_t campaign_id, int count, Channel kind = Channel::kEmail) {
+        for (int i = 0; i < count; ++i) {
+            const auto id = targets.size() + 1;
+            const auto number = std::to_string(id);
+            domain::Target target{std::string("user").append(number).append("@example.com"),
+                                  kind,
+                                  "UTC",
+                                  {{"name", std::string("N").append(number)}}};
+            if (kind == Channel::kSms) {
+                target.user_ref = std::string("+1500555").append(std::to_string(1000 + id));
+            }
+            targets.emplace_back(campaign_id, StoredTarget{id, target});
+        }
+    }
+
+    std::map<std::uint64_t, domain::CampaignContent> campaigns;
+    std::vector<std::pair<std::uint64_t, StoredTarget>> targets;
+    std::vector<OutboxInsert> outbox;
+    std::set<std::string> keys;
+    std::map<std::uint64_t, std::string> status_of;
+    std::map<std::uint64_t, domain::TimePoint> scheduled_at;
+    bool has_lock = true;
+    int target_queries = 0;
+};
+
+class CampaignPreparerTest : public ::testing::Test {
+protected:
+    CampaignPreparerTest() {
+        store_.campaigns[7] = {7,
+                               Channel::kEmail,
+                               "Hi {{name}}",
+                               "Hello {{name}} <{{user_ref}}>",
+                               "<b>{{name}}</b>",
+                               "",
+                               nlohmann::json::object(),
+                               ""};
+    }
+    CampaignPreparer Preparer(std::size_t batch = 10) {
+        return CampaignPreparer(store_, random_, {"noreply@example.com", "+15005550006"}, batch);
+    }
+    FakePreparationStore store_;
+    testing::FakeRandom random_;
+};
+
+TEST_F(CampaignPreparerTest, RendersEveryTargetOnceInKeysetBatches) {
+    store_.AddTargets(7, 25);
+    store_.AddTargets(8, 3);  // another campaign's targets are not touched
+    const auto report = Preparer(10).Prepare(7);
+    EXPECT_TRUE(report.complete);
+    EXPECT_EQ(report.targets, 25u);
+    EXPECT_EQ(report.inserted, 25u);
+    EXPECT_EQ(store_.target_queries, 4);  // 10 + 10 + 5 + the empty page
+    ASSERT_EQ(store_.outbox.size(), 25u);
+    const auto& first = store_.outbox[0];
+    EXPECT_EQ(first.idempotency_key, domain::IdempotencyKey(7, "user1@example.com", Channel::kEmail));
+    EXPECT_EQ(first.target_id, 1u);
+    EXPECT_EQ(nlohmann::json::parse(first.payload), (nlohmann::json{{"to", "user1@example.com"},
+                                                                    {"from", "noreply@example.com"},
+                                                                    {"subject", "Hi N1"},
+                                                                    {"text", "Hello N1 <user1@example.com>"},
+                                                                    {"html", "<b>N1</b>"}}));
+}
+
+TEST_F(CampaignPreparerTest, InterruptedPreparationResumesWithoutDuplicates) {
+    store_.AddTargets(7, 30);
+    StopToken stop;
+    auto preparer = Preparer(10);
+    // An earlier run wrote one row, then the process stopped before the next batch.
+    store_.InsertOutbox({{7, 1, "user1@example.com", Channel::kEmail, "{}",
+                          domain::IdempotencyKey(7, "user1@example.com", Channel::kEmail), ""}});
+    stop.RequestStop();
+    EXPECT_FALSE(preparer.Prepare(7, &stop).complete);
+    EXPECT_EQ(store_.outbox.size(), 1u);
+    const auto report = preparer.Prepare(7);
+    EXPECT_TRUE(report.complete);
+    EXPECT_EQ(report.targets, 30u);
+    EXPECT_EQ(report.inserted, 29u);
+    EXPECT_EQ(store_.outbox.size(), 30u);
+    EXPECT_EQ(preparer.Prepare(7).inserted, 0u);  // a third run changes nothing
+}
+
+TEST_F(CampaignPreparerTest, PayloadsFollowEachTargetsChannel) {
+    store_.campaigns[9] = {
+        9, Channel::kSms, "", "Code for {{name}}: 42 & more", "", "", nlohmann::json::object(), "+15551234567"};
+    store_.AddTargets(9, 1, Channel::kSms);
+    store_.AddTargets(9, 1, Channel::kEmail);
+    Preparer().Prepare(9);
+    ASSERT_EQ(store_.outbox.size(), 2u);
+    EXPECT_EQ(nlohmann::json::parse(store_.outbox[0].payload),
+              (nlohmann::json{{"to", "+15005551001"}, {"from", "+15551234567"}, {"body", "Code for N1: 42 & more"}}));
+    // An email target of an SMS campaign gets the default email sender, not the campaign's number.
+    EXPECT_EQ(nlohmann::json::parse(store_.outbox[1].payload).at("from"), "noreply@example.com");
+
+    store_.campaigns[10] = {
+        10, Channel::kPush, "", "Body {{name}}", "", "Title", {{"deep_link", "app://u/{{name}}"}, {"n", 3}}, ""};
+    domain::Target token{std::string(64, 'f'), Channel::kPush, "UTC", {{"name", "Zoe"}}};
+    store_.targets.emplace_back(10, StoredTarget{100, token});
+    Preparer().Prepare(10);
+    EXPECT_EQ(nlohmann::json::parse(store_.outbox.back().payload),
+              (nlohmann::json{{"token", std::string(64, 'f')},
+                              {"title", "Title"},
+                              {"body", "Body Zoe"},
+                              {"data", {{"deep_link", "app://u/Zoe"}, {"n", "3"}}}}));
+}
+
+TEST_F(CampaignPreparerTest, BadTemplateOrMissingCampaignIsReported) {
+    store_.campaigns[11] = {11, Channel::kEmail, "{{#open}}", "x", "", "", nlohmann::json::object(), ""};
+    try {
+        Preparer().Prepare(11);
+        FAIL() << "expected a TemplateError";
+    } catch (const domain::TemplateError& e) {
+        EXPECT_EQ(e.Field(), "template.subject");
+    }
+    EXPECT_THROW(Preparer().Prepare(999), std::out_of_range);
+}
+
+TEST_F(CampaignPreparerTest, SchedulerPreparesDueCampaignsOnlyWithTheLock) {
+    testing::FakeClock clock;
+    store_.AddTargets(7, 5);
+    store_.status_of[7] = "scheduled";
+    store_.scheduled_at[7] = clock.Now() + std::chrono::seconds(60);
+    store_.campaigns[12] = {12, Channel::kEmail, "{{#bad}}", "x", "", "", nlohmann::json::object(), ""};
+    store_.status_of[12] = "preparing";  // interrupted earlier, with a template that no longer parses
+    auto preparer = Preparer();
+
+    store_.has_lock = false;
+    clock.Advance(std::chrono::seconds(120));
+    EXPECT_EQ(preparer.RunDue(clock.Now()), 0u);
+    EXPECT_EQ(store_.status_of[7], "scheduled");
+
+    store_.has_lock = true;
+    EXPECT_EQ(preparer.RunDue(clock.Now()), 2u);
+    EXPECT_EQ(store_.status_of[7], "running");
+    EXPECT_EQ(store_.status_of[12], "failed");
+    EXPECT_EQ(store_.outbox.size(), 5u);
+}
+
+TEST_F(CampaignPreparerTest, SchedulerLeavesFutureCampaignsAlone) {
+    testing::FakeClock clock;
+    store_.AddTargets(7, 5);
+    store_.status_of[7] = "scheduled";
+    store_.scheduled_at[7] = clock.Now() + std::chrono::seconds(1);
+    EXPECT_EQ(Preparer().RunDue(clock.Now()), 0u);
+    EXPECT_EQ(store_.status_of[7], "scheduled");
+    EXPECT_TRUE(store_.outbox.empty());
+}
+
+}  // namespace
+}  // namespace bulkmsg::app

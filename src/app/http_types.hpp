@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace bulkmsg::app {
@@ -23,7 +24,8 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
-/// The error body every bulkmsg endpoint uses: {"error": {"code", "message", "details": []}}.
-HttpResponse JsonError(unsigned status, const std::string& code, const std::string& message);
+/// The error body every bulkmsg endpoint uses: {"error": {"code", "message", "details": [...]}}.
+HttpResponse JsonError(unsigned status, const std::string& code, const std::string& message,
+                       const nlohmann::json& details = nlohmann::json::array());
 
 }  // namespace bulkmsg::app

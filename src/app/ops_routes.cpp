@@ -6,9 +6,10 @@
 
 namespace bulkmsg::app {
 
-HttpResponse JsonError(unsigned status, const std::string& code, const std::string& message) {
-    nlohmann::json body = {{"error", {{"code", code}, {"message", message}, {"details", nlohmann::json::array()}}}};
-    return {status, "application/json", body.dump()};
+HttpResponse JsonError(unsigned status, const std::string& code, const std::string& message,
+                       const nlohmann::json& details) {
+    nlohmann::json body = {{"error", {{"code", code}, {"message", message}, {"details", details}}}};
+    return {status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
 OpsRoutes::OpsRoutes(std::string role, std::function<ReadinessReport()> readiness)

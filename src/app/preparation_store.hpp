@@ -41,7 +41,8 @@ public:
     /// Moves campaigns scheduled at or before `now` to `preparing` and returns every campaign in `preparing`
     /// (including ones whose preparation was interrupted), oldest first.
     virtual std::vector<std::uint64_t> StartDueCampaigns(domain::TimePoint now) = 0;
-    /// `preparing` → `running` when `ok`, else → `failed`.
+    /// `preparing` → `running` when `ok`, else → `failed`. When the campaign was cancelled meanwhile, its pending
+    /// rows become cancelled instead.
     virtual void FinishPreparation(std::uint64_t campaign_id, bool ok) = 0;
     /// Takes (or confirms it still holds) the exclusive scheduler lock; false when another process has it.
     virtual bool TryAcquireSchedulerLock() = 0;

@@ -25,6 +25,11 @@ int RunCheck(const domain::Config& config);
 /// Inserts demo campaigns with targets (schema must be migrated).
 int RunSeed(const domain::Config& config, unsigned campaigns, std::uint64_t targets_per_campaign);
 
+/// API keys: create prints a new key once (its last line is the key alone); only its SHA-256 is stored.
+int RunApiKeyCreate(const domain::Config& config, const std::string& name);
+int RunApiKeyList(const domain::Config& config);
+int RunApiKeyRevoke(const domain::Config& config, std::uint64_t id);
+
 /// Prints every configuration variable's effective value, secrets redacted.
 int RunPrintConfig(const domain::EnvVars& vars);
 

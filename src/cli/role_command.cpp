@@ -3,6 +3,8 @@
 #include <thread>
 
 #include "adapters/http/http_server.hpp"
+#include "adapters/mysql/mysql_campaign_store.hpp"
+#include "app/campaign_api.hpp"
 #include "app/log.hpp"
 #include "app/ops_routes.hpp"
 #include "cli/commands.hpp"
@@ -18,7 +20,14 @@ int RunRole(const std::string& role, const domain::Config& config) {
     const bool polls = role == "poller" || role == "all";
     const std::uint16_t port = serves_api ? config.api_port : config.metrics_port;
     app::OpsRoutes ops(role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); });
-    http::HttpServer server({"0.0.0.0", port, 2, 1 << 20}, [&ops](const app::HttpRequest& r) { return ops.Handle(r); });
+    mysql::MysqlCampaignStore campaign_store(config.db);
+    app::SystemClock clock;
+    app::CampaignApi api(campaign_store, clock);
+    const auto handler = [&](const app::HttpRequest& r) {
+        return serves_api && app::CampaignApi::Owns(r.path) ? api.Handle(r) : ops.Handle(r);
+    };
+    const std::uint64_t body_limit = serves_api ? std::uint64_t{config.api_body_limit_mb} << 20 : 1 << 20;
+    http::HttpServer server({"0.0.0.0", port, 2, body_limit}, handler);
     try {
         server.Start();
     } catch (const std::exception& e) {

@@ -37,6 +37,7 @@ const std::vector<VariableSpec>& ConfigVariables() {
         {"NODE_ENV", "development"},
         {"EXPRESS_APP_PORT", "3001"},
         {"METRICS_PORT", "9464"},
+        {"API_BODY_LIMIT_MB", "32"},
         {"POLL_INTERVAL_MS", "5000"},
         {"POLL_BATCH_SIZE", "1000"},
         {"POLL_PIPELINE_DEPTH", "4"},
@@ -157,6 +158,7 @@ Config ParseConfig(const EnvVars& vars) {
     c.node_env = r.OneOf("NODE_ENV", {"development", "test", "production"});
     c.api_port = r.Port("EXPRESS_APP_PORT");
     c.metrics_port = r.Port("METRICS_PORT");
+    c.api_body_limit_mb = r.Integer("API_BODY_LIMIT_MB", 1, 1024);
     return c;
 }
 

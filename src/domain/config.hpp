@@ -87,6 +87,7 @@ struct Config {
     std::string node_env;
     std::uint16_t api_port = 0;
     std::uint16_t metrics_port = 0;
+    std::uint32_t api_body_limit_mb = 0;  // larger request bodies get 413
 };
 
 using EnvVars = std::map<std::string, std::string>;

@@ -89,6 +89,17 @@ TEST_F(PreparationTest, SchedulerStartsDueCampaignsAndOnlyOneProcessHoldsTheLock
     EXPECT_EQ(db_.Count("campaign_id=" + std::to_string(due)), 10u);
 }
 
+TEST_F(PreparationTest, RowsOfACampaignCancelledDuringPreparationEndCancelled) {
+    const auto campaign = InsertCampaign("preparing");
+    InsertTargets(campaign, 50);
+    mysql::MysqlPreparationStore store(db_.Config());
+    Preparer(store).Prepare(campaign);
+    db_.Sql().Execute("UPDATE campaigns SET status='cancelled' WHERE id=" + std::to_string(campaign));
+    store.FinishPreparation(campaign, true);
+    EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(campaign)), "cancelled");
+    EXPECT_EQ(db_.Count("status='cancelled' AND last_error='cancelled'"), 50u);
+}
+
 // The poller process as deployed: a campaign scheduled in the past is prepared by its scheduler duty and its
 // rows are relayed to the queue.
 TEST_F(PreparationTest, PollerProcessPreparesAScheduledCampaignAndPublishesIt) {

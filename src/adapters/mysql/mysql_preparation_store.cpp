@@ -102,8 +102,15 @@ std::vector<std::uint64_t> MysqlPreparationStore::StartDueCampaigns(domain::Time
 
 void MysqlPreparationStore::FinishPreparation(std::uint64_t campaign_id, bool ok) {
     Guarded([&](MysqlConnection& c) {
-        return c.Execute(std::string("UPDATE campaigns SET status='") + (ok ? "running" : "failed") +
-                         "' WHERE status='preparing' AND id=" + std::to_string(campaign_id));
+        const auto id = std::to_string(campaign_id);
+        c.Execute(std::string("UPDATE campaigns SET status='") + (ok ? "running" : "failed") +
+                  "' WHERE status='preparing' AND id=" + id);
+        // A campaign cancelled while it was being prepared: the rows written after the cancel are cancelled too.
+        return c.Execute(
+            "UPDATE outbox o JOIN campaigns c ON c.id = o.campaign_id SET o.status='cancelled', "
+            "o.last_error='cancelled' "
+            "WHERE o.campaign_id=" +
+            id + " AND c.status='cancelled' AND o.status='pending'");
     });
 }
 

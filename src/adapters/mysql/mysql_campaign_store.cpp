@@ -1,0 +1,162 @@
+#include "adapters/mysql/mysql_campaign_store.hpp"
+
+#include <openssl/crypto.h>
+
+#include "adapters/mysql/mysql_outbox_store.hpp"
+
+namespace bulkmsg::mysql {
+
+namespace {
+
+constexpr const char* kCampaignColumns =
+    "SELECT id, name, kind, status, template_subject, template_text, template_html, template_title, template_data, "
+    "from_address, scheduled_at, createdAt, updatedAt FROM campaigns";
+
+domain::TimePoint ParseSqlTime(const std::optional<std::string>& text) {
+    // "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC (the session time zone).
+    auto rfc = text.value_or("1970-01-01 00:00:00");
+    rfc[10] = 'T';
+    return domain::ParseRfc3339(rfc + "Z").value_or(domain::TimePoint{});
+}
+
+app::CampaignRecord ToRecord(const Row& r) {
+    app::CampaignRecord c;
+    c.id = std::stoull(r[0].value_or("0"));
+    c.name = r[1].value_or("");
+    c.content.id = c.id;
+    c.content.kind = domain::ParseChannel(r[2].value_or("")).value_or(domain::Channel::kEmail);
+    c.status = r[3].value_or("");
+    c.content.subject = r[4].value_or("");
+    c.content.text = r[5].value_or("");
+    c.content.html = r[6].value_or("");
+    c.content.title = r[7].value_or("");
+    auto data = nlohmann::json::parse(r[8].value_or("{}"), nullptr, false);
+    c.content.data = data.is_object() ? data : nlohmann::json::object();
+    c.content.from = r[9].value_or("");
+    if (r[10]) {
+        c.scheduled_at = ParseSqlTime(r[10]);
+    }
+    c.created_at = ParseSqlTime(r[11]);
+    c.updated_at = ParseSqlTime(r[12]);
+    return c;
+}
+
+std::string Nullable(MysqlConnection& c, const std::string& value) {
+    return value.empty() ? "NULL" : c.Quote(value);
+}
+
+std::string StatusList(MysqlConnection& c, const std::vector<std::string>& statuses) {
+    std::string list;
+    for (const auto& s : statuses) {
+        list += (list.empty() ? "" : ",") + c.Quote(s);
+    }
+    return list;
+}
+
+}  // namespace
+
+MysqlCampaignStore::MysqlCampaignStore(domain::DatabaseConfig config) : pool_(std::move(config), 8) {}
+
+std::uint64_t MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& n) {
+    return pool_.With([&](MysqlConnection& c) {
+        const auto& t = n.content;
+        c.Execute(
+            "INSERT INTO campaigns (name, kind, status, scheduled_at, template_subject, template_text, "
+            "template_html, template_title, template_data, from_address) VALUES (" +
+            c.Quote(n.name) + ",'" + std::string(domain::ToString(t.kind)) + "','" +
+            (n.scheduled_at ? "scheduled" : "draft") + "'," +
+            (n.scheduled_at ? "'" + SqlTime(*n.scheduled_at) + "'" : std::string("NULL")) + "," +
+            Nullable(c, t.subject) + "," + c.Quote(t.text) + "," + Nullable(c, t.html) + "," + Nullable(c, t.title) +
+            "," + (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + ")");
+        return std::stoull(c.QueryValue("SELECT LAST_INSERT_ID()").value_or("0"));
+    });
+}
+
+std::optional<app::CampaignRecord> MysqlCampaignStore::GetCampaign(std::uint64_t id) {
+    const auto rows = pool_.With(
+        [&](MysqlConnection& c) { return c.Query(std::string(kCampaignColumns) + " WHERE id=" + std::to_string(id)); });
+    return rows.empty() ? std::nullopt : std::optional(ToRecord(rows[0]));
+}
+
+std::vector<app::CampaignRecord> MysqlCampaignStore::ListCampaigns(std::uint64_t before_id, std::size_t limit,
+                                                                   const std::optional<std::string>& status) {
+    const auto rows = pool_.With([&](MysqlConnection& c) {
+        std::string where = " WHERE 1=1";
+        if (before_id) {
+            where += " AND id < " + std::to_string(before_id);
+        }
+        if (status) {
+            where += " AND status=" + c.Quote(*status);
+        }
+        return c.Query(std::string(kCampaignColumns) + where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
+    });
+    std::vector<app::CampaignRecord> campaigns;
+    for (const auto& row : rows) {
+        campaigns.push_back(ToRecord(row));
+    }
+    return campaigns;
+}
+
+app::TargetInsertResult MysqlCampaignStore::InsertTargets(std::uint64_t campaign_id,
+                                                          const std::vector<domain::Target>& targets) {
+    if (targets.empty()) {
+        return {};
+    }
+    return pool_.With([&](MysqlConnection& c) {
+        std::string sql =
+            "INSERT IGNORE INTO campaign_targets (campaign_id, user_ref, kind, timezone, metadata) VALUES ";
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+            const auto& t = targets[i];
+            sql += (i ? ",(" : "(") + std::to_string(campaign_id) + "," + c.Quote(t.user_ref) + ",'" +
+                   std::string(domain::ToString(t.kind)) + "'," + c.Quote(t.timezone) + "," +
+                   c.Quote(t.metadata.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + ")";
+        }
+        const auto inserted = c.Execute(sql);
+        return app::TargetInsertResult{inserted, targets.size() - inserted};
+    });
+}
+
+app::CampaignCounts MysqlCampaignStore::Counts(std::uint64_t campaign_id) {
+    return pool_.With([&](MysqlConnection& c) {
+        app::CampaignCounts counts;
+        const auto id = std::to_string(campaign_id);
+        counts.targets =
+            std::stoull(c.QueryValue("SELECT COUNT(*) FROM campaign_targets WHERE campaign_id=" + id).value_or("0"));
+        for (const auto& row :
+             c.Query("SELECT status, COUNT(*) FROM outbox WHERE campaign_id=" + id + " GROUP BY status")) {
+            counts.outbox_by_status[row[0].value_or("")] = std::stoull(row[1].value_or("0"));
+        }
+        return counts;
+    });
+}
+
+bool MysqlCampaignStore::Transition(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
+                                    std::optional<domain::TimePoint> scheduled_at) {
+    return pool_.With([&](MysqlConnection& c) {
+        const std::string set_time = scheduled_at ? ", scheduled_at='" + SqlTime(*scheduled_at) + "'" : "";
+        return c.Execute("UPDATE campaigns SET status=" + c.Quote(to) + set_time + " WHERE id=" + std::to_string(id) +
+                         " AND status IN (" + StatusList(c, from) + ")") > 0;
+    });
+}
+
+std::uint64_t MysqlCampaignStore::CancelUnsent(std::uint64_t campaign_id) {
+    return pool_.With([&](MysqlConnection& c) {
+        return c.Execute("UPDATE outbox SET status='cancelled', last_error='cancelled' WHERE campaign_id=" +
+                         std::to_string(campaign_id) + " AND status IN ('pending','queued','retrying')");
+    });
+}
+
+std::optional<std::string> MysqlCampaignStore::ApiKeyName(const std::string& key_hash) {
+    const auto rows = pool_.With([&](MysqlConnection& c) {
+        return c.Query("SELECT name, key_hash FROM api_keys WHERE key_hash=" + c.Quote(key_hash) +
+                       " AND revoked_at IS NULL");
+    });
+    // The index lookup finds the row; the comparison that decides is constant-time.
+    if (rows.empty() || !rows[0][1] || rows[0][1]->size() != key_hash.size() ||
+        CRYPTO_memcmp(rows[0][1]->data(), key_hash.data(), key_hash.size()) != 0) {
+        return std::nullopt;
+    }
+    return rows[0][0];
+}
+
+}  // namespace bulkmsg::mysql

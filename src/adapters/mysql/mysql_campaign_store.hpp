@@ -1,0 +1,29 @@
+#pragma once
+
+#include "adapters/mysql/mysql_pool.hpp"
+#include "app/campaign_store.hpp"
+
+namespace bulkmsg::mysql {
+
+/// CampaignStore on MariaDB/MySQL through a connection pool. Thread-safe.
+class MysqlCampaignStore final : public app::CampaignStore {
+public:
+    explicit MysqlCampaignStore(domain::DatabaseConfig config);
+
+    std::uint64_t CreateCampaign(const domain::NewCampaign& campaign) override;
+    std::optional<app::CampaignRecord> GetCampaign(std::uint64_t id) override;
+    std::vector<app::CampaignRecord> ListCampaigns(std::uint64_t before_id, std::size_t limit,
+                                                   const std::optional<std::string>& status) override;
+    app::TargetInsertResult InsertTargets(std::uint64_t campaign_id,
+                                          const std::vector<domain::Target>& targets) override;
+    app::CampaignCounts Counts(std::uint64_t campaign_id) override;
+    bool Transition(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
+                    std::optional<domain::TimePoint> scheduled_at) override;
+    std::uint64_t CancelUnsent(std::uint64_t campaign_id) override;
+    std::optional<std::string> ApiKeyName(const std::string& key_hash) override;
+
+private:
+    MysqlPool pool_;
+};
+
+}  // namespace bulkmsg::mysql

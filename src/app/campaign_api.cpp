@@ -1,0 +1,379 @@
+#include "app/campaign_api.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "app/log.hpp"
+#include "domain/sha256.hpp"
+#include "domain/target_reader.hpp"
+
+namespace bulkmsg::app {
+
+namespace {
+
+constexpr std::string_view kPrefix = "/api/v1";
+constexpr std::size_t kMaxReportedErrors = 100;
+constexpr std::size_t kInsertBatch = 1000;
+
+HttpResponse Json(unsigned status, const nlohmann::json& body) {
+    return {status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+}
+
+HttpResponse NotFound(std::uint64_t id) {
+    return JsonError(404, "not_found", "campaign " + std::to_string(id) + " does not exist");
+}
+
+nlohmann::json Details(const std::vector<domain::FieldError>& errors) {
+    nlohmann::json details = nlohmann::json::array();
+    for (const auto& e : errors) {
+        details.push_back({{"field", e.field}, {"reason", e.reason}});
+    }
+    return details;
+}
+
+// Strictly a positive decimal id that fits in 63 bits.
+std::optional<std::uint64_t> ParseId(std::string_view text) {
+    std::uint64_t id = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc{} || end != text.data() + text.size() || id == 0 || id > (1ULL << 62) || text[0] == '+') {
+        return std::nullopt;
+    }
+    return id;
+}
+
+std::map<std::string, std::string> ParseQuery(const std::string& query) {
+    std::map<std::string, std::string> params;
+    std::size_t start = 0;
+    while (start < query.size()) {
+        const auto end = std::min(query.find('&', start), query.size());
+        const auto pair = query.substr(start, end - start);
+        const auto eq = pair.find('=');
+        params[pair.substr(0, eq)] = eq == std::string::npos ? "" : pair.substr(eq + 1);
+        start = end + 1;
+    }
+    return params;
+}
+
+nlohmann::json ProgressJson(const CampaignCounts& counts) {
+    nlohmann::json by_status = {{"pending", 0}, {"queued", 0},   {"sending", 0},   {"sent", 0},
+                                {"failed", 0},  {"retrying", 0}, {"cancelled", 0}, {"suppressed", 0}};
+    std::uint64_t in_outbox = 0, done = 0;
+    for (const auto& [status, count] : counts.outbox_by_status) {
+        by_status[status] = count;
+        in_outbox += count;
+        if (status == "sent" || status == "failed" || status == "cancelled" || status == "suppressed") {
+            done += count;
+        }
+    }
+    const double percent =
+        counts.targets ? 100.0 * static_cast<double>(done) / static_cast<double>(counts.targets) : 0.0;
+    return {{"targets", counts.targets},
+            {"prepared", in_outbox},
+            {"counts", by_status},
+            {"done", done},
+            {"percent_done", std::min(100.0, percent)}};
+}
+
+nlohmann::json CampaignJson(const CampaignRecord& c) {
+    nlohmann::json tmpl = {{"text", c.content.text}};
+    for (const auto& [key, value] :
+         {std::pair{"subject", c.content.subject}, {"html", c.content.html}, {"title", c.content.title}}) {
+        if (!value.empty()) {
+            tmpl[key] = value;
+        }
+    }
+    if (!c.content.data.empty()) {
+        tmpl["data"] = c.content.data;
+    }
+    nlohmann::json json = {
+        {"id", c.id},
+        {"name", c.name},
+        {"kind", std::string(domain::ToString(c.content.kind))},
+        {"status", c.status},
+        {"template", tmpl},
+        {"from", c.content.from.empty() ? nlohmann::json() : nlohmann::json(c.content.from)},
+        {"scheduled_at", c.scheduled_at ? nlohmann::json(domain::FormatRfc3339(*c.scheduled_at)) : nlohmann::json()},
+        {"created_at", domain::FormatRfc3339(c.created_at)},
+        {"updated_at", domain::FormatRfc3339(c.updated_at)}};
+    return json;
+}
+
+std::optional<nlohmann::json> ParseJsonBody(const HttpRequest& request, HttpResponse& error) {
+    const auto type = request.headers.count("content-type") ? request.headers.at("content-type") : "";
+    if (type.rfind("application/json", 0) != 0) {
+        error = JsonError(415, "unsupported_media_type", "send the body as application/json");
+        return std::nullopt;
+    }
+    auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_discarded()) {
+        error = JsonError(400, "invalid_json", "the request body is not valid JSON");
+        return std::nullopt;
+    }
+    return body;
+}
+
+}  // namespace
+
+CampaignApi::CampaignApi(CampaignStore& store, Clock& clock) : store_(store), clock_(clock) {}
+
+bool CampaignApi::Owns(const std::string& path) {
+    return path == kPrefix || path.rfind(std::string(kPrefix) + "/", 0) == 0;
+}
+
+HttpResponse CampaignApi::Handle(const HttpRequest& request) {
+    const auto auth = request.headers.find("authorization");
+    const std::string bearer = "Bearer ";
+    if (auth == request.headers.end() || auth->second.rfind(bearer, 0) != 0 || auth->second.size() == bearer.size()) {
+        return JsonError(401, "unauthorized", "send an API key as Authorization: Bearer <key>");
+    }
+    const auto name = store_.ApiKeyName(domain::Sha256Hex(auth->second.substr(bearer.size())));
+    if (!name) {
+        return JsonError(401, "unauthorized", "the API key is not valid or was revoked");
+    }
+    return Route(request, *name);
+}
+
+HttpResponse CampaignApi::Route(const HttpRequest& request, const std::string& key_name) {
+    // Segments after /api/v1: campaigns[/{id}[/action]]
+    std::vector<std::string> parts;
+    for (std::size_t start = kPrefix.size() + 1; start <= request.path.size();) {
+        const auto end = std::min(request.path.find('/', start), request.path.size());
+        parts.push_back(request.path.substr(start, end - start));
+        start = end + 1;
+    }
+    const auto& method = request.method;
+    const auto wrong_method = [&](const char* allowed) {
+        return JsonError(405, "method_not_allowed", request.path + " accepts " + allowed);
+    };
+    if (parts.empty() || parts[0] != "campaigns" || parts.size() > 3) {
+        return JsonError(404, "not_found", "no route for " + method + " " + request.path);
+    }
+    if (parts.size() == 1) {
+        if (method == "POST") {
+            auto response = CreateCampaign(request);
+            if (response.status == 201) {
+                Log(LogLevel::kInfo, "api", "campaign created", {{"api_key", key_name}});
+            }
+            return response;
+        }
+        return method == "GET" ? ListCampaigns(request) : wrong_method("GET, POST");
+    }
+    const auto id = ParseId(parts[1]);
+    if (!id) {
+        return JsonError(
+            400, "invalid_id", "campaign id must be a positive integer",
+            nlohmann::json::array({{{"field", "id"}, {"reason", "'" + parts[1] + "' is not a positive integer"}}}));
+    }
+    if (parts.size() == 2) {
+        return method == "GET" ? ShowCampaign(*id) : wrong_method("GET");
+    }
+    const auto& action = parts[2];
+    if (action == "progress") {
+        return method == "GET" ? Progress(*id) : wrong_method("GET");
+    }
+    if (method != "POST") {
+        return wrong_method("POST");
+    }
+    if (action == "targets") return UploadTargets(*id, request);
+    if (action == "prepare") return Prepare(*id);
+    if (action == "schedule") return Schedule(*id, request);
+    if (action == "pause") return Move(*id, {"running"}, "paused", "pause");
+    if (action == "resume") return Move(*id, {"paused"}, "running", "resume");
+    if (action == "cancel") return Cancel(*id);
+    return JsonError(404, "not_found", "no route for " + method + " " + request.path);
+}
+
+HttpResponse CampaignApi::CreateCampaign(const HttpRequest& request) {
+    HttpResponse error;
+    const auto body = ParseJsonBody(request, error);
+    if (!body) {
+        return error;
+    }
+    std::vector<domain::FieldError> errors;
+    const auto campaign = domain::ParseNewCampaign(*body, errors);
+    if (!campaign) {
+        return JsonError(422, "validation_failed", "the campaign is not valid", Details(errors));
+    }
+    const auto id = store_.CreateCampaign(*campaign);
+    return Json(201, CampaignJson(*store_.GetCampaign(id)));
+}
+
+HttpResponse CampaignApi::ListCampaigns(const HttpRequest& request) {
+    const auto query = ParseQuery(request.query);
+    std::uint64_t before = 0;
+    std::size_t limit = 50;
+    if (auto it = query.find("cursor"); it != query.end()) {
+        const auto cursor = ParseId(it->second);
+        if (!cursor) {
+            return JsonError(400, "invalid_query", "cursor must be a value returned as next_cursor");
+        }
+        before = *cursor;
+    }
+    if (auto it = query.find("limit"); it != query.end()) {
+        const auto parsed = ParseId(it->second);
+        if (!parsed || *parsed > 200) {
+            return JsonError(400, "invalid_query", "limit must be an integer from 1 to 200");
+        }
+        limit = static_cast<std::size_t>(*parsed);
+    }
+    std::optional<std::string> status;
+    if (auto it = query.find("status"); it != query.end()) {
+        static const std::vector<std::string> kStatuses = {"draft",  "scheduled", "preparing", "running",
+                                                           "paused", "completed", "cancelled", "failed"};
+        if (std::find(kStatuses.begin(), kStatuses.end(), it->second) == kStatuses.end()) {
+            return JsonError(400, "invalid_query",
+                             "status must be one of draft, scheduled, preparing, running, "
+                             "paused, completed, cancelled, failed");
+        }
+        status = it->second;
+    }
+    const auto campaigns = store_.ListCampaigns(before, limit + 1, status);
+    nlohmann::json items = nlohmann::json::array();
+    for (std::size_t i = 0; i < std::min(limit, campaigns.size()); ++i) {
+        auto json = CampaignJson(campaigns[i]);
+        json["progress"] = ProgressJson(store_.Counts(campaigns[i].id));
+        items.push_back(std::move(json));
+    }
+    nlohmann::json next =
+        campaigns.size() > limit ? nlohmann::json(std::to_string(campaigns[limit - 1].id)) : nlohmann::json();
+    return Json(200, {{"items", items}, {"next_cursor", next}});
+}
+
+HttpResponse CampaignApi::ShowCampaign(std::uint64_t id) {
+    const auto campaign = store_.GetCampaign(id);
+    if (!campaign) {
+        return NotFound(id);
+    }
+    auto json = CampaignJson(*campaign);
+    json["progress"] = ProgressJson(store_.Counts(id));
+    return Json(200, json);
+}
+
+HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& request) {
+    const auto campaign = store_.GetCampaign(id);
+    if (!campaign) {
+        return NotFound(id);
+    }
+    if (campaign->status != "draft" && campaign->status != "scheduled") {
+        return JsonError(
+            409, "conflict",
+            "targets can be added only while the campaign is draft or scheduled, it is " + campaign->status);
+    }
+    const auto type = request.headers.count("content-type") ? request.headers.at("content-type") : "";
+    TargetInsertResult totals;
+    std::uint64_t rejected = 0;
+    nlohmann::json errors = nlohmann::json::array();
+    std::vector<domain::Target> batch;
+    const auto flush = [&] {
+        const auto result = store_.InsertTargets(id, batch);
+        totals.accepted += result.accepted;
+        totals.duplicates += result.duplicates;
+        batch.clear();
+    };
+    auto reader = domain::MakeTargetReader(type, campaign->content.kind, [&](domain::TargetRow&& row) {
+        if (row.target) {
+            batch.push_back(std::move(*row.target));
+            if (batch.size() >= kInsertBatch) {
+                flush();
+            }
+            return;
+        }
+        ++rejected;
+        for (const auto& e : row.errors) {
+            if (errors.size() < kMaxReportedErrors) {
+                errors.push_back({{"row", row.row}, {"field", e.field}, {"reason", e.reason}});
+            }
+        }
+    });
+    if (!reader) {
+        return JsonError(415, "unsupported_media_type",
+                         "send targets as application/json (array), application/x-ndjson or text/csv");
+    }
+    constexpr std::size_t kChunk = 64 * 1024;
+    for (std::size_t offset = 0; offset < request.body.size(); offset += kChunk) {
+        reader->Feed(std::string_view(request.body).substr(offset, kChunk));
+    }
+    reader->Finish();
+    flush();
+    return Json(
+        200,
+        {{"accepted", totals.accepted}, {"duplicates", totals.duplicates}, {"rejected", rejected}, {"errors", errors}});
+}
+
+HttpResponse CampaignApi::Prepare(std::uint64_t id) {
+    if (store_.Transition(id, {"draft", "scheduled"}, "preparing")) {
+        // The scheduler duty of the poller process prepares campaigns in `preparing`.
+        return Json(202, {{"id", id}, {"status", "preparing"}});
+    }
+    const auto campaign = store_.GetCampaign(id);
+    if (!campaign) {
+        return NotFound(id);
+    }
+    return JsonError(409, "conflict", "only a draft or scheduled campaign can be prepared, it is " + campaign->status);
+}
+
+HttpResponse CampaignApi::Schedule(std::uint64_t id, const HttpRequest& request) {
+    HttpResponse error;
+    const auto body = ParseJsonBody(request, error);
+    if (!body) {
+        return error;
+    }
+    std::vector<domain::FieldError> errors;
+    std::optional<domain::TimePoint> at;
+    if (!body->is_object()) {
+        errors.push_back({"body", "must be a JSON object"});
+    } else {
+        for (const auto& [key, value] : body->items()) {
+            if (key != "scheduled_at") {
+                errors.push_back({key, "unknown field"});
+            }
+        }
+        const auto it = body->find("scheduled_at");
+        at = it != body->end() && it->is_string() ? domain::ParseRfc3339(it->get<std::string>()) : std::nullopt;
+        if (!at) {
+            errors.push_back({"scheduled_at", "is required: an RFC 3339 timestamp such as 2026-12-01T09:00:00Z"});
+        }
+    }
+    if (!errors.empty()) {
+        return JsonError(422, "validation_failed", "the schedule is not valid", Details(errors));
+    }
+    return Move(id, {"draft", "scheduled"}, "scheduled", "schedule", at);
+}
+
+HttpResponse CampaignApi::Move(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
+                               const char* action, std::optional<domain::TimePoint> scheduled_at) {
+    if (store_.Transition(id, from, to, scheduled_at)) {
+        return ShowCampaign(id);
+    }
+    const auto campaign = store_.GetCampaign(id);
+    if (!campaign) {
+        return NotFound(id);
+    }
+    return JsonError(409, "conflict", std::string("cannot ") + action + " a campaign that is " + campaign->status);
+}
+
+HttpResponse CampaignApi::Cancel(std::uint64_t id) {
+    const std::vector<std::string> cancellable = {"draft", "scheduled", "preparing", "running", "paused"};
+    if (!store_.Transition(id, cancellable, "cancelled")) {
+        const auto campaign = store_.GetCampaign(id);
+        return campaign ? JsonError(409, "conflict", "cannot cancel a campaign that is " + campaign->status)
+                        : NotFound(id);
+    }
+    const auto cancelled = store_.CancelUnsent(id);
+    auto response = ShowCampaign(id);
+    auto json = nlohmann::json::parse(response.body);
+    json["cancelled_messages"] = cancelled;
+    return Json(200, json);
+}
+
+HttpResponse CampaignApi::Progress(std::uint64_t id) {
+    if (!store_.GetCampaign(id)) {
+        return NotFound(id);
+    }
+    auto json = ProgressJson(store_.Counts(id));
+    json["id"] = id;
+    json["as_of"] = domain::FormatRfc3339(clock_.Now());
+    return Json(200, json);
+}
+
+}  // namespace bulkmsg::app

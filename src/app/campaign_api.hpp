@@ -1,0 +1,41 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "app/campaign_store.hpp"
+#include "app/clock.hpp"
+#include "app/http_types.hpp"
+
+namespace bulkmsg::app {
+
+/// The campaign API under /api/v1 (JSON). Every route needs `Authorization: Bearer <key>` of an active API
+/// key. Errors use {"error": {"code", "message", "details"}} with 400/401/404/405/409/413/415/422; a bad
+/// request never writes anything, except that an upload stores its valid rows and reports the others.
+/// Thread-safe when the store is.
+class CampaignApi {
+public:
+    CampaignApi(CampaignStore& store, Clock& clock);
+
+    /// True for paths this API serves (everything under /api/v1).
+    static bool Owns(const std::string& path);
+    HttpResponse Handle(const HttpRequest& request);
+
+private:
+    HttpResponse Route(const HttpRequest& request, const std::string& key_name);
+    HttpResponse CreateCampaign(const HttpRequest& request);
+    HttpResponse ListCampaigns(const HttpRequest& request);
+    HttpResponse ShowCampaign(std::uint64_t id);
+    HttpResponse UploadTargets(std::uint64_t id, const HttpRequest& request);
+    HttpResponse Prepare(std::uint64_t id);
+    HttpResponse Schedule(std::uint64_t id, const HttpRequest& request);
+    HttpResponse Move(std::uint64_t id, const std::vector<std::string>& from, const std::string& to, const char* action,
+                      std::optional<domain::TimePoint> scheduled_at = std::nullopt);
+    HttpResponse Cancel(std::uint64_t id);
+    HttpResponse Progress(std::uint64_t id);
+
+    CampaignStore& store_;
+    Clock& clock_;
+};
+
+}  // namespace bulkmsg::app

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/campaign_request.hpp"
+
+namespace bulkmsg::app {
+
+/// A campaign as the API returns it.
+struct CampaignRecord {
+    std::uint64_t id = 0;
+    std::string name;
+    std::string status;
+    domain::CampaignContent content;
+    std::optional<domain::TimePoint> scheduled_at;
+    domain::TimePoint created_at;
+    domain::TimePoint updated_at;
+};
+
+/// Counts behind a campaign's progress.
+struct CampaignCounts {
+    std::uint64_t targets = 0;
+    std::map<std::string, std::uint64_t> outbox_by_status;
+};
+
+struct TargetInsertResult {
+    std::uint64_t accepted = 0;
+    std::uint64_t duplicates = 0;  // same user_ref and kind already in the campaign
+};
+
+/// Campaigns, targets and API keys as the HTTP API sees them (port). Thread-safe.
+class CampaignStore {
+public:
+    virtual ~CampaignStore() = default;
+    virtual std::uint64_t CreateCampaign(const domain::NewCampaign& campaign) = 0;
+    virtual std::optional<CampaignRecord> GetCampaign(std::uint64_t id) = 0;
+    /// Campaigns with id < before_id (0 = from the newest), newest first, optionally of one status.
+    virtual std::vector<CampaignRecord> ListCampaigns(std::uint64_t before_id, std::size_t limit,
+                                                      const std::optional<std::string>& status) = 0;
+    /// Inserts targets, skipping (and counting) ones already in the campaign; one transaction.
+    virtual TargetInsertResult InsertTargets(std::uint64_t campaign_id, const std::vector<domain::Target>& targets) = 0;
+    virtual CampaignCounts Counts(std::uint64_t campaign_id) = 0;
+    /// Sets `to` when the status is one of `from`; returns whether it changed. With `scheduled_at` also sets
+    /// that column.
+    virtual bool Transition(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
+                            std::optional<domain::TimePoint> scheduled_at = std::nullopt) = 0;
+    /// Marks every unsent outbox row of the campaign cancelled (last_error 'cancelled'); returns how many.
+    virtual std::uint64_t CancelUnsent(std::uint64_t campaign_id) = 0;
+    /// The name of the active API key whose SHA-256 is `key_hash`, if any.
+    virtual std::optional<std::string> ApiKeyName(const std::string& key_hash) = 0;
+};
+
+}  // namespace bulkmsg::app

@@ -1,0 +1,253 @@
+// The campaign API as deployed: a `bulkmsg api` process on a throw-away database, driven over HTTP.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <nlohmann/json.hpp>
+
+#include "adapters/mysql/mysql_preparation_store.hpp"
+#include "app/campaign_preparer.hpp"
+#include "support/fake_clock.hpp"
+#include "support/outbox_fixture.hpp"
+#include "support/raw_http.hpp"
+
+namespace bulkmsg {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+struct Reply {
+    unsigned status = 0;
+    Json body;
+};
+
+class CampaignApiTest : public ::testing::Test {
+protected:
+    void SetUp() override { Start({}); }
+
+    void Start(std::map<std::string, std::string> overrides) {
+        overrides["DB_NAME"] = db_.Config().name;
+        port_ = testing::FreePort();
+        overrides["EXPRESS_APP_PORT"] = std::to_string(port_);
+        const auto created = testing::RunBulkmsg({"apikey", "create", "--name", "tests"}, overrides);
+        ASSERT_EQ(created.exit_code, 0) << created.output;
+        key_ = created.output.substr(created.output.rfind("bmk_"), 68);
+        api_ = std::make_unique<testing::ChildProcess>(std::vector<std::string>{BULKMSG_BINARY, "api"},
+                                                       testing::BulkmsgEnv(overrides), testing::EmptyWorkDir());
+        ASSERT_TRUE(testing::WaitUntil([&] { return testing::HttpGet(port_, "/live").status == 200; }, 10s, 50ms))
+            << api_->OutputSoFar();
+    }
+
+    Reply Call(const std::string& method, const std::string& path, const std::string& body = "",
+               const std::string& type = "application/json", const std::optional<std::string>& key = std::nullopt) {
+        std::string request = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+        const auto auth = key.value_or(key_);
+        if (!auth.empty()) {
+            request += "Authorization: Bearer " + auth + "\r\n";
+        }
+        if (!body.empty() || method == "POST") {
+            request += "Content-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+        }
+        const auto response = testing::SendRawHttp(port_, request + "\r\n" + body);
+        return {response.status, Json::parse(response.body, nullptr, false)};
+    }
+    std::uint64_t CreateCampaign(
+        const Json& body = {{"name", "Welcome"},
+                            {"kind", "email"},
+                            {"template", {{"subject", "Hi {{first_name}}"}, {"text", "Hello {{first_name}}"}}}}) {
+        const auto reply = Call("POST", "/api/v1/campaigns", body.dump());
+        EXPECT_EQ(reply.status, 201u) << reply.body;
+        return reply.body.value("id", 0ULL);
+    }
+    std::vector<std::string> ErrorFields(const Reply& reply) {
+        std::vector<std::string> fields;
+        for (const auto& d : reply.body["error"]["details"]) {
+            fields.push_back(d.at("field"));
+        }
+        return fields;
+    }
+
+    testing::MigratedDatabase db_;
+    unsigned short port_ = 0;
+    std::string key_;
+    std::unique_ptr<testing::ChildProcess> api_;
+};
+
+TEST_F(CampaignApiTest, EveryRouteNeedsAnActiveKeyButOpsEndpointsStayOpen) {
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns", "", "", std::string()).status, 401u);
+    const auto wrong = Call("GET", "/api/v1/campaigns", "", "", std::string("bmk_wrong"));
+    EXPECT_EQ(wrong.status, 401u);
+    EXPECT_EQ(wrong.body["error"]["code"], "unauthorized");
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns").status, 200u);
+    EXPECT_EQ(testing::HttpGet(port_, "/health").status, 200u);
+
+    const auto revoked = testing::RunBulkmsg({"apikey", "revoke", "1"}, {{"DB_NAME", db_.Config().name}});
+    ASSERT_EQ(revoked.exit_code, 0) << revoked.output;
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns").status, 401u);
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM api_keys WHERE key_hash = SHA2('" + key_ + "', 256)"), "1");
+}
+
+TEST_F(CampaignApiTest, CreateShowAndListWithCursorAndStatusFilter) {
+    const auto id = CreateCampaign();
+    const auto shown = Call("GET", "/api/v1/campaigns/" + std::to_string(id));
+    ASSERT_EQ(shown.status, 200u);
+    EXPECT_EQ(shown.body["status"], "draft");
+    EXPECT_EQ(shown.body["template"]["subject"], "Hi {{first_name}}");
+    EXPECT_EQ(shown.body["progress"]["targets"], 0);
+    const auto scheduled = Call("POST", "/api/v1/campaigns",
+                                Json{{"name", "Later"},
+                                     {"kind", "sms"},
+                                     {"template", {{"text", "Hi"}}},
+                                     {"scheduled_at", "2030-01-01T09:00:00+09:00"}}
+                                    .dump());
+    ASSERT_EQ(scheduled.status, 201u) << scheduled.body;
+    EXPECT_EQ(scheduled.body["status"], "scheduled");
+    EXPECT_EQ(scheduled.body["scheduled_at"], "2030-01-01T00:00:00.000000Z");
+    CreateCampaign();
+
+    const auto page1 = Call("GET", "/api/v1/campaigns?limit=2");
+    ASSERT_EQ(page1.body["items"].size(), 2u);
+    EXPECT_EQ(page1.body["items"][0]["id"], id + 2);  // newest first
+    const auto page2 = Call("GET", "/api/v1/campaigns?limit=2&cursor=" + page1.body["next_cursor"].get<std::string>());
+    ASSERT_EQ(page2.body["items"].size(), 1u);
+    EXPECT_EQ(page2.body["items"][0]["id"], id);
+    EXPECT_TRUE(page2.body["next_cursor"].is_null());
+    const auto only_scheduled = Call("GET", "/api/v1/campaigns?status=scheduled");
+    ASSERT_EQ(only_scheduled.body["items"].size(), 1u);
+    EXPECT_EQ(only_scheduled.body["items"][0]["name"], "Later");
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns?status=bogus").status, 400u);
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns?limit=0").status, 400u);
+}
+
+TEST_F(CampaignApiTest, BadRequestsGetA4xxNamingTheProblemAndStoreNothing) {
+    EXPECT_EQ(Call("POST", "/api/v1/campaigns", "{not json").status, 400u);
+    EXPECT_EQ(Call("POST", "/api/v1/campaigns", "name=x", "application/x-www-form-urlencoded").status, 415u);
+    const auto invalid = Call("POST", "/api/v1/campaigns",
+                              Json{{"name", 5},
+                                   {"kind", "fax"},
+                                   {"template", {{"text", "{{#open}}"}, {"color", "red"}}},
+                                   {"scheduled_at", "tomorrow"},
+                                   {"extra", true}}
+                                  .dump());
+    EXPECT_EQ(invalid.status, 422u);
+    EXPECT_THAT(ErrorFields(invalid), ::testing::UnorderedElementsAre("extra", "name", "name", "kind", "template.color",
+                                                                      "template.text", "scheduled_at"));
+    EXPECT_EQ(Call("POST", "/api/v1/campaigns", "[1,2]").status, 422u);
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaigns"), "0");
+
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns/abc").status, 400u);
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns/-1").status, 400u);
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns/99999999999999999999999").status, 400u);
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns/42").status, 404u);
+    EXPECT_EQ(Call("GET", "/api/v1/nothing").status, 404u);
+    EXPECT_EQ(Call("DELETE", "/api/v1/campaigns").status, 405u);
+    // Injection attempts are data, stored verbatim.
+    const auto evil = "x'); DROP TABLE campaigns; --";
+    const auto id = CreateCampaign({{"name", evil}, {"kind", "sms"}, {"template", {{"text", "hi"}}}});
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns/" + std::to_string(id)).body["name"], evil);
+}
+
+TEST_F(CampaignApiTest, UploadsAcceptValidRowsAndReportTheOthers) {
+    const auto id = std::to_string(CreateCampaign());
+    const auto ndjson = Call("POST", "/api/v1/campaigns/" + id + "/targets",
+                             "{\"user_ref\":\"ana@example.com\",\"metadata\":{\"first_name\":\"Ana\"}}\n"
+                             "{\"user_ref\":\"not-an-email\"}\n"
+                             "{\"user_ref\":\"+15005550006\",\"kind\":\"sms\",\"timezone\":\"Mars/Base\"}\n"
+                             "{\"user_ref\":\"ana@example.com\"}\n",
+                             "application/x-ndjson");
+    ASSERT_EQ(ndjson.status, 200u) << ndjson.body;
+    EXPECT_EQ(ndjson.body["accepted"], 1);
+    EXPECT_EQ(ndjson.body["duplicates"], 1);
+    EXPECT_EQ(ndjson.body["rejected"], 2);
+    EXPECT_EQ(ndjson.body["errors"][0],
+              (Json{{"row", 2}, {"field", "user_ref"}, {"reason", "is not a valid email address"}}));
+    EXPECT_EQ(ndjson.body["errors"][1]["field"], "timezone");
+
+    const auto json =
+        Call("POST", "/api/v1/campaigns/" + id + "/targets",
+             R"([{"user_ref":"bo@example.com","timezone":"Asia/Tokyo"},{"user_ref":"cy@example.com","kind":"sms"}])");
+    EXPECT_EQ(json.body["accepted"], 1);
+    EXPECT_EQ(json.body["rejected"], 1);
+    EXPECT_EQ(Call("POST", "/api/v1/campaigns/" + id + "/targets", "<xml/>", "application/xml").status, 415u);
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaign_targets"), "2");
+    EXPECT_EQ(db_.Value("SELECT timezone FROM campaign_targets WHERE user_ref='bo@example.com'"), "Asia/Tokyo");
+}
+
+TEST_F(CampaignApiTest, HundredThousandRowCsvUpload) {
+    const auto id = std::to_string(CreateCampaign());
+    std::string csv = "user_ref,first_name,timezone\n";
+    for (int i = 0; i < 100000; ++i) {
+        csv += "user" + std::to_string(i) + "@example.com,Name" + std::to_string(i) + ",Europe/Paris\n";
+    }
+    csv += "broken,x,UTC\n";
+    const auto reply = Call("POST", "/api/v1/campaigns/" + id + "/targets", csv, "text/csv");
+    ASSERT_EQ(reply.status, 200u) << reply.body;
+    EXPECT_EQ(reply.body["accepted"], 100000);
+    EXPECT_EQ(reply.body["rejected"], 1);
+    EXPECT_EQ(reply.body["errors"][0]["row"], 100001);
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaign_targets WHERE campaign_id=" + id), "100000");
+    EXPECT_EQ(
+        db_.Value(
+            "SELECT JSON_VALUE(metadata, '$.first_name') FROM campaign_targets WHERE user_ref='user77@example.com'"),
+        "Name77");
+}
+
+TEST_F(CampaignApiTest, LifecyclePrepareScheduleCancel) {
+    const auto id = CreateCampaign();
+    const auto path = "/api/v1/campaigns/" + std::to_string(id);
+    Call("POST", path + "/targets", "user_ref,first_name\nana@example.com,Ana\nbo@example.com,Bo\n", "text/csv");
+    EXPECT_EQ(Call("POST", path + "/pause").status, 409u);  // nothing to pause yet
+    const auto schedule = Call("POST", path + "/schedule", R"({"scheduled_at":"2031-05-01T10:00:00Z"})");
+    EXPECT_EQ(schedule.status, 200u);
+    EXPECT_EQ(schedule.body["status"], "scheduled");
+    EXPECT_EQ(Call("POST", path + "/schedule", R"({"at":"soon"})").status, 422u);
+
+    const auto prepare = Call("POST", path + "/prepare");
+    EXPECT_EQ(prepare.status, 202u);
+    EXPECT_EQ(prepare.body["status"], "preparing");
+    EXPECT_EQ(Call("POST", path + "/prepare").status, 409u);
+    EXPECT_EQ(Call("POST", path + "/targets", "user_ref\ncy@example.com\n", "text/csv").status, 409u);
+
+    // The poller's scheduler duty does the preparation; run it here.
+    mysql::MysqlPreparationStore store(db_.Config());
+    testing::FakeRandom random;
+    app::CampaignPreparer preparer(store, random, {"noreply@example.com", "+15005550006"}, 1000);
+    ASSERT_EQ(preparer.RunDue(domain::Clock::now()), 1u);
+    const auto progress = Call("GET", path + "/progress");
+    EXPECT_EQ(progress.body["targets"], 2);
+    EXPECT_EQ(progress.body["counts"]["pending"], 2);
+    EXPECT_EQ(Json::parse(db_.Value("SELECT payload FROM outbox WHERE user_ref='bo@example.com'"))["subject"], "Hi Bo");
+
+    EXPECT_EQ(Call("POST", path + "/pause").body["status"], "paused");
+    EXPECT_EQ(Call("POST", path + "/resume").body["status"], "running");
+    const auto cancel = Call("POST", path + "/cancel");
+    EXPECT_EQ(cancel.body["status"], "cancelled");
+    EXPECT_EQ(cancel.body["cancelled_messages"], 2);
+    EXPECT_EQ(db_.Count("status='cancelled' AND last_error='cancelled'"), 2u);
+    EXPECT_EQ(Call("GET", path + "/progress").body["percent_done"], 100.0);
+    EXPECT_EQ(Call("POST", path + "/resume").status, 409u);
+    EXPECT_EQ(Call("POST", path + "/cancel").status, 409u);
+}
+
+TEST(CampaignApiLimitTest, OversizedBodyGets413AndStoresNothing) {
+    testing::MigratedDatabase db;
+    const auto port = testing::FreePort();
+    const std::map<std::string, std::string> env = {
+        {"DB_NAME", db.Config().name}, {"EXPRESS_APP_PORT", std::to_string(port)}, {"API_BODY_LIMIT_MB", "1"}};
+    testing::ChildProcess api({BULKMSG_BINARY, "api"}, testing::BulkmsgEnv(env), testing::EmptyWorkDir());
+    ASSERT_TRUE(testing::WaitUntil([&] { return testing::HttpGet(port, "/live").status == 200; }, 10s, 50ms));
+    const std::string body(2 << 20, 'x');
+    const auto response = testing::SendRawHttp(
+        port,
+        "POST /api/v1/campaigns HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\n"
+        "Content-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body);
+    EXPECT_EQ(response.status, 413u);
+    EXPECT_THAT(response.body, HasSubstr("payload_too_large"));
+    EXPECT_EQ(db.Value("SELECT COUNT(*) FROM campaigns"), "0");
+}
+
+}  // namespace
+}  // namespace bulkmsg

@@ -11,7 +11,8 @@ CampaignPreparer::CampaignPreparer(PreparationStore& store, RandomSource& random
                                    std::size_t batch_size)
     : store_(store), random_(random), senders_(std::move(senders)), batch_size_(batch_size) {}
 
-CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, const StopToken* stop) {
+CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, domain::TimePoint now,
+                                                   const StopToken* stop) {
     const auto campaign = store_.LoadCampaign(campaign_id);
     if (!campaign) {
         throw std::out_of_range("campaign " + std::to_string(campaign_id) + " does not exist");
@@ -30,8 +31,11 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, co
         std::vector<OutboxInsert> rows;
         rows.reserve(targets.size());
         for (const auto& [id, target] : targets) {
+            const auto available_at =
+                campaign->send_window ? domain::EarliestSendTime(now, *campaign->send_window, target.timezone) : now;
             rows.push_back({campaign_id, id, target.user_ref, target.kind, renderer.Payload(target),
-                            domain::IdempotencyKey(campaign_id, target.user_ref, target.kind), traceparent});
+                            domain::IdempotencyKey(campaign_id, target.user_ref, target.kind), traceparent,
+                            available_at});
         }
         report.inserted += store_.InsertOutbox(rows);
         report.targets += targets.size();
@@ -47,7 +51,7 @@ std::size_t CampaignPreparer::RunDue(domain::TimePoint now, const StopToken* sto
     std::size_t finished = 0;
     for (const auto campaign_id : store_.StartDueCampaigns(now)) {
         try {
-            const auto report = Prepare(campaign_id, stop);
+            const auto report = Prepare(campaign_id, now, stop);
             if (!report.complete) {
                 return finished;
             }

@@ -23,10 +23,11 @@ public:
     CampaignPreparer(PreparationStore& store, RandomSource& random, domain::DefaultSenders senders,
                      std::size_t batch_size);
 
-    /// Prepares every target of the campaign. Throws domain::TemplateError when a template does not parse,
+    /// Prepares every target of the campaign; rows are available from `now`, or with a send window from the
+    /// window's next start in each target's time zone. Throws domain::TemplateError when a template does not parse,
     /// std::out_of_range when the campaign does not exist. Once `stop` is requested it returns after the
     /// current batch (complete = false); running it again later resumes.
-    Report Prepare(std::uint64_t campaign_id, const StopToken* stop = nullptr);
+    Report Prepare(std::uint64_t campaign_id, domain::TimePoint now, const StopToken* stop = nullptr);
 
     /// One scheduler tick: when this process holds the scheduler lock, prepares every due or interrupted
     /// campaign and moves it to running (failed when its templates do not parse). Returns how many it finished.

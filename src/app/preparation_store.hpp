@@ -25,6 +25,7 @@ struct OutboxInsert {
     std::string payload;
     std::string idempotency_key;
     std::string traceparent;
+    domain::TimePoint available_at;  // earliest publish time (the send window's start in the target's zone)
 };
 
 /// Campaigns, targets and the outbox as preparation and the scheduler see them (port).

@@ -179,8 +179,8 @@ std::optional<NewCampaign> ParseNewCampaign(const nlohmann::json& body, std::vec
             errors.push_back({"scheduled_at", "must be an RFC 3339 timestamp such as 2026-12-01T09:00:00Z"});
         }
     }
-    if (body.contains("send_window")) {
-        errors.push_back({"send_window", "is not supported by this version of bulkmsg"});
+    if (const auto window = body.find("send_window"); window != body.end() && !window->is_null()) {
+        campaign.content.send_window = ParseSendWindow(*window, errors);
     }
     if (errors.size() > errors_before) {
         return std::nullopt;

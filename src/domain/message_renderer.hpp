@@ -7,6 +7,7 @@
 #include <string>
 
 #include "domain/channel.hpp"
+#include "domain/send_window.hpp"
 #include "domain/target.hpp"
 #include "domain/template_renderer.hpp"
 
@@ -21,7 +22,8 @@ struct CampaignContent {
     std::string html;                                // email, optional
     std::string title;                               // push
     nlohmann::json data = nlohmann::json::object();  // push: string templates sent as the data map
-    std::string from;  // sender for this campaign; empty = the configured default of the channel
+    std::string from;                       // sender for this campaign; empty = the configured default of the channel
+    std::optional<SendWindow> send_window;  // local time of day each recipient's message waits for
 };
 
 /// A template of a campaign that does not parse: which one, and the parser's message.

@@ -7,6 +7,7 @@
 
 #include "adapters/mysql/mysql_preparation_store.hpp"
 #include "app/campaign_preparer.hpp"
+#include "domain/campaign_request.hpp"
 #include "support/fake_clock.hpp"
 #include "support/outbox_fixture.hpp"
 #include "support/raw_http.hpp"
@@ -229,6 +230,39 @@ TEST_F(CampaignApiTest, LifecyclePrepareScheduleCancel) {
     EXPECT_EQ(Call("GET", path + "/progress").body["percent_done"], 100.0);
     EXPECT_EQ(Call("POST", path + "/resume").status, 409u);
     EXPECT_EQ(Call("POST", path + "/cancel").status, 409u);
+}
+
+// Recipients in Tokyo and New York, prepared on the Saturday before the US clocks go forward: each message
+// waits for 09:00 in its own zone, and New York's 09:00 on Sunday is already daylight time.
+TEST_F(CampaignApiTest, SendWindowGivesEachRowItsLocalStartAcrossADstChange) {
+    const auto id = CreateCampaign({{"name", "Morning"},
+                                    {"kind", "email"},
+                                    {"send_window", {{"local_time", "09:00"}}},
+                                    {"template", {{"subject", "Good morning"}, {"text", "Hi"}}}});
+    const auto path = "/api/v1/campaigns/" + std::to_string(id);
+    EXPECT_EQ(Call("GET", path).body["send_window"], (Json{{"local_time", "09:00"}}));
+    Call("POST", path + "/targets",
+         "user_ref,timezone\ntokyo@example.com,Asia/Tokyo\nny@example.com,America/New_York\nutc@example.com,\n",
+         "text/csv");
+    ASSERT_EQ(Call("POST", path + "/prepare").status, 202u);
+    mysql::MysqlPreparationStore store(db_.Config());
+    testing::FakeRandom random;
+    app::CampaignPreparer preparer(store, random, {"noreply@example.com", "+15005550006"}, 1000);
+    ASSERT_EQ(preparer.RunDue(*domain::ParseRfc3339("2026-03-07T20:00:00Z")), 1u);
+    const auto available = [&](const std::string& user) {
+        return db_.Value("SELECT available_at FROM outbox WHERE user_ref='" + user + "'");
+    };
+    EXPECT_EQ(available("tokyo@example.com"), "2026-03-08 00:00:00.000000");
+    EXPECT_EQ(available("ny@example.com"), "2026-03-08 13:00:00.000000");
+    EXPECT_EQ(available("utc@example.com"), "2026-03-08 09:00:00.000000");
+    EXPECT_EQ(Call("POST", "/api/v1/campaigns",
+                   Json{{"name", "x"},
+                        {"kind", "sms"},
+                        {"template", {{"text", "x"}}},
+                        {"send_window", {{"start", "25:00"}, {"end", "08:00"}}}}
+                       .dump())
+                  .status,
+              422u);
 }
 
 TEST(CampaignApiLimitTest, OversizedBodyGets413AndStoresNothing) {

@@ -41,7 +41,7 @@ TEST_F(PreparationTest, EveryTargetLandsInTheOutboxOnceWithTheOriginalKeyFormula
     const auto campaign = InsertCampaign("draft");
     InsertTargets(campaign, 2500);
     mysql::MysqlPreparationStore store(db_.Config());
-    const auto report = Preparer(store).Prepare(campaign);
+    const auto report = Preparer(store).Prepare(campaign, domain::Clock::now());
     EXPECT_EQ(report.targets, 2500u);
     EXPECT_EQ(report.inserted, 2500u);
     EXPECT_EQ(db_.Count("status='pending'"), 2500u);
@@ -61,15 +61,15 @@ TEST_F(PreparationTest, RerunAfterAnInterruptionFillsTheGapsAndDuplicatesNothing
     const auto campaign = InsertCampaign("preparing");
     InsertTargets(campaign, 3000);
     mysql::MysqlPreparationStore store(db_.Config());
-    Preparer(store).Prepare(campaign);
+    Preparer(store).Prepare(campaign, domain::Clock::now());
     // Lose some rows as if the process had died before their batches committed.
     db_.Sql().Execute("DELETE FROM outbox WHERE target_id % 3 = 0 OR target_id > 2500");
     const auto left = db_.Count("1");
-    const auto report = Preparer(store).Prepare(campaign);
+    const auto report = Preparer(store).Prepare(campaign, domain::Clock::now());
     EXPECT_EQ(report.inserted, 3000u - left);
     EXPECT_EQ(db_.Count("1"), 3000u);
     EXPECT_EQ(db_.Value("SELECT COUNT(DISTINCT target_id) FROM outbox"), "3000");
-    EXPECT_EQ(Preparer(store).Prepare(campaign).inserted, 0u);
+    EXPECT_EQ(Preparer(store).Prepare(campaign, domain::Clock::now()).inserted, 0u);
 }
 
 TEST_F(PreparationTest, SchedulerStartsDueCampaignsAndOnlyOneProcessHoldsTheLock) {
@@ -93,7 +93,7 @@ TEST_F(PreparationTest, RowsOfACampaignCancelledDuringPreparationEndCancelled) {
     const auto campaign = InsertCampaign("preparing");
     InsertTargets(campaign, 50);
     mysql::MysqlPreparationStore store(db_.Config());
-    Preparer(store).Prepare(campaign);
+    Preparer(store).Prepare(campaign, domain::Clock::now());
     db_.Sql().Execute("UPDATE campaigns SET status='cancelled' WHERE id=" + std::to_string(campaign));
     store.FinishPreparation(campaign, true);
     EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(campaign)), "cancelled");

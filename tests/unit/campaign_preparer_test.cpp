@@ -95,12 +95,13 @@ protected:
     }
     FakePreparationStore store_;
     testing::FakeRandom random_;
+    testing::FakeClock clock_;
 };
 
 TEST_F(CampaignPreparerTest, RendersEveryTargetOnceInKeysetBatches) {
     store_.AddTargets(7, 25);
     store_.AddTargets(8, 3);  // another campaign's targets are not touched
-    const auto report = Preparer(10).Prepare(7);
+    const auto report = Preparer(10).Prepare(7, clock_.Now());
     EXPECT_TRUE(report.complete);
     EXPECT_EQ(report.targets, 25u);
     EXPECT_EQ(report.inserted, 25u);
@@ -124,14 +125,14 @@ TEST_F(CampaignPreparerTest, InterruptedPreparationResumesWithoutDuplicates) {
     store_.InsertOutbox({{7, 1, "user1@example.com", Channel::kEmail, "{}",
                           domain::IdempotencyKey(7, "user1@example.com", Channel::kEmail), ""}});
     stop.RequestStop();
-    EXPECT_FALSE(preparer.Prepare(7, &stop).complete);
+    EXPECT_FALSE(preparer.Prepare(7, clock_.Now(), &stop).complete);
     EXPECT_EQ(store_.outbox.size(), 1u);
-    const auto report = preparer.Prepare(7);
+    const auto report = preparer.Prepare(7, clock_.Now());
     EXPECT_TRUE(report.complete);
     EXPECT_EQ(report.targets, 30u);
     EXPECT_EQ(report.inserted, 29u);
     EXPECT_EQ(store_.outbox.size(), 30u);
-    EXPECT_EQ(preparer.Prepare(7).inserted, 0u);  // a third run changes nothing
+    EXPECT_EQ(preparer.Prepare(7, clock_.Now()).inserted, 0u);  // a third run changes nothing
 }
 
 TEST_F(CampaignPreparerTest, PayloadsFollowEachTargetsChannel) {
@@ -139,7 +140,7 @@ TEST_F(CampaignPreparerTest, PayloadsFollowEachTargetsChannel) {
         9, Channel::kSms, "", "Code for {{name}}: 42 & more", "", "", nlohmann::json::object(), "+15551234567"};
     store_.AddTargets(9, 1, Channel::kSms);
     store_.AddTargets(9, 1, Channel::kEmail);
-    Preparer().Prepare(9);
+    Preparer().Prepare(9, clock_.Now());
     ASSERT_EQ(store_.outbox.size(), 2u);
     EXPECT_EQ(nlohmann::json::parse(store_.outbox[0].payload),
               (nlohmann::json{{"to", "+15005551001"}, {"from", "+15551234567"}, {"body", "Code for N1: 42 & more"}}));
@@ -150,7 +151,7 @@ TEST_F(CampaignPreparerTest, PayloadsFollowEachTargetsChannel) {
         10, Channel::kPush, "", "Body {{name}}", "", "Title", {{"deep_link", "app://u/{{name}}"}, {"n", 3}}, ""};
     domain::Target token{std::string(64, 'f'), Channel::kPush, "UTC", {{"name", "Zoe"}}};
     store_.targets.emplace_back(10, StoredTarget{100, token});
-    Preparer().Prepare(10);
+    Preparer().Prepare(10, clock_.Now());
     EXPECT_EQ(nlohmann::json::parse(store_.outbox.back().payload),
               (nlohmann::json{{"token", std::string(64, 'f')},
                               {"title", "Title"},
@@ -161,12 +162,12 @@ TEST_F(CampaignPreparerTest, PayloadsFollowEachTargetsChannel) {
 TEST_F(CampaignPreparerTest, BadTemplateOrMissingCampaignIsReported) {
     store_.campaigns[11] = {11, Channel::kEmail, "{{#open}}", "x", "", "", nlohmann::json::object(), ""};
     try {
-        Preparer().Prepare(11);
+        Preparer().Prepare(11, clock_.Now());
         FAIL() << "expected a TemplateError";
     } catch (const domain::TemplateError& e) {
         EXPECT_EQ(e.Field(), "template.subject");
     }
-    EXPECT_THROW(Preparer().Prepare(999), std::out_of_range);
+    EXPECT_THROW(Preparer().Prepare(999, clock_.Now()), std::out_of_range);
 }
 
 TEST_F(CampaignPreparerTest, SchedulerPreparesDueCampaignsOnlyWithTheLock) {

@@ -24,12 +24,14 @@ TEST(CampaignRequestTest, AcceptsAFullEmailCampaign) {
          {"kind", "email"},
          {"from", "news@example.com"},
          {"scheduled_at", "2030-01-01T09:00:00.5+09:00"},
+         {"send_window", {{"local_time", "09:30"}}},
          {"template", {{"subject", "Hi {{n}}"}, {"text", "T"}, {"html", "<p>{{n}}</p>"}, {"data", {{"k", "v"}}}}}},
         errors);
     ASSERT_TRUE(campaign) << errors.at(0).field;
     EXPECT_EQ(campaign->content.kind, Channel::kEmail);
     EXPECT_EQ(campaign->content.from, "news@example.com");
     EXPECT_EQ(FormatRfc3339(*campaign->scheduled_at), "2030-01-01T00:00:00.500000Z");
+    EXPECT_EQ(campaign->content.send_window, (SendWindow{std::chrono::minutes(9 * 60 + 30), std::nullopt}));
 }
 
 TEST(CampaignRequestTest, ReportsEveryProblemByField) {
@@ -39,9 +41,8 @@ TEST(CampaignRequestTest, ReportsEveryProblemByField) {
               (std::vector<std::string>{"template.title", "template.data"}));
     EXPECT_EQ(Fields({{"name", "s"}, {"kind", "sms"}, {"from", "not-a-number"}, {"template", {{"text", "{{/x}}"}}}}),
               (std::vector<std::string>{"template.text", "from"}));
-    EXPECT_EQ(
-        Fields({{"name", "s"}, {"kind", "sms"}, {"template", "text"}, {"send_window", {{"local_time", "09:00"}}}}),
-        (std::vector<std::string>{"template", "send_window"}));
+    EXPECT_EQ(Fields({{"name", "s"}, {"kind", "sms"}, {"template", "text"}, {"send_window", {{"local_time", "9"}}}}),
+              (std::vector<std::string>{"template", "send_window.local_time"}));
     EXPECT_EQ(Fields({{"name", std::string(256, 'n')}, {"kind", "sms"}, {"template", {{"text", "x"}}}}),
               (std::vector<std::string>{"name", "name"}));
     EXPECT_EQ(Fields(nlohmann::json::array()), (std::vector<std::string>{"body"}));

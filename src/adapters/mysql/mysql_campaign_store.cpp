@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "adapters/mysql/mysql_outbox_store.hpp"
+#include "adapters/mysql/mysql_preparation_store.hpp"
 
 namespace bulkmsg::mysql {
 
@@ -10,7 +11,7 @@ namespace {
 
 constexpr const char* kCampaignColumns =
     "SELECT id, name, kind, status, template_subject, template_text, template_html, template_title, template_data, "
-    "from_address, scheduled_at, createdAt, updatedAt FROM campaigns";
+    "from_address, scheduled_at, createdAt, updatedAt, send_window FROM campaigns";
 
 domain::TimePoint ParseSqlTime(const std::optional<std::string>& text) {
     // "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC (the session time zone).
@@ -38,6 +39,7 @@ app::CampaignRecord ToRecord(const Row& r) {
     }
     c.created_at = ParseSqlTime(r[11]);
     c.updated_at = ParseSqlTime(r[12]);
+    c.content.send_window = SendWindowOf(r[13]);
     return c;
 }
 
@@ -62,12 +64,13 @@ std::uint64_t MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& n) {
         const auto& t = n.content;
         c.Execute(
             "INSERT INTO campaigns (name, kind, status, scheduled_at, template_subject, template_text, "
-            "template_html, template_title, template_data, from_address) VALUES (" +
+            "template_html, template_title, template_data, from_address, send_window) VALUES (" +
             c.Quote(n.name) + ",'" + std::string(domain::ToString(t.kind)) + "','" +
             (n.scheduled_at ? "scheduled" : "draft") + "'," +
             (n.scheduled_at ? "'" + SqlTime(*n.scheduled_at) + "'" : std::string("NULL")) + "," +
             Nullable(c, t.subject) + "," + c.Quote(t.text) + "," + Nullable(c, t.html) + "," + Nullable(c, t.title) +
-            "," + (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + ")");
+            "," + (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + "," +
+            (t.send_window ? c.Quote(domain::SendWindowJson(*t.send_window).dump()) : std::string("NULL")) + ")");
         return std::stoull(c.QueryValue("SELECT LAST_INSERT_ID()").value_or("0"));
     });
 }

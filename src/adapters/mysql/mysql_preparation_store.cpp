@@ -17,6 +17,15 @@ domain::Channel ChannelOf(const std::optional<std::string>& text) {
 
 }  // namespace
 
+std::optional<domain::SendWindow> SendWindowOf(const std::optional<std::string>& text) {
+    if (!text) {
+        return std::nullopt;
+    }
+    std::vector<domain::FieldError> ignored;
+    const auto json = nlohmann::json::parse(*text, nullptr, false);
+    return json.is_discarded() ? std::nullopt : domain::ParseSendWindow(json, ignored);
+}
+
 MysqlPreparationStore::MysqlPreparationStore(domain::DatabaseConfig config) : config_(std::move(config)) {}
 
 MysqlPreparationStore::~MysqlPreparationStore() = default;
@@ -42,15 +51,17 @@ std::optional<domain::CampaignContent> MysqlPreparationStore::LoadCampaign(std::
     const auto rows = Guarded([&](MysqlConnection& c) {
         return c.Query(
             "SELECT id, kind, template_subject, template_text, template_html, template_title, template_data, "
-            "from_address FROM campaigns WHERE id=" +
+            "from_address, send_window FROM campaigns WHERE id=" +
             std::to_string(campaign_id));
     });
     if (rows.empty()) {
         return std::nullopt;
     }
     const auto& r = rows[0];
-    return domain::CampaignContent{campaign_id,       ChannelOf(r[1]),   r[2].value_or(""),       r[3].value_or(""),
-                                   r[4].value_or(""), r[5].value_or(""), JsonOrEmptyObject(r[6]), r[7].value_or("")};
+    domain::CampaignContent content{campaign_id,       ChannelOf(r[1]),   r[2].value_or(""),       r[3].value_or(""),
+                                    r[4].value_or(""), r[5].value_or(""), JsonOrEmptyObject(r[6]), r[7].value_or("")};
+    content.send_window = SendWindowOf(r[8]);
+    return content;
 }
 
 std::vector<app::StoredTarget> MysqlPreparationStore::TargetsAfter(std::uint64_t campaign_id,
@@ -75,13 +86,15 @@ std::size_t MysqlPreparationStore::InsertOutbox(const std::vector<app::OutboxIns
     }
     return Guarded([&](MysqlConnection& c) {
         std::string sql =
-            "INSERT IGNORE INTO outbox (campaign_id, target_id, user_ref, kind, payload, idempotency_key, traceparent) "
+            "INSERT IGNORE INTO outbox (campaign_id, target_id, user_ref, kind, payload, idempotency_key, traceparent, "
+            "available_at) "
             "VALUES ";
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const auto& row = rows[i];
             sql += (i ? ",(" : "(") + std::to_string(row.campaign_id) + "," + std::to_string(row.target_id) + "," +
                    c.Quote(row.user_ref) + ",'" + std::string(domain::ToString(row.kind)) + "'," +
-                   c.Quote(row.payload) + "," + c.Quote(row.idempotency_key) + "," + c.Quote(row.traceparent) + ")";
+                   c.Quote(row.payload) + "," + c.Quote(row.idempotency_key) + "," + c.Quote(row.traceparent) + ",'" +
+                   SqlTime(row.available_at) + "')";
         }
         // Autocommit: the multi-row statement is its own transaction.
         return static_cast<std::size_t>(c.Execute(sql));

@@ -7,6 +7,9 @@
 
 namespace bulkmsg::mysql {
 
+/// A campaign's stored send_window JSON as a SendWindow (nullopt when NULL or unreadable).
+std::optional<domain::SendWindow> SendWindowOf(const std::optional<std::string>& text);
+
 /// PreparationStore on MariaDB/MySQL. One connection for the work and one that only holds the scheduler's
 /// named lock (GET_LOCK; released by the server when that connection ends, e.g. when the process dies).
 /// Connections are reopened after an error. Not thread-safe.

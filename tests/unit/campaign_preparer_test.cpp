@@ -88,7 +88,8 @@ protected:
                                "<b>{{name}}</b>",
                                "",
                                nlohmann::json::object(),
-                               ""};
+                               "",
+                               std::nullopt};
     }
     CampaignPreparer Preparer(std::size_t batch = 10) {
         return CampaignPreparer(store_, random_, {"noreply@example.com", "+15005550006"}, batch);
@@ -123,7 +124,7 @@ TEST_F(CampaignPreparerTest, InterruptedPreparationResumesWithoutDuplicates) {
     auto preparer = Preparer(10);
     // An earlier run wrote one row, then the process stopped before the next batch.
     store_.InsertOutbox({{7, 1, "user1@example.com", Channel::kEmail, "{}",
-                          domain::IdempotencyKey(7, "user1@example.com", Channel::kEmail), ""}});
+                          domain::IdempotencyKey(7, "user1@example.com", Channel::kEmail), "", clock_.Now()}});
     stop.RequestStop();
     EXPECT_FALSE(preparer.Prepare(7, clock_.Now(), &stop).complete);
     EXPECT_EQ(store_.outbox.size(), 1u);
@@ -136,8 +137,15 @@ TEST_F(CampaignPreparerTest, InterruptedPreparationResumesWithoutDuplicates) {
 }
 
 TEST_F(CampaignPreparerTest, PayloadsFollowEachTargetsChannel) {
-    store_.campaigns[9] = {
-        9, Channel::kSms, "", "Code for {{name}}: 42 & more", "", "", nlohmann::json::object(), "+15551234567"};
+    store_.campaigns[9] = {9,
+                           Channel::kSms,
+                           "",
+                           "Code for {{name}}: 42 & more",
+                           "",
+                           "",
+                           nlohmann::json::object(),
+                           "+15551234567",
+                           std::nullopt};
     store_.AddTargets(9, 1, Channel::kSms);
     store_.AddTargets(9, 1, Channel::kEmail);
     Preparer().Prepare(9, clock_.Now());
@@ -148,7 +156,8 @@ TEST_F(CampaignPreparerTest, PayloadsFollowEachTargetsChannel) {
     EXPECT_EQ(nlohmann::json::parse(store_.outbox[1].payload).at("from"), "noreply@example.com");
 
     store_.campaigns[10] = {
-        10, Channel::kPush, "", "Body {{name}}", "", "Title", {{"deep_link", "app://u/{{name}}"}, {"n", 3}}, ""};
+        10, Channel::kPush, "", "Body {{name}}", "", "Title", {{"deep_link", "app://u/{{name}}"}, {"n", 3}},
+        "", std::nullopt};
     domain::Target token{std::string(64, 'f'), Channel::kPush, "UTC", {{"name", "Zoe"}}};
     store_.targets.emplace_back(10, StoredTarget{100, token});
     Preparer().Prepare(10, clock_.Now());
@@ -160,7 +169,7 @@ TEST_F(CampaignPreparerTest, PayloadsFollowEachTargetsChannel) {
 }
 
 TEST_F(CampaignPreparerTest, BadTemplateOrMissingCampaignIsReported) {
-    store_.campaigns[11] = {11, Channel::kEmail, "{{#open}}", "x", "", "", nlohmann::json::object(), ""};
+    store_.campaigns[11] = {11, Channel::kEmail, "{{#open}}", "x", "", "", nlohmann::json::object(), "", std::nullopt};
     try {
         Preparer().Prepare(11, clock_.Now());
         FAIL() << "expected a TemplateError";
@@ -175,7 +184,7 @@ TEST_F(CampaignPreparerTest, SchedulerPreparesDueCampaignsOnlyWithTheLock) {
     store_.AddTargets(7, 5);
     store_.status_of[7] = "scheduled";
     store_.scheduled_at[7] = clock.Now() + std::chrono::seconds(60);
-    store_.campaigns[12] = {12, Channel::kEmail, "{{#bad}}", "x", "", "", nlohmann::json::object(), ""};
+    store_.campaigns[12] = {12, Channel::kEmail, "{{#bad}}", "x", "", "", nlohmann::json::object(), "", std::nullopt};
     store_.status_of[12] = "preparing";  // interrupted earlier, with a template that no longer parses
     auto preparer = Preparer();
 

@@ -58,10 +58,9 @@ std::optional<domain::CampaignContent> MysqlPreparationStore::LoadCampaign(std::
         return std::nullopt;
     }
     const auto& r = rows[0];
-    domain::CampaignContent content{campaign_id,       ChannelOf(r[1]),   r[2].value_or(""),       r[3].value_or(""),
-                                    r[4].value_or(""), r[5].value_or(""), JsonOrEmptyObject(r[6]), r[7].value_or("")};
-    content.send_window = SendWindowOf(r[8]);
-    return content;
+    return domain::CampaignContent{campaign_id,       ChannelOf(r[1]),   r[2].value_or(""),       r[3].value_or(""),
+                                   r[4].value_or(""), r[5].value_or(""), JsonOrEmptyObject(r[6]), r[7].value_or(""),
+                                   SendWindowOf(r[8])};
 }
 
 std::vector<app::StoredTarget> MysqlPreparationStore::TargetsAfter(std::uint64_t campaign_id,

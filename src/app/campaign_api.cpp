@@ -54,6 +54,44 @@ std::map<std::string, std::string> ParseQuery(const std::string& query) {
     return params;
 }
 
+// cursor, limit and status of a list route. Returns an error response when one of them is not valid.
+struct PageQuery {
+    std::uint64_t cursor = 0;
+    std::size_t limit = 0;
+    std::optional<std::string> status;
+};
+
+std::optional<HttpResponse> ParsePage(const std::string& query_text, std::size_t default_limit, std::size_t max_limit,
+                                      const std::vector<std::string>& statuses, PageQuery& page) {
+    const auto query = ParseQuery(query_text);
+    page.limit = default_limit;
+    if (auto it = query.find("cursor"); it != query.end()) {
+        const auto cursor = ParseId(it->second);
+        if (!cursor) {
+            return JsonError(400, "invalid_query", "cursor must be a value returned as next_cursor");
+        }
+        page.cursor = *cursor;
+    }
+    if (auto it = query.find("limit"); it != query.end()) {
+        const auto limit = ParseId(it->second);
+        if (!limit || *limit > max_limit) {
+            return JsonError(400, "invalid_query", "limit must be an integer from 1 to " + std::to_string(max_limit));
+        }
+        page.limit = static_cast<std::size_t>(*limit);
+    }
+    if (auto it = query.find("status"); it != query.end()) {
+        if (std::find(statuses.begin(), statuses.end(), it->second) == statuses.end()) {
+            std::string allowed;
+            for (const auto& s : statuses) {
+                allowed += (allowed.empty() ? "" : ", ") + s;
+            }
+            return JsonError(400, "invalid_query", "status must be one of " + allowed);
+        }
+        page.status = it->second;
+    }
+    return std::nullopt;
+}
+
 nlohmann::json ProgressJson(const CampaignCounts& counts) {
     nlohmann::json by_status = {{"pending", 0}, {"queued", 0},   {"sending", 0},   {"sent", 0},
                                 {"failed", 0},  {"retrying", 0}, {"cancelled", 0}, {"suppressed", 0}};
@@ -90,6 +128,7 @@ nlohmann::json CampaignJson(const CampaignRecord& c) {
         {"name", c.name},
         {"kind", std::string(domain::ToString(c.content.kind))},
         {"status", c.status},
+        {"status_reason", c.status_reason ? nlohmann::json(*c.status_reason) : nlohmann::json()},
         {"template", tmpl},
         {"from", c.content.from.empty() ? nlohmann::json() : nlohmann::json(c.content.from)},
         {"send_window", c.content.send_window ? domain::SendWindowJson(*c.content.send_window) : nlohmann::json()},
@@ -172,6 +211,9 @@ HttpResponse CampaignApi::Route(const HttpRequest& request, const std::string& k
     if (action == "progress") {
         return method == "GET" ? Progress(*id) : wrong_method("GET");
     }
+    if (action == "messages") {
+        return method == "GET" ? Messages(*id, request) : wrong_method("GET");
+    }
     if (method != "POST") {
         return wrong_method("POST");
     }
@@ -200,35 +242,14 @@ HttpResponse CampaignApi::CreateCampaign(const HttpRequest& request) {
 }
 
 HttpResponse CampaignApi::ListCampaigns(const HttpRequest& request) {
-    const auto query = ParseQuery(request.query);
-    std::uint64_t before = 0;
-    std::size_t limit = 50;
-    if (auto it = query.find("cursor"); it != query.end()) {
-        const auto cursor = ParseId(it->second);
-        if (!cursor) {
-            return JsonError(400, "invalid_query", "cursor must be a value returned as next_cursor");
-        }
-        before = *cursor;
+    PageQuery page;
+    if (auto error = ParsePage(
+            request.query, 50, 200,
+            {"draft", "scheduled", "preparing", "running", "paused", "completed", "cancelled", "failed"}, page)) {
+        return *error;
     }
-    if (auto it = query.find("limit"); it != query.end()) {
-        const auto parsed = ParseId(it->second);
-        if (!parsed || *parsed > 200) {
-            return JsonError(400, "invalid_query", "limit must be an integer from 1 to 200");
-        }
-        limit = static_cast<std::size_t>(*parsed);
-    }
-    std::optional<std::string> status;
-    if (auto it = query.find("status"); it != query.end()) {
-        static const std::vector<std::string> kStatuses = {"draft",  "scheduled", "preparing", "running",
-                                                           "paused", "completed", "cancelled", "failed"};
-        if (std::find(kStatuses.begin(), kStatuses.end(), it->second) == kStatuses.end()) {
-            return JsonError(400, "invalid_query",
-                             "status must be one of draft, scheduled, preparing, running, "
-                             "paused, completed, cancelled, failed");
-        }
-        status = it->second;
-    }
-    const auto campaigns = store_.ListCampaigns(before, limit + 1, status);
+    const auto limit = page.limit;
+    const auto campaigns = store_.ListCampaigns(page.cursor, limit + 1, page.status);
     nlohmann::json items = nlohmann::json::array();
     for (std::size_t i = 0; i < std::min(limit, campaigns.size()); ++i) {
         auto json = CampaignJson(campaigns[i]);
@@ -365,6 +386,37 @@ HttpResponse CampaignApi::Cancel(std::uint64_t id) {
     auto json = nlohmann::json::parse(response.body);
     json["cancelled_messages"] = cancelled;
     return Json(200, json);
+}
+
+HttpResponse CampaignApi::Messages(std::uint64_t id, const HttpRequest& request) {
+    PageQuery page;
+    if (auto error = ParsePage(
+            request.query, 100, 1000,
+            {"pending", "queued", "sending", "sent", "failed", "retrying", "cancelled", "suppressed"}, page)) {
+        return *error;
+    }
+    const auto limit = page.limit;
+    if (!store_.GetCampaign(id)) {
+        return NotFound(id);
+    }
+    const auto messages = store_.ListMessages(id, page.status, page.cursor, limit + 1);
+    const auto optional = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+    nlohmann::json items = nlohmann::json::array();
+    for (std::size_t i = 0; i < std::min(limit, messages.size()); ++i) {
+        const auto& m = messages[i];
+        items.push_back({{"id", m.id},
+                         {"user_ref", m.user_ref},
+                         {"kind", m.kind},
+                         {"status", m.status},
+                         {"attempts", m.attempts},
+                         {"last_error", optional(m.last_error)},
+                         {"provider_msg_id", optional(m.provider_msg_id)},
+                         {"available_at", optional(m.available_at)},
+                         {"sent_at", optional(m.sent_at)}});
+    }
+    const auto next =
+        messages.size() > limit ? nlohmann::json(std::to_string(messages[limit - 1].id)) : nlohmann::json();
+    return Json(200, {{"items", items}, {"next_cursor", next}});
 }
 
 HttpResponse CampaignApi::Progress(std::uint64_t id) {

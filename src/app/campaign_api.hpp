@@ -33,6 +33,7 @@ private:
                       std::optional<domain::TimePoint> scheduled_at = std::nullopt);
     HttpResponse Cancel(std::uint64_t id);
     HttpResponse Progress(std::uint64_t id);
+    HttpResponse Messages(std::uint64_t id, const HttpRequest& request);
 
     CampaignStore& store_;
     Clock& clock_;

@@ -8,8 +8,12 @@
 namespace bulkmsg::app {
 
 CampaignPreparer::CampaignPreparer(PreparationStore& store, RandomSource& random, domain::DefaultSenders senders,
-                                   std::size_t batch_size)
-    : store_(store), random_(random), senders_(std::move(senders)), batch_size_(batch_size) {}
+                                   std::size_t batch_size, std::chrono::seconds max_lateness)
+    : store_(store),
+      random_(random),
+      senders_(std::move(senders)),
+      batch_size_(batch_size),
+      max_lateness_(max_lateness) {}
 
 CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, domain::TimePoint now,
                                                    const StopToken* stop) {
@@ -49,7 +53,7 @@ std::size_t CampaignPreparer::RunDue(domain::TimePoint now, const StopToken* sto
         return 0;
     }
     std::size_t finished = 0;
-    for (const auto campaign_id : store_.StartDueCampaigns(now)) {
+    for (const auto campaign_id : store_.StartDueCampaigns(now, max_lateness_)) {
         try {
             const auto report = Prepare(campaign_id, now, stop);
             if (!report.complete) {

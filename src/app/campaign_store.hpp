@@ -15,6 +15,7 @@ struct CampaignRecord {
     std::uint64_t id = 0;
     std::string name;
     std::string status;
+    std::optional<std::string> status_reason;  // e.g. a missed schedule waiting for prepare
     domain::CampaignContent content;
     std::optional<domain::TimePoint> scheduled_at;
     domain::TimePoint created_at;
@@ -25,6 +26,19 @@ struct CampaignRecord {
 struct CampaignCounts {
     std::uint64_t targets = 0;
     std::map<std::string, std::uint64_t> outbox_by_status;
+};
+
+/// One outbox row as `GET /campaigns/{id}/messages` shows it.
+struct MessageRecord {
+    std::uint64_t id = 0;
+    std::string user_ref;
+    std::string kind;
+    std::string status;
+    std::uint64_t attempts = 0;
+    std::optional<std::string> last_error;
+    std::optional<std::string> provider_msg_id;
+    std::optional<std::string> available_at;  // UTC, "YYYY-MM-DD HH:MM:SS.ffffff"
+    std::optional<std::string> sent_at;
 };
 
 struct TargetInsertResult {
@@ -44,6 +58,9 @@ public:
     /// Inserts targets, skipping (and counting) ones already in the campaign; one transaction.
     virtual TargetInsertResult InsertTargets(std::uint64_t campaign_id, const std::vector<domain::Target>& targets) = 0;
     virtual CampaignCounts Counts(std::uint64_t campaign_id) = 0;
+    /// Outbox rows of the campaign with id > after_id in id order, optionally of one status.
+    virtual std::vector<MessageRecord> ListMessages(std::uint64_t campaign_id, const std::optional<std::string>& status,
+                                                    std::uint64_t after_id, std::size_t limit) = 0;
     /// Sets `to` when the status is one of `from`; returns whether it changed. With `scheduled_at` also sets
     /// that column.
     virtual bool Transition(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,

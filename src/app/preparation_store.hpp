@@ -39,9 +39,10 @@ public:
     /// Writes the rows with one multi-row INSERT IGNORE in its own transaction: a row whose idempotency key
     /// is already in the outbox is skipped. Returns the number of rows inserted.
     virtual std::size_t InsertOutbox(const std::vector<OutboxInsert>& rows) = 0;
-    /// Moves campaigns scheduled at or before `now` to `preparing` and returns every campaign in `preparing`
-    /// (including ones whose preparation was interrupted), oldest first.
-    virtual std::vector<std::uint64_t> StartDueCampaigns(domain::TimePoint now) = 0;
+    /// Moves campaigns scheduled in [now - max_lateness, now] to `preparing`, flags (status_reason) scheduled
+    /// ones older than that without starting them, and returns every campaign in `preparing` (including ones
+    /// whose preparation was interrupted), oldest first.
+    virtual std::vector<std::uint64_t> StartDueCampaigns(domain::TimePoint now, std::chrono::seconds max_lateness) = 0;
     /// `preparing` → `running` when `ok`, else → `failed`. When the campaign was cancelled meanwhile, its pending
     /// rows become cancelled instead.
     virtual void FinishPreparation(std::uint64_t campaign_id, bool ok) = 0;

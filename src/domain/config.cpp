@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 namespace bulkmsg::domain {
 
@@ -42,6 +43,7 @@ const std::vector<VariableSpec>& ConfigVariables() {
         {"POLL_BATCH_SIZE", "1000"},
         {"POLL_PIPELINE_DEPTH", "4"},
         {"PREPARE_BATCH_SIZE", "1000"},
+        {"SCHEDULE_MAX_LATENESS", "24h"},
         {"QUEUED_LEASE_SECONDS", "900"},
         {"PUBLISH_CONFIRM_TIMEOUT_MS", "10000"},
         {"LOG_LEVEL", "info"},
@@ -97,6 +99,23 @@ public:
         return static_cast<std::uint32_t>(parsed);
     }
 
+    /// Seconds, written as a number with an optional unit: s, m, h or d (e.g. 90, 15m, 24h).
+    std::uint32_t Duration(const std::string& name, std::uint64_t min_seconds, std::uint64_t max_seconds) const {
+        const auto value = Text(name);
+        std::uint64_t amount = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), amount);
+        const std::string unit(end, value.data() + value.size());
+        const std::map<std::string, std::uint64_t> scale = {{"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86'400}};
+        const auto factor = scale.find(unit);
+        if (ec != std::errc{} || end == value.data() || factor == scale.end() ||
+            amount * factor->second < min_seconds || amount > max_seconds || amount * factor->second > max_seconds) {
+            throw ConfigError(name, "must be a duration such as 90s, 15m, 24h or 7d, between " +
+                                        std::to_string(min_seconds) + " and " + std::to_string(max_seconds) +
+                                        " seconds, got '" + value + "'");
+        }
+        return static_cast<std::uint32_t>(amount * factor->second);
+    }
+
     std::string OneOf(const std::string& name, const std::vector<std::string>& allowed) const {
         auto value = Text(name);
         if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
@@ -144,6 +163,7 @@ Config ParseConfig(const EnvVars& vars) {
         r.Integer("POLL_INTERVAL_MS", 10, 3'600'000),      r.Integer("POLL_BATCH_SIZE", 1, 10'000),
         r.Integer("POLL_PIPELINE_DEPTH", 1, 16),           r.Integer("PREPARE_BATCH_SIZE", 1, 10'000),
         r.Integer("QUEUED_LEASE_SECONDS", 10, 7 * 86'400), r.Integer("PUBLISH_CONFIRM_TIMEOUT_MS", 100, 600'000)};
+    c.poller.schedule_max_lateness_seconds = r.Duration("SCHEDULE_MAX_LATENESS", 60, 365 * 86'400);
 
     c.email = {r.OneOf("EMAIL_PROVIDER", {"sendgrid", "simulator", "log"}), r.Text("EMAIL_API_KEY"),
                r.Required("EMAIL_FROM"), r.Text("EMAIL_FROM_NAME")};

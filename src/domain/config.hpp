@@ -67,6 +67,7 @@ struct PollerConfig {
     std::uint32_t prepare_batch_size = 0;  // targets rendered per outbox INSERT
     std::uint32_t queued_lease_seconds = 0;
     std::uint32_t confirm_timeout_ms = 0;
+    std::uint32_t schedule_max_lateness_seconds = 0;  // older schedules wait for an explicit prepare
 };
 
 struct LogConfig {

@@ -232,6 +232,27 @@ TEST_F(CampaignApiTest, LifecyclePrepareScheduleCancel) {
     EXPECT_EQ(Call("POST", path + "/cancel").status, 409u);
 }
 
+TEST_F(CampaignApiTest, MessagesPageThroughOutboxRowsWithTheirFailures) {
+    const auto id = CreateCampaign();
+    const auto path = "/api/v1/campaigns/" + std::to_string(id);
+    db_.InsertOutbox(id, 5, {{"status", "'failed'"}, {"attempts", "3"}, {"last_error", "'550 mailbox unavailable'"}});
+    db_.InsertOutbox(id, 2, {{"status", "'sent'"}, {"provider_msg_id", "'sg-123'"}});
+    const auto page1 = Call("GET", path + "/messages?status=failed&limit=3");
+    ASSERT_EQ(page1.status, 200u) << page1.body;
+    ASSERT_EQ(page1.body["items"].size(), 3u);
+    EXPECT_EQ(page1.body["items"][0]["last_error"], "550 mailbox unavailable");
+    EXPECT_EQ(page1.body["items"][0]["attempts"], 3);
+    const auto page2 =
+        Call("GET", path + "/messages?status=failed&limit=3&cursor=" + page1.body["next_cursor"].get<std::string>());
+    EXPECT_EQ(page2.body["items"].size(), 2u);
+    EXPECT_TRUE(page2.body["next_cursor"].is_null());
+    const auto all = Call("GET", path + "/messages");
+    EXPECT_EQ(all.body["items"].size(), 7u);
+    EXPECT_EQ(all.body["items"][6]["provider_msg_id"], "sg-123");
+    EXPECT_EQ(Call("GET", path + "/messages?status=lost").status, 400u);
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns/999/messages").status, 404u);
+}
+
 // Recipients in Tokyo and New York, prepared on the Saturday before the US clocks go forward: each message
 // waits for 09:00 in its own zone, and New York's 09:00 on Sunday is already daylight time.
 TEST_F(CampaignApiTest, SendWindowGivesEachRowItsLocalStartAcrossADstChange) {

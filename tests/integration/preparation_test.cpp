@@ -89,6 +89,19 @@ TEST_F(PreparationTest, SchedulerStartsDueCampaignsAndOnlyOneProcessHoldsTheLock
     EXPECT_EQ(db_.Count("campaign_id=" + std::to_string(due)), 10u);
 }
 
+// A database restored with a campaign scheduled two days ago: the scheduler flags it instead of starting it.
+TEST_F(PreparationTest, ScheduleMissedLongAgoIsFlaggedNotStarted) {
+    const auto stale = InsertCampaign("scheduled", "NOW(6) - INTERVAL 2 DAY");
+    InsertTargets(stale, 3);
+    mysql::MysqlPreparationStore store(db_.Config());
+    EXPECT_EQ(Preparer(store).RunDue(domain::Clock::now()), 0u);
+    EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(stale)), "scheduled");
+    EXPECT_NE(
+        db_.Value("SELECT status_reason FROM campaigns WHERE id=" + std::to_string(stale)).find("missed schedule"),
+        std::string::npos);
+    EXPECT_EQ(db_.Count("1"), 0u);
+}
+
 TEST_F(PreparationTest, RowsOfACampaignCancelledDuringPreparationEndCancelled) {
     const auto campaign = InsertCampaign("preparing");
     InsertTargets(campaign, 50);

@@ -38,11 +38,14 @@ public:
         }
         return inserted;
     }
-    std::vector<std::uint64_t> StartDueCampaigns(domain::TimePoint now) override {
+    std::vector<std::uint64_t> StartDueCampaigns(domain::TimePoint now, std::chrono::seconds max_lateness) override {
         std::vector<std::uint64_t> ids;
         for (auto& [id, status] : status_of) {
-            if (status == "scheduled" && scheduled_at[id] <= now) {
+            const bool due = scheduled_at[id] <= now;
+            if (status == "scheduled" && due && scheduled_at[id] >= now - max_lateness) {
                 status = "preparing";
+            } else if (status == "scheduled" && due) {
+                flagged.insert(id);
             }
             if (status == "preparing") {
                 ids.push_back(id);
@@ -74,6 +77,7 @@ public:
     std::set<std::string> keys;
     std::map<std::uint64_t, std::string> status_of;
     std::map<std::uint64_t, domain::TimePoint> scheduled_at;
+    std::set<std::uint64_t> flagged;
     bool has_lock = true;
     int target_queries = 0;
 };
@@ -198,6 +202,20 @@ TEST_F(CampaignPreparerTest, SchedulerPreparesDueCampaignsOnlyWithTheLock) {
     EXPECT_EQ(store_.status_of[7], "running");
     EXPECT_EQ(store_.status_of[12], "failed");
     EXPECT_EQ(store_.outbox.size(), 5u);
+}
+
+TEST_F(CampaignPreparerTest, ScheduleMissedByMoreThanTheMaxLatenessDoesNotStartByItself) {
+    testing::FakeClock clock;
+    store_.AddTargets(7, 5);
+    store_.status_of[7] = "scheduled";
+    store_.scheduled_at[7] = clock.Now() - std::chrono::hours(25);
+    CampaignPreparer preparer(store_, random_, {"noreply@example.com", "+15005550006"}, 10, std::chrono::hours(24));
+    EXPECT_EQ(preparer.RunDue(clock.Now()), 0u);
+    EXPECT_EQ(store_.status_of[7], "scheduled");
+    EXPECT_TRUE(store_.flagged.contains(7));
+    EXPECT_TRUE(store_.outbox.empty());
+    store_.scheduled_at[7] = clock.Now() - std::chrono::hours(23);
+    EXPECT_EQ(preparer.RunDue(clock.Now()), 1u);
 }
 
 TEST_F(CampaignPreparerTest, SchedulerLeavesFutureCampaignsAlone) {

@@ -119,6 +119,12 @@ TEST(ConfigTest, RejectsBadPollerAndQueueSettingsNamingTheVariable) {
     EXPECT_EQ(ErrorVariable({{"POLL_BATCH_SIZE", "10001"}}), "POLL_BATCH_SIZE");
     EXPECT_EQ(ErrorVariable({{"QUEUED_LEASE_SECONDS", "-5"}}), "QUEUED_LEASE_SECONDS");
     EXPECT_EQ(ErrorVariable({{"RABBITMQ_QUEUE_TYPE", "stream"}}), "RABBITMQ_QUEUE_TYPE");
+    EXPECT_EQ(ErrorVariable({{"SCHEDULE_MAX_LATENESS", "soon"}}), "SCHEDULE_MAX_LATENESS");
+    EXPECT_EQ(ErrorVariable({{"SCHEDULE_MAX_LATENESS", "10s"}}), "SCHEDULE_MAX_LATENESS");
+    EXPECT_EQ(ErrorVariable({{"SCHEDULE_MAX_LATENESS", "24x"}}), "SCHEDULE_MAX_LATENESS");
+    EXPECT_EQ(ParseConfig({{"SCHEDULE_MAX_LATENESS", "90m"}}).poller.schedule_max_lateness_seconds, 5400u);
+    EXPECT_EQ(ParseConfig({{"SCHEDULE_MAX_LATENESS", "7200"}}).poller.schedule_max_lateness_seconds, 7200u);
+    EXPECT_EQ(ParseConfig({}).poller.schedule_max_lateness_seconds, 86400u);
     EXPECT_EQ(ErrorVariable({{"DEAD_LETTER_QUEUE", "notification.queue"}}), "DEAD_LETTER_QUEUE");
     EXPECT_EQ(ParseConfig({{"RABBITMQ_QUEUE_TYPE", "quorum"}}).queues.type, "quorum");
 }

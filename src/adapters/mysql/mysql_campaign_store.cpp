@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kCampaignColumns =
     "SELECT id, name, kind, status, template_subject, template_text, template_html, template_title, template_data, "
-    "from_address, scheduled_at, createdAt, updatedAt, send_window FROM campaigns";
+    "from_address, scheduled_at, createdAt, updatedAt, send_window, status_reason FROM campaigns";
 
 domain::TimePoint ParseSqlTime(const std::optional<std::string>& text) {
     // "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC (the session time zone).
@@ -40,6 +40,7 @@ app::CampaignRecord ToRecord(const Row& r) {
     c.created_at = ParseSqlTime(r[11]);
     c.updated_at = ParseSqlTime(r[12]);
     c.content.send_window = SendWindowOf(r[13]);
+    c.status_reason = r[14];
     return c;
 }
 
@@ -133,12 +134,32 @@ app::CampaignCounts MysqlCampaignStore::Counts(std::uint64_t campaign_id) {
     });
 }
 
+std::vector<app::MessageRecord> MysqlCampaignStore::ListMessages(std::uint64_t campaign_id,
+                                                                 const std::optional<std::string>& status,
+                                                                 std::uint64_t after_id, std::size_t limit) {
+    const auto rows = pool_.With([&](MysqlConnection& c) {
+        // With a status, idx_outbox_campaign_status (campaign_id, status, id) serves the page in id order.
+        return c.Query(
+            "SELECT id, user_ref, kind, status, attempts, last_error, provider_msg_id, available_at, sent_at FROM "
+            "outbox "
+            "WHERE campaign_id=" +
+            std::to_string(campaign_id) + (status ? " AND status=" + c.Quote(*status) : "") + " AND id > " +
+            std::to_string(after_id) + " ORDER BY id LIMIT " + std::to_string(limit));
+    });
+    std::vector<app::MessageRecord> messages;
+    for (const auto& r : rows) {
+        messages.push_back({std::stoull(r[0].value_or("0")), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""),
+                            std::stoull(r[4].value_or("0")), r[5], r[6], r[7], r[8]});
+    }
+    return messages;
+}
+
 bool MysqlCampaignStore::Transition(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
                                     std::optional<domain::TimePoint> scheduled_at) {
     return pool_.With([&](MysqlConnection& c) {
         const std::string set_time = scheduled_at ? ", scheduled_at='" + SqlTime(*scheduled_at) + "'" : "";
-        return c.Execute("UPDATE campaigns SET status=" + c.Quote(to) + set_time + " WHERE id=" + std::to_string(id) +
-                         " AND status IN (" + StatusList(c, from) + ")") > 0;
+        return c.Execute("UPDATE campaigns SET status=" + c.Quote(to) + ", status_reason=NULL" + set_time +
+                         " WHERE id=" + std::to_string(id) + " AND status IN (" + StatusList(c, from) + ")") > 0;
     });
 }
 

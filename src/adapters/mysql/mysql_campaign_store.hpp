@@ -17,6 +17,8 @@ public:
     app::TargetInsertResult InsertTargets(std::uint64_t campaign_id,
                                           const std::vector<domain::Target>& targets) override;
     app::CampaignCounts Counts(std::uint64_t campaign_id) override;
+    std::vector<app::MessageRecord> ListMessages(std::uint64_t campaign_id, const std::optional<std::string>& status,
+                                                 std::uint64_t after_id, std::size_t limit) override;
     bool Transition(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
                     std::optional<domain::TimePoint> scheduled_at) override;
     std::uint64_t CancelUnsent(std::uint64_t campaign_id) override;

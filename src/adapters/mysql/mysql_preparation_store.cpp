@@ -100,10 +100,18 @@ std::size_t MysqlPreparationStore::InsertOutbox(const std::vector<app::OutboxIns
     });
 }
 
-std::vector<std::uint64_t> MysqlPreparationStore::StartDueCampaigns(domain::TimePoint now) {
+std::vector<std::uint64_t> MysqlPreparationStore::StartDueCampaigns(domain::TimePoint now,
+                                                                    std::chrono::seconds max_lateness) {
     return Guarded([&](MysqlConnection& c) {
-        c.Execute("UPDATE campaigns SET status='preparing' WHERE status='scheduled' AND scheduled_at <= '" +
-                  SqlTime(now) + "'");
+        const auto oldest = "'" + SqlTime(now - max_lateness) + "'";
+        c.Execute(
+            "UPDATE campaigns SET status='preparing', status_reason=NULL WHERE status='scheduled' AND scheduled_at <= "
+            "'" +
+            SqlTime(now) + "' AND scheduled_at >= " + oldest);
+        c.Execute(
+            "UPDATE campaigns SET status_reason='missed schedule: scheduled_at passed more than "
+            "SCHEDULE_MAX_LATENESS ago; call prepare to start' WHERE status='scheduled' AND scheduled_at < " +
+            oldest + " AND status_reason IS NULL");
         std::vector<std::uint64_t> ids;
         for (const auto& row : c.Query("SELECT id FROM campaigns WHERE status='preparing' ORDER BY id")) {
             ids.push_back(std::stoull(row[0].value_or("0")));

@@ -190,7 +190,7 @@ HttpResponse CampaignApi::Route(const HttpRequest& request, const std::string& k
     }
     if (parts.size() == 1) {
         if (method == "POST") {
-            auto response = CreateCampaign(request);
+            auto response = CreateCampaign(request, key_name);
             if (response.status == 201) {
                 Log(LogLevel::kInfo, "api", "campaign created", {{"api_key", key_name}});
             }
@@ -226,7 +226,7 @@ HttpResponse CampaignApi::Route(const HttpRequest& request, const std::string& k
     return JsonError(404, "not_found", "no route for " + method + " " + request.path);
 }
 
-HttpResponse CampaignApi::CreateCampaign(const HttpRequest& request) {
+HttpResponse CampaignApi::CreateCampaign(const HttpRequest& request, const std::string& key_name) {
     HttpResponse error;
     const auto body = ParseJsonBody(request, error);
     if (!body) {
@@ -237,8 +237,20 @@ HttpResponse CampaignApi::CreateCampaign(const HttpRequest& request) {
     if (!campaign) {
         return JsonError(422, "validation_failed", "the campaign is not valid", Details(errors));
     }
-    const auto id = store_.CreateCampaign(*campaign);
-    return Json(201, CampaignJson(*store_.GetCampaign(id)));
+    std::optional<IdempotentRequest> idempotency;
+    if (const auto header = request.headers.find("idempotency-key"); header != request.headers.end()) {
+        if (header->second.empty() || header->second.size() > 255) {
+            return JsonError(400, "invalid_header", "Idempotency-Key must be 1 to 255 characters");
+        }
+        idempotency = IdempotentRequest{key_name, header->second, domain::Sha256Hex(request.body)};
+    }
+    const auto result = store_.CreateCampaign(*campaign, idempotency);
+    if (result.outcome == CreateResult::Outcome::kConflict) {
+        return JsonError(409, "idempotency_conflict", "this Idempotency-Key was used with a different request body");
+    }
+    // A replay answers 200 with the campaign the first request created.
+    return Json(result.outcome == CreateResult::Outcome::kCreated ? 201 : 200,
+                CampaignJson(*store_.GetCampaign(result.id)));
 }
 
 HttpResponse CampaignApi::ListCampaigns(const HttpRequest& request) {

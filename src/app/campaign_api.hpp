@@ -23,7 +23,7 @@ public:
 
 private:
     HttpResponse Route(const HttpRequest& request, const std::string& key_name);
-    HttpResponse CreateCampaign(const HttpRequest& request);
+    HttpResponse CreateCampaign(const HttpRequest& request, const std::string& key_name);
     HttpResponse ListCampaigns(const HttpRequest& request);
     HttpResponse ShowCampaign(std::uint64_t id);
     HttpResponse UploadTargets(std::uint64_t id, const HttpRequest& request);

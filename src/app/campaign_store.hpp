@@ -46,11 +46,28 @@ struct TargetInsertResult {
     std::uint64_t duplicates = 0;  // same user_ref and kind already in the campaign
 };
 
+/// An Idempotency-Key sent with a create request, scoped to the API key that sent it.
+struct IdempotentRequest {
+    std::string scope;         // API key name
+    std::string key;           // the header's value
+    std::string request_hash;  // SHA-256 of the body
+};
+
+struct CreateResult {
+    enum class Outcome { kCreated, kReplayed, kConflict };
+    Outcome outcome = Outcome::kCreated;
+    std::uint64_t id = 0;  // the created (or earlier created) campaign; 0 on conflict
+};
+
 /// Campaigns, targets and API keys as the HTTP API sees them (port). Thread-safe.
 class CampaignStore {
 public:
     virtual ~CampaignStore() = default;
-    virtual std::uint64_t CreateCampaign(const domain::NewCampaign& campaign) = 0;
+    /// Creates the campaign. With `idempotency`, atomically: a key seen before with the same request hash
+    /// returns the campaign it created (kReplayed), with another hash kConflict; concurrent requests with one
+    /// key create one campaign.
+    virtual CreateResult CreateCampaign(const domain::NewCampaign& campaign,
+                                        const std::optional<IdempotentRequest>& idempotency) = 0;
     virtual std::optional<CampaignRecord> GetCampaign(std::uint64_t id) = 0;
     /// Campaigns with id < before_id (0 = from the newest), newest first, optionally of one status.
     virtual std::vector<CampaignRecord> ListCampaigns(std::uint64_t before_id, std::size_t limit,

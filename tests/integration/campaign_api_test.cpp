@@ -4,6 +4,8 @@
 
 #include <csignal>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
 
 #include "adapters/mysql/mysql_preparation_store.hpp"
 #include "app/campaign_preparer.hpp"
@@ -42,8 +44,10 @@ protected:
     }
 
     Reply Call(const std::string& method, const std::string& path, const std::string& body = "",
-               const std::string& type = "application/json", const std::optional<std::string>& key = std::nullopt) {
-        std::string request = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+               const std::string& type = "application/json", const std::optional<std::string>& key = std::nullopt,
+               const std::string& extra_headers = "") {
+        std::string request =
+            method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + extra_headers;
         const auto auth = key.value_or(key_);
         if (!auth.empty()) {
             request += "Authorization: Bearer " + auth + "\r\n";
@@ -251,6 +255,40 @@ TEST_F(CampaignApiTest, MessagesPageThroughOutboxRowsWithTheirFailures) {
     EXPECT_EQ(all.body["items"][6]["provider_msg_id"], "sg-123");
     EXPECT_EQ(Call("GET", path + "/messages?status=lost").status, 400u);
     EXPECT_EQ(Call("GET", "/api/v1/campaigns/999/messages").status, 404u);
+}
+
+TEST_F(CampaignApiTest, IdempotencyKeyReplaysTheSameCreateAndRefusesAnotherBody) {
+    const auto body = Json{{"name", "Once"}, {"kind", "sms"}, {"template", {{"text", "hi"}}}}.dump();
+    const std::string header = "Idempotency-Key: order-42\r\n";
+    std::vector<std::thread> clients;
+    std::vector<Reply> replies(4);
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+        clients.emplace_back(
+            [&, i] { replies[i] = Call("POST", "/api/v1/campaigns", body, "application/json", std::nullopt, header); });
+    }
+    for (auto& client : clients) {
+        client.join();
+    }
+    std::set<std::uint64_t> ids;
+    int created = 0;
+    for (const auto& reply : replies) {
+        ASSERT_TRUE(reply.status == 201u || reply.status == 200u) << reply.status << reply.body;
+        created += reply.status == 201u ? 1 : 0;
+        ids.insert(reply.body["id"].get<std::uint64_t>());
+    }
+    EXPECT_EQ(created, 1);
+    EXPECT_EQ(ids.size(), 1u);
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaigns"), "1");
+
+    const auto other = Json{{"name", "Twice"}, {"kind", "sms"}, {"template", {{"text", "hi"}}}}.dump();
+    const auto conflict = Call("POST", "/api/v1/campaigns", other, "application/json", std::nullopt, header);
+    EXPECT_EQ(conflict.status, 409u);
+    EXPECT_EQ(conflict.body["error"]["code"], "idempotency_conflict");
+    EXPECT_EQ(
+        Call("POST", "/api/v1/campaigns", other, "application/json", std::nullopt, "Idempotency-Key: order-43\r\n")
+            .status,
+        201u);
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaigns"), "2");
 }
 
 // Recipients in Tokyo and New York, prepared on the Saturday before the US clocks go forward: each message

@@ -60,19 +60,51 @@ std::string StatusList(MysqlConnection& c, const std::vector<std::string>& statu
 
 MysqlCampaignStore::MysqlCampaignStore(domain::DatabaseConfig config) : pool_(std::move(config), 8) {}
 
-std::uint64_t MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& n) {
+namespace {
+
+std::uint64_t InsertCampaign(MysqlConnection& c, const domain::NewCampaign& n) {
+    const auto& t = n.content;
+    c.Execute(
+        "INSERT INTO campaigns (name, kind, status, scheduled_at, template_subject, template_text, "
+        "template_html, template_title, template_data, from_address, send_window) VALUES (" +
+        c.Quote(n.name) + ",'" + std::string(domain::ToString(t.kind)) + "','" +
+        (n.scheduled_at ? "scheduled" : "draft") + "'," +
+        (n.scheduled_at ? "'" + SqlTime(*n.scheduled_at) + "'" : std::string("NULL")) + "," + Nullable(c, t.subject) +
+        "," + c.Quote(t.text) + "," + Nullable(c, t.html) + "," + Nullable(c, t.title) + "," +
+        (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + "," +
+        (t.send_window ? c.Quote(domain::SendWindowJson(*t.send_window).dump()) : std::string("NULL")) + ")");
+    return std::stoull(c.QueryValue("SELECT LAST_INSERT_ID()").value_or("0"));
+}
+
+}  // namespace
+
+app::CreateResult MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& n,
+                                                     const std::optional<app::IdempotentRequest>& idempotency) {
     return pool_.With([&](MysqlConnection& c) {
-        const auto& t = n.content;
-        c.Execute(
-            "INSERT INTO campaigns (name, kind, status, scheduled_at, template_subject, template_text, "
-            "template_html, template_title, template_data, from_address, send_window) VALUES (" +
-            c.Quote(n.name) + ",'" + std::string(domain::ToString(t.kind)) + "','" +
-            (n.scheduled_at ? "scheduled" : "draft") + "'," +
-            (n.scheduled_at ? "'" + SqlTime(*n.scheduled_at) + "'" : std::string("NULL")) + "," +
-            Nullable(c, t.subject) + "," + c.Quote(t.text) + "," + Nullable(c, t.html) + "," + Nullable(c, t.title) +
-            "," + (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + "," +
-            (t.send_window ? c.Quote(domain::SendWindowJson(*t.send_window).dump()) : std::string("NULL")) + ")");
-        return std::stoull(c.QueryValue("SELECT LAST_INSERT_ID()").value_or("0"));
+        if (!idempotency) {
+            return app::CreateResult{app::CreateResult::Outcome::kCreated, InsertCampaign(c, n)};
+        }
+        const auto key_condition =
+            " WHERE api_key_name=" + c.Quote(idempotency->scope) + " AND idempotency_key=" + c.Quote(idempotency->key);
+        c.Execute("START TRANSACTION");
+        // A concurrent request with the same key waits here on the key's row lock until this one commits.
+        const bool first = c.Execute(
+                               "INSERT IGNORE INTO api_idempotency_keys (api_key_name, idempotency_key, "
+                               "request_hash) VALUES (" +
+                               c.Quote(idempotency->scope) + "," + c.Quote(idempotency->key) + "," +
+                               c.Quote(idempotency->request_hash) + ")") == 1;
+        app::CreateResult result;
+        if (first) {
+            result.id = InsertCampaign(c, n);
+            c.Execute("UPDATE api_idempotency_keys SET campaign_id=" + std::to_string(result.id) + key_condition);
+        } else {
+            const auto row = c.Query("SELECT request_hash, campaign_id FROM api_idempotency_keys" + key_condition);
+            const bool same = !row.empty() && row[0][0] == idempotency->request_hash && row[0][1];
+            result = same ? app::CreateResult{app::CreateResult::Outcome::kReplayed, std::stoull(*row[0][1])}
+                          : app::CreateResult{app::CreateResult::Outcome::kConflict, 0};
+        }
+        c.Execute("COMMIT");
+        return result;
     });
 }
 

@@ -10,7 +10,8 @@ class MysqlCampaignStore final : public app::CampaignStore {
 public:
     explicit MysqlCampaignStore(domain::DatabaseConfig config);
 
-    std::uint64_t CreateCampaign(const domain::NewCampaign& campaign) override;
+    app::CreateResult CreateCampaign(const domain::NewCampaign& campaign,
+                                     const std::optional<app::IdempotentRequest>& idempotency) override;
     std::optional<app::CampaignRecord> GetCampaign(std::uint64_t id) override;
     std::vector<app::CampaignRecord> ListCampaigns(std::uint64_t before_id, std::size_t limit,
                                                    const std::optional<std::string>& status) override;

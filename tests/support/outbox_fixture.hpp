@@ -21,6 +21,8 @@ public:
     MigratedDatabase();
     const domain::DatabaseConfig& Config() const { return db_.Config(); }
     mysql::MysqlConnection& Sql() { return *connection_; }
+    /// Opens a new connection (after the server was restarted under the test).
+    void Reconnect() { connection_ = std::make_unique<mysql::MysqlConnection>(db_.Config()); }
     std::string Value(const std::string& sql) { return connection_->QueryValue(sql).value_or("NULL"); }
     std::uint64_t Count(const std::string& where);
 

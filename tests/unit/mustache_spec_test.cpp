@@ -1,4 +1,4 @@
-// The official Mustache spec suite (../shared/testdata/mustache-spec) against our renderer. Required specs
+// The official Mustache spec suite (tests/data/mustache-spec) against our renderer. Required specs
 // must all pass; the optional `~` specs are reported (lambdas need code in the data, which JSON cannot carry).
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 namespace bulkmsg::domain {
 namespace {
 
-const std::filesystem::path kSpecDir = std::filesystem::path(BULKMSG_SOURCE_DIR) / "../shared/testdata/mustache-spec";
+const std::filesystem::path kSpecDir = std::filesystem::path(BULKMSG_SOURCE_DIR) / "tests/data/mustache-spec";
 
 struct SpecResult {
     int passed = 0;

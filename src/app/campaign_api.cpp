@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 
 #include "app/log.hpp"
 #include "domain/sha256.hpp"
@@ -173,57 +174,112 @@ HttpResponse CampaignApi::Handle(const HttpRequest& request) {
     return Route(request, *name);
 }
 
-HttpResponse CampaignApi::Route(const HttpRequest& request, const std::string& key_name) {
-    // Segments after /api/v1: campaigns[/{id}[/action]]
+namespace {
+
+// What a matched route handler gets.
+struct RouteCall {
+    const HttpRequest& request;
+    const std::string& key_name;
+    std::uint64_t id;  // the {id} segment, 0 when the route has none
+};
+
+struct RouteEntry {
+    const char* method;
+    const char* path;  // under /api/v1; "{id}" matches one segment holding a campaign id
+    std::function<HttpResponse(CampaignApi&, const RouteCall&)> handle;
+};
+
+std::vector<std::string> Segments(std::string_view path) {
     std::vector<std::string> parts;
-    for (std::size_t start = kPrefix.size() + 1; start <= request.path.size();) {
-        const auto end = std::min(request.path.find('/', start), request.path.size());
-        parts.push_back(request.path.substr(start, end - start));
+    for (std::size_t start = 0; start <= path.size();) {
+        const auto end = std::min(path.find('/', start), path.size());
+        parts.emplace_back(path.substr(start, end - start));
         start = end + 1;
     }
-    const auto& method = request.method;
-    const auto wrong_method = [&](const char* allowed) {
-        return JsonError(405, "method_not_allowed", request.path + " accepts " + allowed);
-    };
-    if (parts.empty() || parts[0] != "campaigns" || parts.size() > 3) {
-        return JsonError(404, "not_found", "no route for " + method + " " + request.path);
+    return parts;
+}
+
+}  // namespace
+
+// The one route table: dispatch reads it, and Routes() publishes it for the OpenAPI test.
+struct CampaignApi::Table {
+    static const std::vector<RouteEntry>& Entries() {
+        static const std::vector<RouteEntry> entries = {
+            {"GET", "/campaigns", [](CampaignApi& api, const RouteCall& c) { return api.ListCampaigns(c.request); }},
+            {"POST", "/campaigns",
+             [](CampaignApi& api, const RouteCall& c) { return api.CreateCampaign(c.request, c.key_name); }},
+            {"GET", "/campaigns/{id}", [](CampaignApi& api, const RouteCall& c) { return api.ShowCampaign(c.id); }},
+            {"POST", "/campaigns/{id}/targets",
+             [](CampaignApi& api, const RouteCall& c) { return api.UploadTargets(c.id, c.request); }},
+            {"POST", "/campaigns/{id}/prepare", [](CampaignApi& api, const RouteCall& c) { return api.Prepare(c.id); }},
+            {"POST", "/campaigns/{id}/schedule",
+             [](CampaignApi& api, const RouteCall& c) { return api.Schedule(c.id, c.request); }},
+            {"POST", "/campaigns/{id}/pause",
+             [](CampaignApi& api, const RouteCall& c) { return api.Move(c.id, {"running"}, "paused", "pause"); }},
+            {"POST", "/campaigns/{id}/resume",
+             [](CampaignApi& api, const RouteCall& c) { return api.Move(c.id, {"paused"}, "running", "resume"); }},
+            {"POST", "/campaigns/{id}/cancel", [](CampaignApi& api, const RouteCall& c) { return api.Cancel(c.id); }},
+            {"GET", "/campaigns/{id}/progress",
+             [](CampaignApi& api, const RouteCall& c) { return api.Progress(c.id); }},
+            {"GET", "/campaigns/{id}/messages",
+             [](CampaignApi& api, const RouteCall& c) { return api.Messages(c.id, c.request); }},
+        };
+        return entries;
     }
-    if (parts.size() == 1) {
-        if (method == "POST") {
-            auto response = CreateCampaign(request, key_name);
-            if (response.status == 201) {
-                Log(LogLevel::kInfo, "api", "campaign created", {{"api_key", key_name}});
-            }
-            return response;
+};
+
+std::vector<std::pair<std::string, std::string>> CampaignApi::Routes() {
+    std::vector<std::pair<std::string, std::string>> routes;
+    for (const auto& entry : Table::Entries()) {
+        routes.emplace_back(entry.method, std::string(kPrefix) + entry.path);
+    }
+    return routes;
+}
+
+HttpResponse CampaignApi::Route(const HttpRequest& request, const std::string& key_name) {
+    const auto parts = Segments(std::string_view(request.path).substr(kPrefix.size()));
+    std::string allowed;  // methods of routes whose path matches
+    for (const auto& entry : Table::Entries()) {
+        const auto pattern = Segments(entry.path);
+        if (pattern.size() != parts.size()) {
+            continue;
         }
-        return method == "GET" ? ListCampaigns(request) : wrong_method("GET, POST");
+        std::optional<std::string> id_text;
+        bool match = true;
+        for (std::size_t i = 0; i < parts.size() && match; ++i) {
+            if (pattern[i] == "{id}") {
+                id_text = parts[i];
+            } else {
+                match = pattern[i] == parts[i];
+            }
+        }
+        if (!match) {
+            continue;
+        }
+        if (entry.method != request.method) {
+            allowed += (allowed.empty() ? "" : ", ") + std::string(entry.method);
+            continue;
+        }
+        const auto id = id_text ? ParseId(*id_text) : std::optional<std::uint64_t>(0);
+        if (!id) {
+            return JsonError(
+                400, "invalid_id", "campaign id must be a positive integer",
+                nlohmann::json::array({{{"field", "id"}, {"reason", "'" + *id_text + "' is not a positive integer"}}}));
+        }
+        auto response = entry.handle(*this, {request, key_name, *id});
+        if (request.method != "GET" && response.status < 300) {
+            Log(LogLevel::kInfo, "api", "campaign changed",
+                {{"api_key", key_name},
+                 {"route", std::string(entry.method) + " " + entry.path},
+                 {"id", *id},
+                 {"status", response.status}});
+        }
+        return response;
     }
-    const auto id = ParseId(parts[1]);
-    if (!id) {
-        return JsonError(
-            400, "invalid_id", "campaign id must be a positive integer",
-            nlohmann::json::array({{{"field", "id"}, {"reason", "'" + parts[1] + "' is not a positive integer"}}}));
+    if (!allowed.empty()) {
+        return JsonError(405, "method_not_allowed", request.path + " accepts " + allowed);
     }
-    if (parts.size() == 2) {
-        return method == "GET" ? ShowCampaign(*id) : wrong_method("GET");
-    }
-    const auto& action = parts[2];
-    if (action == "progress") {
-        return method == "GET" ? Progress(*id) : wrong_method("GET");
-    }
-    if (action == "messages") {
-        return method == "GET" ? Messages(*id, request) : wrong_method("GET");
-    }
-    if (method != "POST") {
-        return wrong_method("POST");
-    }
-    if (action == "targets") return UploadTargets(*id, request);
-    if (action == "prepare") return Prepare(*id);
-    if (action == "schedule") return Schedule(*id, request);
-    if (action == "pause") return Move(*id, {"running"}, "paused", "pause");
-    if (action == "resume") return Move(*id, {"paused"}, "running", "resume");
-    if (action == "cancel") return Cancel(*id);
-    return JsonError(404, "not_found", "no route for " + method + " " + request.path);
+    return JsonError(404, "not_found", "no route for " + request.method + " " + request.path);
 }
 
 HttpResponse CampaignApi::CreateCampaign(const HttpRequest& request, const std::string& key_name) {

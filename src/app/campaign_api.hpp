@@ -19,9 +19,13 @@ public:
 
     /// True for paths this API serves (everything under /api/v1).
     static bool Owns(const std::string& path);
+    /// Every route served, as (method, path template such as /api/v1/campaigns/{id}); the router dispatches
+    /// from the same table. api/openapi.yaml must document exactly these.
+    static std::vector<std::pair<std::string, std::string>> Routes();
     HttpResponse Handle(const HttpRequest& request);
 
 private:
+    struct Table;
     HttpResponse Route(const HttpRequest& request, const std::string& key_name);
     HttpResponse CreateCampaign(const HttpRequest& request, const std::string& key_name);
     HttpResponse ListCampaigns(const HttpRequest& request);

@@ -42,6 +42,21 @@ std::optional<std::uint64_t> ParseId(std::string_view text) {
     return id;
 }
 
+// %XX escapes decoded ('+' stays '+': E.164 numbers start with it). Invalid escapes are kept as they are.
+std::string PercentDecode(const std::string& text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+            out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
 std::map<std::string, std::string> ParseQuery(const std::string& query) {
     std::map<std::string, std::string> params;
     std::size_t start = 0;
@@ -223,6 +238,12 @@ struct CampaignApi::Table {
              [](CampaignApi& api, const RouteCall& c) { return api.Progress(c.id); }},
             {"GET", "/campaigns/{id}/messages",
              [](CampaignApi& api, const RouteCall& c) { return api.Messages(c.id, c.request); }},
+            {"GET", "/suppressions",
+             [](CampaignApi& api, const RouteCall& c) { return api.ListSuppressions(c.request); }},
+            {"POST", "/suppressions",
+             [](CampaignApi& api, const RouteCall& c) { return api.AddSuppression(c.request); }},
+            {"DELETE", "/suppressions",
+             [](CampaignApi& api, const RouteCall& c) { return api.RemoveSuppression(c.request); }},
         };
         return entries;
     }
@@ -495,6 +516,102 @@ HttpResponse CampaignApi::Progress(std::uint64_t id) {
     json["id"] = id;
     json["as_of"] = domain::FormatRfc3339(clock_.Now());
     return Json(200, json);
+}
+
+namespace {
+
+// A channel and an address valid for it; problems are appended to `errors`.
+void CheckSuppressedAddress(const std::string& channel, const std::string& address,
+                            std::vector<domain::FieldError>& errors) {
+    const auto kind = domain::ParseChannel(channel);
+    if (!kind) {
+        errors.push_back({"channel", "must be one of email, sms, push"});
+        return;
+    }
+    std::vector<domain::FieldError> target_errors;
+    domain::TargetFromJson({{"user_ref", address}, {"kind", channel}}, *kind, target_errors);
+    for (auto& e : target_errors) {
+        errors.push_back({e.field == "user_ref" ? "address" : e.field, e.reason});
+    }
+}
+
+}  // namespace
+
+HttpResponse CampaignApi::AddSuppression(const HttpRequest& request) {
+    HttpResponse error;
+    const auto body = ParseJsonBody(request, error);
+    if (!body) {
+        return error;
+    }
+    std::vector<domain::FieldError> errors;
+    Suppression suppression;
+    if (!body->is_object()) {
+        errors.push_back({"body", "must be a JSON object"});
+    } else {
+        for (const auto& [key, value] : body->items()) {
+            if (key != "channel" && key != "address" && key != "reason") {
+                errors.push_back({key, "unknown field"});
+            }
+        }
+        suppression.channel =
+            body->value("channel", nlohmann::json()).is_string() ? (*body)["channel"].get<std::string>() : "";
+        suppression.address =
+            body->value("address", nlohmann::json()).is_string() ? (*body)["address"].get<std::string>() : "";
+        const auto reason = body->value("reason", nlohmann::json(""));
+        if (!reason.is_string() || reason.get<std::string>().size() > 255) {
+            errors.push_back({"reason", "must be a string of at most 255 bytes"});
+        } else {
+            suppression.reason = reason.get<std::string>();
+        }
+        CheckSuppressedAddress(suppression.channel, suppression.address, errors);
+    }
+    if (!errors.empty()) {
+        return JsonError(422, "validation_failed", "the suppression is not valid", Details(errors));
+    }
+    const bool created = store_.AddSuppression(suppression);
+    return Json(created ? 201 : 200,
+                {{"channel", suppression.channel}, {"address", suppression.address}, {"reason", suppression.reason}});
+}
+
+HttpResponse CampaignApi::RemoveSuppression(const HttpRequest& request) {
+    const auto query = ParseQuery(request.query);
+    const auto channel = query.count("channel") ? query.at("channel") : "";
+    const auto address = query.count("address") ? PercentDecode(query.at("address")) : "";
+    std::vector<domain::FieldError> errors;
+    CheckSuppressedAddress(channel, address, errors);
+    if (!errors.empty()) {
+        return JsonError(400, "invalid_query", "give channel and address as query parameters", Details(errors));
+    }
+    if (!store_.RemoveSuppression(channel, address)) {
+        return JsonError(404, "not_found", address + " is not suppressed on " + channel);
+    }
+    return {204, "application/json", ""};
+}
+
+HttpResponse CampaignApi::ListSuppressions(const HttpRequest& request) {
+    PageQuery page;
+    if (auto error = ParsePage(request.query, 100, 1000, {}, page)) {
+        return *error;
+    }
+    const auto query = ParseQuery(request.query);
+    std::optional<std::string> channel;
+    if (auto it = query.find("channel"); it != query.end()) {
+        if (!domain::ParseChannel(it->second)) {
+            return JsonError(400, "invalid_query", "channel must be one of email, sms, push");
+        }
+        channel = it->second;
+    }
+    const auto list = store_.ListSuppressions(channel, page.cursor, page.limit + 1);
+    nlohmann::json items = nlohmann::json::array();
+    for (std::size_t i = 0; i < std::min(page.limit, list.size()); ++i) {
+        items.push_back({{"id", list[i].id},
+                         {"channel", list[i].channel},
+                         {"address", list[i].address},
+                         {"reason", list[i].reason}});
+    }
+    const auto next =
+        list.size() > page.limit ? nlohmann::json(std::to_string(list[page.limit - 1].id)) : nlohmann::json();
+    return Json(200, {{"items", items}, {"next_cursor", next}});
 }
 
 }  // namespace bulkmsg::app

@@ -38,6 +38,9 @@ private:
     HttpResponse Cancel(std::uint64_t id);
     HttpResponse Progress(std::uint64_t id);
     HttpResponse Messages(std::uint64_t id, const HttpRequest& request);
+    HttpResponse AddSuppression(const HttpRequest& request);
+    HttpResponse RemoveSuppression(const HttpRequest& request);
+    HttpResponse ListSuppressions(const HttpRequest& request);
 
     CampaignStore& store_;
     Clock& clock_;

@@ -32,6 +32,7 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, do
             report.complete = true;
             return report;
         }
+        const auto suppressed = store_.Suppressed(targets);
         std::vector<OutboxInsert> rows;
         rows.reserve(targets.size());
         for (const auto& [id, target] : targets) {
@@ -39,7 +40,7 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, do
                 campaign->send_window ? domain::EarliestSendTime(now, *campaign->send_window, target.timezone) : now;
             rows.push_back({campaign_id, id, target.user_ref, target.kind, renderer.Payload(target),
                             domain::IdempotencyKey(campaign_id, target.user_ref, target.kind), traceparent,
-                            available_at});
+                            available_at, suppressed.contains(id) ? suppressed.at(id) : std::string()});
         }
         report.inserted += store_.InsertOutbox(rows);
         report.targets += targets.size();

@@ -8,10 +8,10 @@
 
 namespace bulkmsg::app {
 
-/// Renders a campaign's targets into the outbox, and (as the poller's scheduler duty) starts campaigns whose
-/// scheduled time has come. Preparation can be interrupted at any point and run again: each batch is one
-/// transaction, and the outbox's unique idempotency key makes a repeated batch insert nothing, so every
-/// target ends in the outbox exactly once.
+/// Renders a campaign's targets into the outbox (suppressed recipients as `suppressed` rows, never sent), and (as the
+/// poller's scheduler duty) starts campaigns whose scheduled time has come. Preparation can be interrupted at any point
+/// and run again: each batch is one transaction, and the outbox's unique idempotency key makes a repeated batch insert
+/// nothing, so every target ends in the outbox exactly once.
 class CampaignPreparer {
 public:
     struct Report {

@@ -41,6 +41,13 @@ struct MessageRecord {
     std::optional<std::string> sent_at;
 };
 
+struct Suppression {
+    std::uint64_t id = 0;
+    std::string channel;
+    std::string address;
+    std::string reason;
+};
+
 struct TargetInsertResult {
     std::uint64_t accepted = 0;
     std::uint64_t duplicates = 0;  // same user_ref and kind already in the campaign
@@ -84,6 +91,13 @@ public:
                             std::optional<domain::TimePoint> scheduled_at = std::nullopt) = 0;
     /// Marks every unsent outbox row of the campaign cancelled (last_error 'cancelled'); returns how many.
     virtual std::uint64_t CancelUnsent(std::uint64_t campaign_id) = 0;
+    /// Adds (or updates the reason of) a suppression; returns true when it is new.
+    virtual bool AddSuppression(const Suppression& suppression) = 0;
+    /// Removes the suppression of `address` on `channel`; false when there was none.
+    virtual bool RemoveSuppression(const std::string& channel, const std::string& address) = 0;
+    /// Suppressions with id > after_id in id order, optionally of one channel.
+    virtual std::vector<Suppression> ListSuppressions(const std::optional<std::string>& channel, std::uint64_t after_id,
+                                                      std::size_t limit) = 0;
     /// The name of the active API key whose SHA-256 is `key_hash`, if any.
     virtual std::optional<std::string> ApiKeyName(const std::string& key_hash) = 0;
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct OutboxInsert {
     std::string idempotency_key;
     std::string traceparent;
     domain::TimePoint available_at;  // earliest publish time (the send window's start in the target's zone)
+    std::string suppressed_reason;   // non-empty: the recipient is suppressed; the row is written `suppressed`
 };
 
 /// Campaigns, targets and the outbox as preparation and the scheduler see them (port).
@@ -36,6 +38,8 @@ public:
     /// Up to `limit` targets of the campaign with id > after_target_id, in id order (keyset pagination).
     virtual std::vector<StoredTarget> TargetsAfter(std::uint64_t campaign_id, std::uint64_t after_target_id,
                                                    std::size_t limit) = 0;
+    /// The suppression reason of each of `targets` that is suppressed on its channel, by target id.
+    virtual std::map<std::uint64_t, std::string> Suppressed(const std::vector<StoredTarget>& targets) = 0;
     /// Writes the rows with one multi-row INSERT IGNORE in its own transaction: a row whose idempotency key
     /// is already in the outbox is skipped. Returns the number of rows inserted.
     virtual std::size_t InsertOutbox(const std::vector<OutboxInsert>& rows) = 0;

@@ -257,6 +257,43 @@ TEST_F(CampaignApiTest, MessagesPageThroughOutboxRowsWithTheirFailures) {
     EXPECT_EQ(Call("GET", "/api/v1/campaigns/999/messages").status, 404u);
 }
 
+TEST_F(CampaignApiTest, SuppressedRecipientsAreCountedButNeverQueued) {
+    const auto added =
+        Call("POST", "/api/v1/suppressions",
+             Json{{"channel", "email"}, {"address", "Bo@Example.com"}, {"reason", "unsubscribed"}}.dump());
+    EXPECT_EQ(added.status, 201u) << added.body;
+    EXPECT_EQ(
+        Call("POST", "/api/v1/suppressions", Json{{"channel", "email"}, {"address", "Bo@Example.com"}}.dump()).status,
+        200u);
+    const auto invalid = Call("POST", "/api/v1/suppressions", Json{{"channel", "fax"}, {"address", "x"}}.dump());
+    EXPECT_EQ(invalid.status, 422u);
+    EXPECT_EQ(ErrorFields(invalid), (std::vector<std::string>{"channel"}));
+    EXPECT_EQ(Call("POST", "/api/v1/suppressions", Json{{"channel", "sms"}, {"address", "12"}}.dump()).status, 422u);
+    Call("POST", "/api/v1/suppressions", Json{{"channel", "sms"}, {"address", "+15005550006"}}.dump());
+    const auto listed = Call("GET", "/api/v1/suppressions?channel=email");
+    ASSERT_EQ(listed.body["items"].size(), 1u);
+    EXPECT_EQ(listed.body["items"][0]["address"], "Bo@Example.com");
+
+    const auto id = CreateCampaign();
+    const auto path = "/api/v1/campaigns/" + std::to_string(id);
+    Call("POST", path + "/targets", "user_ref,first_name\nana@example.com,Ana\nbo@example.com,Bo\n", "text/csv");
+    Call("POST", path + "/prepare");
+    mysql::MysqlPreparationStore store(db_.Config());
+    testing::FakeRandom random;
+    app::CampaignPreparer preparer(store, random, {"noreply@example.com", "+15005550006"}, 1000);
+    ASSERT_EQ(preparer.RunDue(domain::Clock::now()), 1u);
+    EXPECT_EQ(db_.Value("SELECT CONCAT(status, '|', last_error) FROM outbox WHERE user_ref='bo@example.com'"),
+              "suppressed|suppressed: unsubscribed");
+    const auto progress = Call("GET", path + "/progress");
+    EXPECT_EQ(progress.body["counts"]["suppressed"], 1);
+    EXPECT_EQ(progress.body["counts"]["pending"], 1);
+
+    EXPECT_EQ(Call("DELETE", "/api/v1/suppressions?channel=sms&address=%2B15005550006").status, 204u);
+    EXPECT_EQ(Call("DELETE", "/api/v1/suppressions?channel=sms&address=%2B15005550006").status, 404u);
+    EXPECT_EQ(Call("DELETE", "/api/v1/suppressions?channel=sms").status, 400u);
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM suppressions"), "1");
+}
+
 TEST_F(CampaignApiTest, IdempotencyKeyReplaysTheSameCreateAndRefusesAnotherBody) {
     const auto body = Json{{"name", "Once"}, {"kind", "sms"}, {"template", {{"text", "hi"}}}}.dump();
     const std::string header = "Idempotency-Key: order-42\r\n";

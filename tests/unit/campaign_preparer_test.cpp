@@ -28,6 +28,15 @@ public:
         }
         return page;
     }
+    std::map<std::uint64_t, std::string> Suppressed(const std::vector<StoredTarget>& page) override {
+        std::map<std::uint64_t, std::string> result;
+        for (const auto& [id, target] : page) {
+            if (suppressed.contains(target.user_ref)) {
+                result[id] = "suppressed: " + suppressed.at(target.user_ref);
+            }
+        }
+        return result;
+    }
     std::size_t InsertOutbox(const std::vector<OutboxInsert>& rows) override {
         std::size_t inserted = 0;
         for (const auto& row : rows) {
@@ -78,6 +87,7 @@ public:
     std::map<std::uint64_t, std::string> status_of;
     std::map<std::uint64_t, domain::TimePoint> scheduled_at;
     std::set<std::uint64_t> flagged;
+    std::map<std::string, std::string> suppressed;  // user_ref -> reason
     bool has_lock = true;
     int target_queries = 0;
 };
@@ -122,13 +132,23 @@ TEST_F(CampaignPreparerTest, RendersEveryTargetOnceInKeysetBatches) {
                                                                     {"html", "<b>N1</b>"}}));
 }
 
+TEST_F(CampaignPreparerTest, SuppressedRecipientsAreWrittenSuppressedWithTheReason) {
+    store_.AddTargets(7, 3);
+    store_.suppressed["user2@example.com"] = "unsubscribed";
+    Preparer().Prepare(7, clock_.Now());
+    ASSERT_EQ(store_.outbox.size(), 3u);
+    EXPECT_EQ(store_.outbox[0].suppressed_reason, "");
+    EXPECT_EQ(store_.outbox[1].suppressed_reason, "suppressed: unsubscribed");
+    EXPECT_EQ(store_.outbox[2].suppressed_reason, "");
+}
+
 TEST_F(CampaignPreparerTest, InterruptedPreparationResumesWithoutDuplicates) {
     store_.AddTargets(7, 30);
     StopToken stop;
     auto preparer = Preparer(10);
     // An earlier run wrote one row, then the process stopped before the next batch.
     store_.InsertOutbox({{7, 1, "user1@example.com", Channel::kEmail, "{}",
-                          domain::IdempotencyKey(7, "user1@example.com", Channel::kEmail), "", clock_.Now()}});
+                          domain::IdempotencyKey(7, "user1@example.com", Channel::kEmail), "", clock_.Now(), ""}});
     stop.RequestStop();
     EXPECT_FALSE(preparer.Prepare(7, clock_.Now(), &stop).complete);
     EXPECT_EQ(store_.outbox.size(), 1u);

@@ -48,6 +48,11 @@ public:
         return false;
     }
     std::uint64_t CancelUnsent(std::uint64_t) override { return 0; }
+    bool AddSuppression(const Suppression&) override { return true; }
+    bool RemoveSuppression(const std::string&, const std::string&) override { return false; }
+    std::vector<Suppression> ListSuppressions(const std::optional<std::string>&, std::uint64_t, std::size_t) override {
+        return {};
+    }
     std::optional<std::string> ApiKeyName(const std::string&) override { return "tests"; }
 };
 

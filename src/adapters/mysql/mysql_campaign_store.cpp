@@ -202,6 +202,37 @@ std::uint64_t MysqlCampaignStore::CancelUnsent(std::uint64_t campaign_id) {
     });
 }
 
+bool MysqlCampaignStore::AddSuppression(const app::Suppression& s) {
+    return pool_.With([&](MysqlConnection& c) {
+        // MariaDB reports 1 affected row for an insert, 2 for an update of an existing row, 0 when unchanged.
+        // Posting again without a reason keeps the one stored.
+        return c.Execute("INSERT INTO suppressions (channel, address, reason) VALUES (" + c.Quote(s.channel) + "," +
+                         c.Quote(s.address) + "," + c.Quote(s.reason) +
+                         ") ON DUPLICATE KEY UPDATE reason=IF(VALUES(reason)='', reason, VALUES(reason))") == 1;
+    });
+}
+
+bool MysqlCampaignStore::RemoveSuppression(const std::string& channel, const std::string& address) {
+    return pool_.With([&](MysqlConnection& c) {
+        return c.Execute("DELETE FROM suppressions WHERE channel=" + c.Quote(channel) +
+                         " AND address=" + c.Quote(address)) > 0;
+    });
+}
+
+std::vector<app::Suppression> MysqlCampaignStore::ListSuppressions(const std::optional<std::string>& channel,
+                                                                   std::uint64_t after_id, std::size_t limit) {
+    const auto rows = pool_.With([&](MysqlConnection& c) {
+        return c.Query("SELECT id, channel, address, reason FROM suppressions WHERE id > " + std::to_string(after_id) +
+                       (channel ? " AND channel=" + c.Quote(*channel) : "") + " ORDER BY id LIMIT " +
+                       std::to_string(limit));
+    });
+    std::vector<app::Suppression> list;
+    for (const auto& r : rows) {
+        list.push_back({std::stoull(r[0].value_or("0")), r[1].value_or(""), r[2].value_or(""), r[3].value_or("")});
+    }
+    return list;
+}
+
 std::optional<std::string> MysqlCampaignStore::ApiKeyName(const std::string& key_hash) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
         return c.Query("SELECT name, key_hash FROM api_keys WHERE key_hash=" + c.Quote(key_hash) +

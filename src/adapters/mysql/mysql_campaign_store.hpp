@@ -23,6 +23,10 @@ public:
     bool Transition(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
                     std::optional<domain::TimePoint> scheduled_at) override;
     std::uint64_t CancelUnsent(std::uint64_t campaign_id) override;
+    bool AddSuppression(const app::Suppression& suppression) override;
+    bool RemoveSuppression(const std::string& channel, const std::string& address) override;
+    std::vector<app::Suppression> ListSuppressions(const std::optional<std::string>& channel, std::uint64_t after_id,
+                                                   std::size_t limit) override;
     std::optional<std::string> ApiKeyName(const std::string& key_hash) override;
 
 private:

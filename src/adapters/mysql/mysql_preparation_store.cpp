@@ -1,5 +1,7 @@
 #include "adapters/mysql/mysql_preparation_store.hpp"
 
+#include <algorithm>
+
 #include "adapters/mysql/mysql_outbox_store.hpp"
 
 namespace bulkmsg::mysql {
@@ -79,6 +81,37 @@ std::vector<app::StoredTarget> MysqlPreparationStore::TargetsAfter(std::uint64_t
     return targets;
 }
 
+std::map<std::uint64_t, std::string> MysqlPreparationStore::Suppressed(const std::vector<app::StoredTarget>& targets) {
+    std::map<std::uint64_t, std::string> result;
+    if (targets.empty()) {
+        return result;
+    }
+    const auto rows = Guarded([&](MysqlConnection& c) {
+        std::string pairs;
+        for (const auto& [id, target] : targets) {
+            pairs += (pairs.empty() ? "('" : ",('") + std::string(domain::ToString(target.kind)) + "'," +
+                     c.Quote(target.user_ref) + ")";
+        }
+        return c.Query("SELECT channel, address, reason FROM suppressions WHERE (channel, address) IN (" + pairs + ")");
+    });
+    // The column's collation compares addresses case-insensitively; the lookup here does the same.
+    const auto lower = [](std::string text) {
+        std::transform(text.begin(), text.end(), text.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        return text;
+    };
+    std::map<std::pair<std::string, std::string>, std::string> reasons;  // (channel, address) -> reason
+    for (const auto& row : rows) {
+        reasons[{row[0].value_or(""), lower(row[1].value_or(""))}] = row[2].value_or("");
+    }
+    for (const auto& [id, target] : targets) {
+        const auto it = reasons.find({std::string(domain::ToString(target.kind)), lower(target.user_ref)});
+        if (it != reasons.end()) {
+            result[id] = "suppressed: " + it->second;
+        }
+    }
+    return result;
+}
+
 std::size_t MysqlPreparationStore::InsertOutbox(const std::vector<app::OutboxInsert>& rows) {
     if (rows.empty()) {
         return 0;
@@ -86,14 +119,17 @@ std::size_t MysqlPreparationStore::InsertOutbox(const std::vector<app::OutboxIns
     return Guarded([&](MysqlConnection& c) {
         std::string sql =
             "INSERT IGNORE INTO outbox (campaign_id, target_id, user_ref, kind, payload, idempotency_key, traceparent, "
-            "available_at) "
+            "available_at, status, last_error) "
             "VALUES ";
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const auto& row = rows[i];
             sql += (i ? ",(" : "(") + std::to_string(row.campaign_id) + "," + std::to_string(row.target_id) + "," +
                    c.Quote(row.user_ref) + ",'" + std::string(domain::ToString(row.kind)) + "'," +
                    c.Quote(row.payload) + "," + c.Quote(row.idempotency_key) + "," + c.Quote(row.traceparent) + ",'" +
-                   SqlTime(row.available_at) + "')";
+                   SqlTime(row.available_at) + "'," +
+                   (row.suppressed_reason.empty() ? std::string("'pending',NULL")
+                                                  : "'suppressed'," + c.Quote(row.suppressed_reason)) +
+                   ")";
         }
         // Autocommit: the multi-row statement is its own transaction.
         return static_cast<std::size_t>(c.Execute(sql));

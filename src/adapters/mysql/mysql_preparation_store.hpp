@@ -21,6 +21,7 @@ public:
     std::optional<domain::CampaignContent> LoadCampaign(std::uint64_t campaign_id) override;
     std::vector<app::StoredTarget> TargetsAfter(std::uint64_t campaign_id, std::uint64_t after_target_id,
                                                 std::size_t limit) override;
+    std::map<std::uint64_t, std::string> Suppressed(const std::vector<app::StoredTarget>& targets) override;
     std::size_t InsertOutbox(const std::vector<app::OutboxInsert>& rows) override;
     std::vector<std::uint64_t> StartDueCampaigns(domain::TimePoint now, std::chrono::seconds max_lateness) override;
     void FinishPreparation(std::uint64_t campaign_id, bool ok) override;

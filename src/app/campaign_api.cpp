@@ -170,7 +170,52 @@ std::optional<nlohmann::json> ParseJsonBody(const HttpRequest& request, HttpResp
 
 }  // namespace
 
-CampaignApi::CampaignApi(CampaignStore& store, Clock& clock) : store_(store), clock_(clock) {}
+CampaignApi::CampaignApi(CampaignStore& store, Clock& clock, ProgressCache* cache)
+    : store_(store), clock_(clock), cache_(cache) {}
+
+void CampaignApi::ForgetProgress(std::uint64_t id) {
+    if (cache_ && id != 0) {
+        try {
+            cache_->Forget(id);
+        } catch (const std::exception& e) {
+            Log(LogLevel::kWarn, "api", "progress cache unavailable", {{"error", e.what()}});
+        }
+    }
+}
+
+nlohmann::json CampaignApi::CurrentProgress(std::uint64_t id) {
+    constexpr std::chrono::seconds kCacheTtl{3};
+    constexpr std::chrono::seconds kRateWindow{60};
+    if (cache_) {
+        try {
+            if (const auto cached = cache_->Get(id)) {
+                auto json = nlohmann::json::parse(*cached, nullptr, false);
+                if (json.is_object()) {
+                    return json;
+                }
+            }
+        } catch (const std::exception& e) {
+            Log(LogLevel::kWarn, "api", "progress cache unavailable; counting in MySQL", {{"error", e.what()}});
+        }
+    }
+    auto json = ProgressJson(store_.Counts(id));
+    const domain::DoneSample now{clock_.Now(), json["done"].get<std::uint64_t>()};
+    json["as_of"] = domain::FormatRfc3339(now.at);
+    json["rate_per_second"] = nullptr;
+    json["eta_seconds"] = nullptr;
+    if (cache_) {
+        try {
+            const auto estimate = domain::EstimateProgress(cache_->RecordSample(id, now, kRateWindow), now,
+                                                           json["targets"].get<std::uint64_t>());
+            json["rate_per_second"] = estimate.per_second;
+            json["eta_seconds"] = estimate.eta_seconds ? nlohmann::json(*estimate.eta_seconds) : nlohmann::json();
+            cache_->Put(id, json.dump(), kCacheTtl);
+        } catch (const std::exception& e) {
+            Log(LogLevel::kWarn, "api", "progress cache unavailable; no send rate", {{"error", e.what()}});
+        }
+    }
+    return json;
+}
 
 bool CampaignApi::Owns(const std::string& path) {
     return path == kPrefix || path.rfind(std::string(kPrefix) + "/", 0) == 0;
@@ -287,6 +332,9 @@ HttpResponse CampaignApi::Route(const HttpRequest& request, const std::string& k
                 400, "invalid_id", "campaign id must be a positive integer",
                 nlohmann::json::array({{{"field", "id"}, {"reason", "'" + *id_text + "' is not a positive integer"}}}));
         }
+        if (request.method != "GET") {
+            ForgetProgress(*id);  // the handler's own answer, and later reads, count again after the change
+        }
         auto response = entry.handle(*this, {request, key_name, *id});
         if (request.method != "GET" && response.status < 300) {
             Log(LogLevel::kInfo, "api", "campaign changed",
@@ -342,7 +390,7 @@ HttpResponse CampaignApi::ListCampaigns(const HttpRequest& request) {
     nlohmann::json items = nlohmann::json::array();
     for (std::size_t i = 0; i < std::min(limit, campaigns.size()); ++i) {
         auto json = CampaignJson(campaigns[i]);
-        json["progress"] = ProgressJson(store_.Counts(campaigns[i].id));
+        json["progress"] = CurrentProgress(campaigns[i].id);
         items.push_back(std::move(json));
     }
     nlohmann::json next =
@@ -356,7 +404,7 @@ HttpResponse CampaignApi::ShowCampaign(std::uint64_t id) {
         return NotFound(id);
     }
     auto json = CampaignJson(*campaign);
-    json["progress"] = ProgressJson(store_.Counts(id));
+    json["progress"] = CurrentProgress(id);
     return Json(200, json);
 }
 
@@ -512,9 +560,8 @@ HttpResponse CampaignApi::Progress(std::uint64_t id) {
     if (!store_.GetCampaign(id)) {
         return NotFound(id);
     }
-    auto json = ProgressJson(store_.Counts(id));
+    auto json = CurrentProgress(id);
     json["id"] = id;
-    json["as_of"] = domain::FormatRfc3339(clock_.Now());
     return Json(200, json);
 }
 

@@ -6,6 +6,7 @@
 #include "app/campaign_store.hpp"
 #include "app/clock.hpp"
 #include "app/http_types.hpp"
+#include "app/progress_cache.hpp"
 
 namespace bulkmsg::app {
 
@@ -15,7 +16,9 @@ namespace bulkmsg::app {
 /// Thread-safe when the store is.
 class CampaignApi {
 public:
-    CampaignApi(CampaignStore& store, Clock& clock);
+    /// `cache` (may be null) holds each campaign's progress for a few seconds and the samples behind the send
+    /// rate; without it, or when it fails, progress is counted in MySQL on every request.
+    CampaignApi(CampaignStore& store, Clock& clock, ProgressCache* cache = nullptr);
 
     /// True for paths this API serves (everything under /api/v1).
     static bool Owns(const std::string& path);
@@ -42,8 +45,12 @@ private:
     HttpResponse RemoveSuppression(const HttpRequest& request);
     HttpResponse ListSuppressions(const HttpRequest& request);
 
+    nlohmann::json CurrentProgress(std::uint64_t id);
+    void ForgetProgress(std::uint64_t id);
+
     CampaignStore& store_;
     Clock& clock_;
+    ProgressCache* cache_;
 };
 
 }  // namespace bulkmsg::app

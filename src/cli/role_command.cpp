@@ -4,6 +4,7 @@
 
 #include "adapters/http/http_server.hpp"
 #include "adapters/mysql/mysql_campaign_store.hpp"
+#include "adapters/redis/redis_progress_cache.hpp"
 #include "app/campaign_api.hpp"
 #include "app/log.hpp"
 #include "app/ops_routes.hpp"
@@ -22,7 +23,8 @@ int RunRole(const std::string& role, const domain::Config& config) {
     app::OpsRoutes ops(role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); });
     mysql::MysqlCampaignStore campaign_store(config.db);
     app::SystemClock clock;
-    app::CampaignApi api(campaign_store, clock);
+    redis::RedisProgressCache progress_cache(config.redis, config.db.name);
+    app::CampaignApi api(campaign_store, clock, &progress_cache);
     const auto handler = [&](const app::HttpRequest& r) {
         return serves_api && app::CampaignApi::Owns(r.path) ? api.Handle(r) : ops.Handle(r);
     };

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "adapters/mysql/mysql_preparation_store.hpp"
+#include "adapters/redis/redis_client.hpp"
 #include "app/campaign_preparer.hpp"
 #include "domain/campaign_request.hpp"
 #include "support/fake_clock.hpp"
@@ -292,6 +293,30 @@ TEST_F(CampaignApiTest, SuppressedRecipientsAreCountedButNeverQueued) {
     EXPECT_EQ(Call("DELETE", "/api/v1/suppressions?channel=sms&address=%2B15005550006").status, 404u);
     EXPECT_EQ(Call("DELETE", "/api/v1/suppressions?channel=sms").status, 400u);
     EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM suppressions"), "1");
+}
+
+TEST_F(CampaignApiTest, ProgressIsCachedInRedisWithASendRate) {
+    const auto id = CreateCampaign();
+    const auto path = "/api/v1/campaigns/" + std::to_string(id);
+    Call("POST", path + "/targets", "user_ref\na@example.com\nb@example.com\nc@example.com\nd@example.com\n",
+         "text/csv");
+    db_.InsertOutbox(id, 4);
+    const auto first = Call("GET", path + "/progress");
+    EXPECT_EQ(first.body["counts"]["pending"], 4);
+    EXPECT_TRUE(first.body["eta_seconds"].is_null());  // one sample: no rate yet
+    redis::RedisClient redis(testing::StackConfig().redis);
+    const auto key = "bulkmsg:" + db_.Config().name + ":progress:" + std::to_string(id);
+    EXPECT_EQ(Json::parse(redis.Command({"GET", key}))["counts"]["pending"], 4);
+
+    // Within the cache's TTL the API answers from Redis, not MySQL.
+    db_.Sql().Execute("UPDATE outbox SET status='sent' WHERE id IN (1, 2)");
+    EXPECT_EQ(Call("GET", path + "/progress").body["counts"]["pending"], 4);
+    redis.Command({"DEL", key});
+    std::this_thread::sleep_for(50ms);
+    const auto second = Call("GET", path + "/progress");
+    EXPECT_EQ(second.body["counts"]["sent"], 2);
+    EXPECT_GT(second.body["rate_per_second"].get<double>(), 0.0);
+    EXPECT_GE(second.body["eta_seconds"].get<std::uint64_t>(), 0u);
 }
 
 TEST_F(CampaignApiTest, IdempotencyKeyReplaysTheSameCreateAndRefusesAnotherBody) {

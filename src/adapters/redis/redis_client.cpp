@@ -31,7 +31,37 @@ RedisClient::~RedisClient() {
     redisFree(context_);
 }
 
+namespace {
+
+std::string ScalarText(const redisReply& reply) {
+    switch (reply.type) {
+        case REDIS_REPLY_ERROR: throw RedisError(std::string(reply.str, reply.len));
+        case REDIS_REPLY_INTEGER: return std::to_string(reply.integer);
+        case REDIS_REPLY_STRING:
+        case REDIS_REPLY_STATUS: return std::string(reply.str, reply.len);
+        default: return {};
+    }
+}
+
+}  // namespace
+
 std::string RedisClient::Command(const std::vector<std::string>& args) {
+    return ScalarText(*Send(args));
+}
+
+std::vector<std::string> RedisClient::CommandList(const std::vector<std::string>& args) {
+    const auto reply = Send(args);
+    if (reply->type != REDIS_REPLY_ARRAY) {
+        return {ScalarText(*reply)};
+    }
+    std::vector<std::string> items;
+    for (std::size_t i = 0; i < reply->elements; ++i) {
+        items.push_back(ScalarText(*reply->element[i]));
+    }
+    return items;
+}
+
+std::unique_ptr<redisReply, void (*)(void*)> RedisClient::Send(const std::vector<std::string>& args) {
     std::vector<const char*> argv;
     std::vector<size_t> lengths;
     for (const auto& a : args) {
@@ -43,14 +73,7 @@ std::string RedisClient::Command(const std::vector<std::string>& args) {
     if (raw == nullptr) {
         throw RedisError(std::string("Redis connection error: ") + context_->errstr);
     }
-    std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(raw, freeReplyObject);
-    switch (reply->type) {
-        case REDIS_REPLY_ERROR: throw RedisError(std::string(reply->str, reply->len));
-        case REDIS_REPLY_INTEGER: return std::to_string(reply->integer);
-        case REDIS_REPLY_STRING:
-        case REDIS_REPLY_STATUS: return std::string(reply->str, reply->len);
-        default: return {};
-    }
+    return {raw, freeReplyObject};
 }
 
 }  // namespace bulkmsg::redis

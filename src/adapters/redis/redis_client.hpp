@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "domain/config.hpp"
 
 struct redisContext;
+struct redisReply;
 
 namespace bulkmsg::redis {
 
@@ -26,8 +28,11 @@ public:
     /// Sends one command (arguments are binary-safe) and returns the reply as text: status and bulk
     /// replies as is, integers in decimal, nil as an empty string. Throws RedisError on an error reply.
     std::string Command(const std::vector<std::string>& args);
+    /// Like Command for replies that are arrays (each element as text); a scalar reply is a one-element list.
+    std::vector<std::string> CommandList(const std::vector<std::string>& args);
 
 private:
+    std::unique_ptr<::redisReply, void (*)(void*)> Send(const std::vector<std::string>& args);
     redisContext* context_;
 };
 

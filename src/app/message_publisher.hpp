@@ -33,8 +33,6 @@ public:
     /// nacked or not confirmed in time. Throws when the connection failed after the batch went out (then
     /// nothing of it may be assumed confirmed).
     virtual std::vector<bool> AwaitConfirms(const PublishTicket& ticket) = 0;
-    /// Messages ready in notification.queue and in the dead-letter queue.
-    virtual std::pair<std::uint64_t, std::uint64_t> QueueDepths() = 0;
 };
 
 }  // namespace bulkmsg::app

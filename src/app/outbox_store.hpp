@@ -32,8 +32,6 @@ public:
     /// campaigns.
     virtual std::unique_ptr<OutboxClaim> Claim(domain::ClaimKind kind, domain::TimePoint now,
                                                std::chrono::seconds lease, std::size_t limit) = 0;
-    /// Number of outbox rows per status.
-    virtual std::map<std::string, std::uint64_t> CountByStatus() = 0;
 };
 
 }  // namespace bulkmsg::app

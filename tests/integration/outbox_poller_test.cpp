@@ -153,13 +153,18 @@ TEST_F(OutboxPollerTest, RowsOfPausedAndCancelledCampaignsAreNotPublished) {
     db_.InsertOutbox(running, 2);
     db_.InsertOutbox(paused, 3);
     db_.InsertOutbox(cancelled, 4);
-    auto poller = MakePoller();
-    poller->relay.PollOnce();
+    testing::FakeClock clock(domain::Clock::now());
+    Poller poller(db_.Config(), queues_.Topology(), clock, 1000);
+    poller.relay.PollOnce();
     EXPECT_EQ(db_.Count("status='queued'"), 2u);
     EXPECT_EQ(db_.Count("status='queued' AND campaign_id=" + std::to_string(running)), 2u);
 
+    // A resumed campaign is published again once the store's one-second view of paused campaigns is renewed.
     db_.Sql().Execute("UPDATE campaigns SET status='running' WHERE id=" + std::to_string(paused));
-    poller->relay.PollOnce();
+    poller.relay.PollOnce();
+    EXPECT_EQ(db_.Count("status='queued'"), 2u);
+    clock.Advance(1s);
+    poller.relay.PollOnce();
     EXPECT_EQ(db_.Count("status='queued'"), 5u);
     EXPECT_EQ(queues_.Take(5, 3s).size(), 5u);
     EXPECT_EQ(queues_.Depth(), 0u);

@@ -96,7 +96,7 @@ public:
         return std::make_unique<class Claim>(*this, std::move(claimed), status);
     }
 
-    std::map<std::string, std::uint64_t> CountByStatus() override {
+    std::map<std::string, std::uint64_t> CountByStatus() {
         std::map<std::string, std::uint64_t> counts;
         for (const auto& [id, stored] : rows) {
             counts[stored.status]++;
@@ -147,7 +147,6 @@ public:
         outstanding.erase(it);
         return acked;
     }
-    std::pair<std::uint64_t, std::uint64_t> QueueDepths() override { return {delivered.size(), 0}; }
     virtual void BeforeConfirm() {
         if (on_confirm) {
             on_confirm();

@@ -151,14 +151,4 @@ std::vector<bool> AmqpPublisher::AwaitConfirms(const app::PublishTicket& ticket)
     return acked;
 }
 
-std::pair<std::uint64_t, std::uint64_t> AmqpPublisher::QueueDepths() {
-    try {
-        auto& connection = Connection();
-        return {QueueDepth(connection, topology_.queue), QueueDepth(connection, topology_.dead_letter_queue)};
-    } catch (const std::exception&) {
-        Disconnect();
-        throw;
-    }
-}
-
 }  // namespace bulkmsg::amqp

@@ -21,7 +21,6 @@ public:
 
     app::PublishTicket Publish(const std::vector<app::OutgoingMessage>& messages) override;
     std::vector<bool> AwaitConfirms(const app::PublishTicket& ticket) override;
-    std::pair<std::uint64_t, std::uint64_t> QueueDepths() override;
 
 private:
     enum class Outcome : std::int8_t { kAck, kNack };

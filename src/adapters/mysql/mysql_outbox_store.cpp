@@ -42,8 +42,8 @@ std::string JoinIds(const std::vector<std::string>& ids) {
 // the transaction back.
 class MysqlOutboxClaim final : public app::OutboxClaim {
 public:
-    MysqlOutboxClaim(MysqlOutboxStore& store, std::unique_ptr<MysqlConnection> connection,
-                     std::vector<domain::OutboxRow> rows, domain::ClaimKind kind)
+    MysqlOutboxClaim(MysqlPool& store, std::unique_ptr<MysqlConnection> connection, std::vector<domain::OutboxRow> rows,
+                     domain::ClaimKind kind)
         : store_(store), connection_(std::move(connection)), rows_(std::move(rows)), kind_(kind) {}
 
     ~MysqlOutboxClaim() override {
@@ -78,7 +78,7 @@ public:
     }
 
 private:
-    MysqlOutboxStore& store_;
+    MysqlPool& store_;
     std::unique_ptr<MysqlConnection> connection_;
     std::vector<domain::OutboxRow> rows_;
     domain::ClaimKind kind_;
@@ -108,49 +108,34 @@ std::string ClaimSql(domain::ClaimKind kind, domain::TimePoint now, std::chrono:
     return sql + " ORDER BY " + time_column + ", id LIMIT " + std::to_string(limit) + " FOR UPDATE SKIP LOCKED";
 }
 
-MysqlOutboxStore::MysqlOutboxStore(domain::DatabaseConfig config) : config_(std::move(config)) {}
+// READ COMMITTED: rows the claim scans but does not return are not kept locked (semi-consistent reads).
+MysqlOutboxStore::MysqlOutboxStore(domain::DatabaseConfig config)
+    : pool_(std::move(config), 16, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED") {}
 
 MysqlOutboxStore::~MysqlOutboxStore() = default;
 
-std::unique_ptr<MysqlConnection> MysqlOutboxStore::Acquire() {
-    if (!idle_.empty()) {
-        auto connection = std::move(idle_.back());
-        idle_.pop_back();
-        return connection;
+const std::vector<std::string>& MysqlOutboxStore::ExcludedCampaigns(MysqlConnection& connection,
+                                                                    domain::TimePoint now) {
+    if (!excluded_read_at_ || now - *excluded_read_at_ >= std::chrono::seconds(1) || now < *excluded_read_at_) {
+        excluded_.clear();
+        for (const auto& row : connection.Query("SELECT id FROM campaigns WHERE status IN ('paused','cancelled')")) {
+            excluded_.push_back(row[0].value_or("0"));
+        }
+        excluded_read_at_ = now;
     }
-    auto connection = std::make_unique<MysqlConnection>(config_);
-    // Rows the claim scans but does not return are not kept locked (semi-consistent reads).
-    connection->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-    return connection;
-}
-
-void MysqlOutboxStore::Release(std::unique_ptr<MysqlConnection> connection) {
-    idle_.push_back(std::move(connection));
+    return excluded_;
 }
 
 std::unique_ptr<app::OutboxClaim> MysqlOutboxStore::Claim(domain::ClaimKind kind, domain::TimePoint now,
                                                           std::chrono::seconds lease, std::size_t limit) {
-    auto connection = Acquire();
-    std::vector<std::string> excluded;
-    for (const auto& row : connection->Query("SELECT id FROM campaigns WHERE status IN ('paused','cancelled')")) {
-        excluded.push_back(row[0].value_or("0"));
-    }
+    auto connection = pool_.Acquire();
+    const auto sql = ClaimSql(kind, now, lease, limit, ExcludedCampaigns(*connection, now));
     connection->Execute("START TRANSACTION");
     std::vector<domain::OutboxRow> rows;
-    for (const auto& row : connection->Query(ClaimSql(kind, now, lease, limit, excluded))) {
+    for (const auto& row : connection->Query(sql)) {
         rows.push_back(ToOutboxRow(row));
     }
-    return std::make_unique<MysqlOutboxClaim>(*this, std::move(connection), std::move(rows), kind);
-}
-
-std::map<std::string, std::uint64_t> MysqlOutboxStore::CountByStatus() {
-    auto connection = Acquire();
-    std::map<std::string, std::uint64_t> counts;
-    for (const auto& row : connection->Query("SELECT status, COUNT(*) FROM outbox GROUP BY status")) {
-        counts[row[0].value_or("")] = std::stoull(row[1].value_or("0"));
-    }
-    Release(std::move(connection));
-    return counts;
+    return std::make_unique<MysqlOutboxClaim>(pool_, std::move(connection), std::move(rows), kind);
 }
 
 }  // namespace bulkmsg::mysql

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/mysql/mysql_connection.hpp"
+#include "adapters/mysql/mysql_pool.hpp"
 #include "app/outbox_store.hpp"
 
 namespace bulkmsg::mysql {
@@ -17,10 +17,9 @@ std::string SqlTime(domain::TimePoint time);
 std::string ClaimSql(domain::ClaimKind kind, domain::TimePoint now, std::chrono::seconds lease, std::size_t limit,
                      const std::vector<std::string>& excluded_campaigns);
 
-/// OutboxStore on MariaDB/MySQL, READ COMMITTED. Each open claim holds its own connection (so a poller may
-/// keep several batches in flight); connections return to a small idle pool when a claim ends cleanly and
-/// are dropped after any error (a failed statement may have left one broken). Not thread-safe: one store
-/// per poller thread.
+/// OutboxStore on MariaDB/MySQL, READ COMMITTED. Each open claim holds its own pooled connection (so a poller
+/// may keep several batches in flight); it goes back to the pool when the claim ends cleanly and is dropped
+/// after any error (a failed statement may have left it broken). Not thread-safe: one store per poller thread.
 class MysqlOutboxStore final : public app::OutboxStore {
 public:
     explicit MysqlOutboxStore(domain::DatabaseConfig config);
@@ -28,16 +27,15 @@ public:
 
     std::unique_ptr<app::OutboxClaim> Claim(domain::ClaimKind kind, domain::TimePoint now, std::chrono::seconds lease,
                                             std::size_t limit) override;
-    std::map<std::string, std::uint64_t> CountByStatus() override;
-
-    /// A pooled connection, or a new one.
-    std::unique_ptr<MysqlConnection> Acquire();
-    /// Returns a healthy connection to the pool.
-    void Release(std::unique_ptr<MysqlConnection> connection);
 
 private:
-    domain::DatabaseConfig config_;
-    std::vector<std::unique_ptr<MysqlConnection>> idle_;
+    /// Ids of paused and cancelled campaigns, read again when the last read is a second old at `now`
+    /// (a pause takes effect within a second without a query per claim).
+    const std::vector<std::string>& ExcludedCampaigns(MysqlConnection& connection, domain::TimePoint now);
+
+    MysqlPool pool_;
+    std::vector<std::string> excluded_;
+    std::optional<domain::TimePoint> excluded_read_at_;
 };
 
 }  // namespace bulkmsg::mysql

@@ -2,8 +2,8 @@
 
 namespace bulkmsg::mysql {
 
-MysqlPool::MysqlPool(domain::DatabaseConfig config, std::size_t max_idle)
-    : config_(std::move(config)), max_idle_(max_idle) {}
+MysqlPool::MysqlPool(domain::DatabaseConfig config, std::size_t max_idle, std::string session_setup)
+    : config_(std::move(config)), max_idle_(max_idle), session_setup_(std::move(session_setup)) {}
 
 std::unique_ptr<MysqlConnection> MysqlPool::Acquire() {
     {
@@ -14,7 +14,11 @@ std::unique_ptr<MysqlConnection> MysqlPool::Acquire() {
             return connection;
         }
     }
-    return std::make_unique<MysqlConnection>(config_);
+    auto connection = std::make_unique<MysqlConnection>(config_);
+    if (!session_setup_.empty()) {
+        connection->Execute(session_setup_);
+    }
+    return connection;
 }
 
 void MysqlPool::Release(std::unique_ptr<MysqlConnection> connection) {

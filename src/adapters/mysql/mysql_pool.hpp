@@ -8,12 +8,12 @@
 
 namespace bulkmsg::mysql {
 
-/// A thread-safe pool of MySQL connections for request handlers. With(fn) runs fn on a pooled (or new)
-/// connection; a connection whose statement threw is closed instead of returned, since it may be broken or
-/// inside a transaction.
+/// A thread-safe pool of MySQL connections. With(fn) runs fn on a pooled (or new) connection; a connection
+/// whose statement threw is closed instead of returned, since it may be broken or inside a transaction.
+/// `session_setup` (optional) runs once on every new connection.
 class MysqlPool {
 public:
-    MysqlPool(domain::DatabaseConfig config, std::size_t max_idle);
+    MysqlPool(domain::DatabaseConfig config, std::size_t max_idle, std::string session_setup = "");
 
     template <typename Fn>
     auto With(Fn fn) {
@@ -23,12 +23,15 @@ public:
         return result;
     }
 
-private:
+    /// For work that holds one connection across calls (an open transaction): a pooled or new connection,
+    /// to hand back with Release when it is healthy (or drop).
     std::unique_ptr<MysqlConnection> Acquire();
     void Release(std::unique_ptr<MysqlConnection> connection);
 
+private:
     domain::DatabaseConfig config_;
     std::size_t max_idle_;
+    std::string session_setup_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<MysqlConnection>> idle_;
 };

@@ -28,29 +28,13 @@ std::optional<domain::SendWindow> SendWindowOf(const std::optional<std::string>&
     return json.is_discarded() ? std::nullopt : domain::ParseSendWindow(json, ignored);
 }
 
-MysqlPreparationStore::MysqlPreparationStore(domain::DatabaseConfig config) : config_(std::move(config)) {}
+MysqlPreparationStore::MysqlPreparationStore(domain::DatabaseConfig config)
+    : config_(config), pool_(std::move(config), 1) {}
 
 MysqlPreparationStore::~MysqlPreparationStore() = default;
 
-MysqlConnection& MysqlPreparationStore::Work() {
-    if (!work_) {
-        work_ = std::make_unique<MysqlConnection>(config_);
-    }
-    return *work_;
-}
-
-template <typename Fn>
-auto MysqlPreparationStore::Guarded(Fn fn) {
-    try {
-        return fn(Work());
-    } catch (const std::exception&) {
-        work_.reset();
-        throw;
-    }
-}
-
 std::optional<domain::CampaignContent> MysqlPreparationStore::LoadCampaign(std::uint64_t campaign_id) {
-    const auto rows = Guarded([&](MysqlConnection& c) {
+    const auto rows = pool_.With([&](MysqlConnection& c) {
         return c.Query(
             "SELECT id, kind, template_subject, template_text, template_html, template_title, template_data, "
             "from_address, send_window FROM campaigns WHERE id=" +
@@ -67,7 +51,7 @@ std::optional<domain::CampaignContent> MysqlPreparationStore::LoadCampaign(std::
 
 std::vector<app::StoredTarget> MysqlPreparationStore::TargetsAfter(std::uint64_t campaign_id,
                                                                    std::uint64_t after_target_id, std::size_t limit) {
-    const auto rows = Guarded([&](MysqlConnection& c) {
+    const auto rows = pool_.With([&](MysqlConnection& c) {
         return c.Query("SELECT id, user_ref, kind, timezone, metadata FROM campaign_targets WHERE campaign_id=" +
                        std::to_string(campaign_id) + " AND id > " + std::to_string(after_target_id) +
                        " ORDER BY id LIMIT " + std::to_string(limit));
@@ -86,7 +70,7 @@ std::map<std::uint64_t, std::string> MysqlPreparationStore::Suppressed(const std
     if (targets.empty()) {
         return result;
     }
-    const auto rows = Guarded([&](MysqlConnection& c) {
+    const auto rows = pool_.With([&](MysqlConnection& c) {
         std::string pairs;
         for (const auto& [id, target] : targets) {
             pairs += (pairs.empty() ? "('" : ",('") + std::string(domain::ToString(target.kind)) + "'," +
@@ -116,7 +100,7 @@ std::size_t MysqlPreparationStore::InsertOutbox(const std::vector<app::OutboxIns
     if (rows.empty()) {
         return 0;
     }
-    return Guarded([&](MysqlConnection& c) {
+    return pool_.With([&](MysqlConnection& c) {
         std::string sql =
             "INSERT IGNORE INTO outbox (campaign_id, target_id, user_ref, kind, payload, idempotency_key, traceparent, "
             "available_at, status, last_error) "
@@ -138,7 +122,7 @@ std::size_t MysqlPreparationStore::InsertOutbox(const std::vector<app::OutboxIns
 
 std::vector<std::uint64_t> MysqlPreparationStore::StartDueCampaigns(domain::TimePoint now,
                                                                     std::chrono::seconds max_lateness) {
-    return Guarded([&](MysqlConnection& c) {
+    return pool_.With([&](MysqlConnection& c) {
         const auto oldest = "'" + SqlTime(now - max_lateness) + "'";
         c.Execute(
             "UPDATE campaigns SET status='preparing', status_reason=NULL WHERE status='scheduled' AND scheduled_at <= "
@@ -157,7 +141,7 @@ std::vector<std::uint64_t> MysqlPreparationStore::StartDueCampaigns(domain::Time
 }
 
 void MysqlPreparationStore::FinishPreparation(std::uint64_t campaign_id, bool ok) {
-    Guarded([&](MysqlConnection& c) {
+    pool_.With([&](MysqlConnection& c) {
         const auto id = std::to_string(campaign_id);
         c.Execute(std::string("UPDATE campaigns SET status='") + (ok ? "running" : "failed") +
                   "' WHERE status='preparing' AND id=" + id);

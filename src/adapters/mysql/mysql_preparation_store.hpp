@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "adapters/mysql/mysql_connection.hpp"
+#include "adapters/mysql/mysql_pool.hpp"
 #include "app/preparation_store.hpp"
 
 namespace bulkmsg::mysql {
@@ -12,7 +12,7 @@ std::optional<domain::SendWindow> SendWindowOf(const std::optional<std::string>&
 
 /// PreparationStore on MariaDB/MySQL. One connection for the work and one that only holds the scheduler's
 /// named lock (GET_LOCK; released by the server when that connection ends, e.g. when the process dies).
-/// Connections are reopened after an error. Not thread-safe.
+/// A connection is dropped after an error and reopened on next use. Not thread-safe.
 class MysqlPreparationStore final : public app::PreparationStore {
 public:
     explicit MysqlPreparationStore(domain::DatabaseConfig config);
@@ -28,12 +28,8 @@ public:
     bool TryAcquireSchedulerLock() override;
 
 private:
-    MysqlConnection& Work();
-    template <typename Fn>
-    auto Guarded(Fn fn);
-
     domain::DatabaseConfig config_;
-    std::unique_ptr<MysqlConnection> work_;
+    MysqlPool pool_;  // one connection for the work
     std::unique_ptr<MysqlConnection> lock_;
 };
 

@@ -108,6 +108,18 @@ std::optional<HttpResponse> ParsePage(const std::string& query_text, std::size_t
     return std::nullopt;
 }
 
+// A page of a list route: the first `limit` rows as JSON and, when the store returned one more (callers ask for
+// limit + 1), the id of the last shown row as next_cursor.
+template <typename Row, typename ToJson>
+HttpResponse PageOf(const std::vector<Row>& rows, std::size_t limit, ToJson to_json) {
+    nlohmann::json items = nlohmann::json::array();
+    for (std::size_t i = 0; i < std::min(limit, rows.size()); ++i) {
+        items.push_back(to_json(rows[i]));
+    }
+    const auto next = rows.size() > limit ? nlohmann::json(std::to_string(rows[limit - 1].id)) : nlohmann::json();
+    return Json(200, {{"items", items}, {"next_cursor", next}});
+}
+
 nlohmann::json ProgressJson(const CampaignCounts& counts) {
     nlohmann::json by_status = {{"pending", 0}, {"queued", 0},   {"sending", 0},   {"sent", 0},
                                 {"failed", 0},  {"retrying", 0}, {"cancelled", 0}, {"suppressed", 0}};
@@ -385,27 +397,25 @@ HttpResponse CampaignApi::ListCampaigns(const HttpRequest& request) {
             {"draft", "scheduled", "preparing", "running", "paused", "completed", "cancelled", "failed"}, page)) {
         return *error;
     }
-    const auto limit = page.limit;
-    const auto campaigns = store_.ListCampaigns(page.cursor, limit + 1, page.status);
-    nlohmann::json items = nlohmann::json::array();
-    for (std::size_t i = 0; i < std::min(limit, campaigns.size()); ++i) {
-        auto json = CampaignJson(campaigns[i]);
-        json["progress"] = CurrentProgress(campaigns[i].id);
-        items.push_back(std::move(json));
-    }
-    nlohmann::json next =
-        campaigns.size() > limit ? nlohmann::json(std::to_string(campaigns[limit - 1].id)) : nlohmann::json();
-    return Json(200, {{"items", items}, {"next_cursor", next}});
+    return PageOf(store_.ListCampaigns(page.cursor, page.limit + 1, page.status), page.limit,
+                  [this](const CampaignRecord& c) { return CampaignDocument(c); });
+}
+
+nlohmann::json CampaignApi::CampaignDocument(const CampaignRecord& campaign) {
+    auto json = CampaignJson(campaign);
+    json["progress"] = CurrentProgress(campaign.id);
+    return json;
+}
+
+HttpResponse CampaignApi::Refuse(std::uint64_t id, const std::string& action) {
+    const auto campaign = store_.GetCampaign(id);
+    return campaign ? JsonError(409, "conflict", "cannot " + action + " a campaign that is " + campaign->status)
+                    : NotFound(id);
 }
 
 HttpResponse CampaignApi::ShowCampaign(std::uint64_t id) {
     const auto campaign = store_.GetCampaign(id);
-    if (!campaign) {
-        return NotFound(id);
-    }
-    auto json = CampaignJson(*campaign);
-    json["progress"] = CurrentProgress(id);
-    return Json(200, json);
+    return campaign ? Json(200, CampaignDocument(*campaign)) : NotFound(id);
 }
 
 HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& request) {
@@ -464,11 +474,7 @@ HttpResponse CampaignApi::Prepare(std::uint64_t id) {
         // The scheduler duty of the poller process prepares campaigns in `preparing`.
         return Json(202, {{"id", id}, {"status", "preparing"}});
     }
-    const auto campaign = store_.GetCampaign(id);
-    if (!campaign) {
-        return NotFound(id);
-    }
-    return JsonError(409, "conflict", "only a draft or scheduled campaign can be prepared, it is " + campaign->status);
+    return Refuse(id, "prepare");
 }
 
 HttpResponse CampaignApi::Schedule(std::uint64_t id, const HttpRequest& request) {
@@ -501,26 +507,16 @@ HttpResponse CampaignApi::Schedule(std::uint64_t id, const HttpRequest& request)
 
 HttpResponse CampaignApi::Move(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
                                const char* action, std::optional<domain::TimePoint> scheduled_at) {
-    if (store_.Transition(id, from, to, scheduled_at)) {
-        return ShowCampaign(id);
-    }
-    const auto campaign = store_.GetCampaign(id);
-    if (!campaign) {
-        return NotFound(id);
-    }
-    return JsonError(409, "conflict", std::string("cannot ") + action + " a campaign that is " + campaign->status);
+    return store_.Transition(id, from, to, scheduled_at) ? ShowCampaign(id) : Refuse(id, action);
 }
 
 HttpResponse CampaignApi::Cancel(std::uint64_t id) {
     const std::vector<std::string> cancellable = {"draft", "scheduled", "preparing", "running", "paused"};
     if (!store_.Transition(id, cancellable, "cancelled")) {
-        const auto campaign = store_.GetCampaign(id);
-        return campaign ? JsonError(409, "conflict", "cannot cancel a campaign that is " + campaign->status)
-                        : NotFound(id);
+        return Refuse(id, "cancel");
     }
     const auto cancelled = store_.CancelUnsent(id);
-    auto response = ShowCampaign(id);
-    auto json = nlohmann::json::parse(response.body);
+    auto json = CampaignDocument(*store_.GetCampaign(id));
     json["cancelled_messages"] = cancelled;
     return Json(200, json);
 }
@@ -532,28 +528,22 @@ HttpResponse CampaignApi::Messages(std::uint64_t id, const HttpRequest& request)
             {"pending", "queued", "sending", "sent", "failed", "retrying", "cancelled", "suppressed"}, page)) {
         return *error;
     }
-    const auto limit = page.limit;
     if (!store_.GetCampaign(id)) {
         return NotFound(id);
     }
-    const auto messages = store_.ListMessages(id, page.status, page.cursor, limit + 1);
     const auto optional = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
-    nlohmann::json items = nlohmann::json::array();
-    for (std::size_t i = 0; i < std::min(limit, messages.size()); ++i) {
-        const auto& m = messages[i];
-        items.push_back({{"id", m.id},
-                         {"user_ref", m.user_ref},
-                         {"kind", m.kind},
-                         {"status", m.status},
-                         {"attempts", m.attempts},
-                         {"last_error", optional(m.last_error)},
-                         {"provider_msg_id", optional(m.provider_msg_id)},
-                         {"available_at", optional(m.available_at)},
-                         {"sent_at", optional(m.sent_at)}});
-    }
-    const auto next =
-        messages.size() > limit ? nlohmann::json(std::to_string(messages[limit - 1].id)) : nlohmann::json();
-    return Json(200, {{"items", items}, {"next_cursor", next}});
+    return PageOf(store_.ListMessages(id, page.status, page.cursor, page.limit + 1), page.limit,
+                  [&](const MessageRecord& m) -> nlohmann::json {
+                      return {{"id", m.id},
+                              {"user_ref", m.user_ref},
+                              {"kind", m.kind},
+                              {"status", m.status},
+                              {"attempts", m.attempts},
+                              {"last_error", optional(m.last_error)},
+                              {"provider_msg_id", optional(m.provider_msg_id)},
+                              {"available_at", optional(m.available_at)},
+                              {"sent_at", optional(m.sent_at)}};
+                  });
 }
 
 HttpResponse CampaignApi::Progress(std::uint64_t id) {
@@ -648,17 +638,10 @@ HttpResponse CampaignApi::ListSuppressions(const HttpRequest& request) {
         }
         channel = it->second;
     }
-    const auto list = store_.ListSuppressions(channel, page.cursor, page.limit + 1);
-    nlohmann::json items = nlohmann::json::array();
-    for (std::size_t i = 0; i < std::min(page.limit, list.size()); ++i) {
-        items.push_back({{"id", list[i].id},
-                         {"channel", list[i].channel},
-                         {"address", list[i].address},
-                         {"reason", list[i].reason}});
-    }
-    const auto next =
-        list.size() > page.limit ? nlohmann::json(std::to_string(list[page.limit - 1].id)) : nlohmann::json();
-    return Json(200, {{"items", items}, {"next_cursor", next}});
+    return PageOf(store_.ListSuppressions(channel, page.cursor, page.limit + 1), page.limit,
+                  [](const Suppression& s) -> nlohmann::json {
+                      return {{"id", s.id}, {"channel", s.channel}, {"address", s.address}, {"reason", s.reason}};
+                  });
 }
 
 }  // namespace bulkmsg::app

@@ -46,6 +46,10 @@ private:
     HttpResponse ListSuppressions(const HttpRequest& request);
 
     nlohmann::json CurrentProgress(std::uint64_t id);
+    /// The campaign as every route returns it: its fields plus `progress`.
+    nlohmann::json CampaignDocument(const CampaignRecord& campaign);
+    /// 409 naming the campaign's status, or 404 when it does not exist.
+    HttpResponse Refuse(std::uint64_t id, const std::string& action);
     void ForgetProgress(std::uint64_t id);
 
     CampaignStore& store_;

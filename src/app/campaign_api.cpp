@@ -16,10 +16,6 @@ constexpr std::string_view kPrefix = "/api/v1";
 constexpr std::size_t kMaxReportedErrors = 100;
 constexpr std::size_t kInsertBatch = 1000;
 
-HttpResponse Json(unsigned status, const nlohmann::json& body) {
-    return {status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
-}
-
 HttpResponse NotFound(std::uint64_t id) {
     return JsonError(404, "not_found", "campaign " + std::to_string(id) + " does not exist");
 }
@@ -117,7 +113,7 @@ HttpResponse PageOf(const std::vector<Row>& rows, std::size_t limit, ToJson to_j
         items.push_back(to_json(rows[i]));
     }
     const auto next = rows.size() > limit ? nlohmann::json(std::to_string(rows[limit - 1].id)) : nlohmann::json();
-    return Json(200, {{"items", items}, {"next_cursor", next}});
+    return JsonResponse(200, {{"items", items}, {"next_cursor", next}});
 }
 
 nlohmann::json ProgressJson(const CampaignCounts& counts) {
@@ -386,8 +382,8 @@ HttpResponse CampaignApi::CreateCampaign(const HttpRequest& request, const std::
         return JsonError(409, "idempotency_conflict", "this Idempotency-Key was used with a different request body");
     }
     // A replay answers 200 with the campaign the first request created.
-    return Json(result.outcome == CreateResult::Outcome::kCreated ? 201 : 200,
-                CampaignJson(*store_.GetCampaign(result.id)));
+    return JsonResponse(result.outcome == CreateResult::Outcome::kCreated ? 201 : 200,
+                        CampaignJson(*store_.GetCampaign(result.id)));
 }
 
 HttpResponse CampaignApi::ListCampaigns(const HttpRequest& request) {
@@ -415,7 +411,7 @@ HttpResponse CampaignApi::Refuse(std::uint64_t id, const std::string& action) {
 
 HttpResponse CampaignApi::ShowCampaign(std::uint64_t id) {
     const auto campaign = store_.GetCampaign(id);
-    return campaign ? Json(200, CampaignDocument(*campaign)) : NotFound(id);
+    return campaign ? JsonResponse(200, CampaignDocument(*campaign)) : NotFound(id);
 }
 
 HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& request) {
@@ -464,7 +460,7 @@ HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& req
     }
     reader->Finish();
     flush();
-    return Json(
+    return JsonResponse(
         200,
         {{"accepted", totals.accepted}, {"duplicates", totals.duplicates}, {"rejected", rejected}, {"errors", errors}});
 }
@@ -472,7 +468,7 @@ HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& req
 HttpResponse CampaignApi::Prepare(std::uint64_t id) {
     if (store_.Transition(id, {"draft", "scheduled"}, "preparing")) {
         // The scheduler duty of the poller process prepares campaigns in `preparing`.
-        return Json(202, {{"id", id}, {"status", "preparing"}});
+        return JsonResponse(202, {{"id", id}, {"status", "preparing"}});
     }
     return Refuse(id, "prepare");
 }
@@ -518,7 +514,7 @@ HttpResponse CampaignApi::Cancel(std::uint64_t id) {
     const auto cancelled = store_.CancelUnsent(id);
     auto json = CampaignDocument(*store_.GetCampaign(id));
     json["cancelled_messages"] = cancelled;
-    return Json(200, json);
+    return JsonResponse(200, json);
 }
 
 HttpResponse CampaignApi::Messages(std::uint64_t id, const HttpRequest& request) {
@@ -552,7 +548,7 @@ HttpResponse CampaignApi::Progress(std::uint64_t id) {
     }
     auto json = CurrentProgress(id);
     json["id"] = id;
-    return Json(200, json);
+    return JsonResponse(200, json);
 }
 
 namespace {
@@ -606,8 +602,9 @@ HttpResponse CampaignApi::AddSuppression(const HttpRequest& request) {
         return JsonError(422, "validation_failed", "the suppression is not valid", Details(errors));
     }
     const bool created = store_.AddSuppression(suppression);
-    return Json(created ? 201 : 200,
-                {{"channel", suppression.channel}, {"address", suppression.address}, {"reason", suppression.reason}});
+    return JsonResponse(
+        created ? 201 : 200,
+        {{"channel", suppression.channel}, {"address", suppression.address}, {"reason", suppression.reason}});
 }
 
 HttpResponse CampaignApi::RemoveSuppression(const HttpRequest& request) {
@@ -622,7 +619,9 @@ HttpResponse CampaignApi::RemoveSuppression(const HttpRequest& request) {
     if (!store_.RemoveSuppression(channel, address)) {
         return JsonError(404, "not_found", address + " is not suppressed on " + channel);
     }
-    return {204, "application/json", ""};
+    HttpResponse no_content;
+    no_content.status = 204;
+    return no_content;
 }
 
 HttpResponse CampaignApi::ListSuppressions(const HttpRequest& request) {

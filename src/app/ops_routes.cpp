@@ -8,8 +8,14 @@ namespace bulkmsg::app {
 
 HttpResponse JsonError(unsigned status, const std::string& code, const std::string& message,
                        const nlohmann::json& details) {
-    nlohmann::json body = {{"error", {{"code", code}, {"message", message}, {"details", details}}}};
-    return {status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+    return JsonResponse(status, {{"error", {{"code", code}, {"message", message}, {"details", details}}}});
+}
+
+HttpResponse JsonResponse(unsigned status, const nlohmann::json& body) {
+    HttpResponse response;
+    response.status = status;
+    response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return response;
 }
 
 OpsRoutes::OpsRoutes(std::string role, std::function<ReadinessReport()> readiness)
@@ -23,7 +29,7 @@ HttpResponse ReadyResponse(const ReadinessReport& report) {
         checks[r.name] = r.ok ? nlohmann::json{{"ok", true}} : nlohmann::json{{"ok", false}, {"error", r.error}};
     }
     nlohmann::json body = {{"status", report.ready ? "ready" : "not_ready"}, {"checks", checks}};
-    return {report.ready ? 200u : 503u, "application/json", body.dump()};
+    return JsonResponse(report.ready ? 200u : 503u, body);
 }
 
 }  // namespace
@@ -38,10 +44,10 @@ HttpResponse OpsRoutes::Handle(const HttpRequest& request) const {
     }
     if (request.path == "/health") {
         nlohmann::json body = {{"status", "ok"}, {"role", role_}, {"version", kVersion}, {"revision", kRevision}};
-        return {200, "application/json", body.dump()};
+        return JsonResponse(200, body);
     }
     if (request.path == "/live") {
-        return {200, "application/json", R"({"status":"alive"})"};
+        return JsonResponse(200, {{"status", "alive"}});
     }
     return ReadyResponse(readiness_());
 }

@@ -23,8 +23,11 @@ protected:
 
 TEST_F(HttpServerTest, PassesMethodPathQueryHeadersAndBodyToTheHandler) {
     StartServer([](const app::HttpRequest& r) {
-        return app::HttpResponse{201, "text/plain",
-                                 r.method + "|" + r.path + "|" + r.query + "|" + r.headers.at("x-test") + "|" + r.body};
+        app::HttpResponse response;
+        response.status = 201;
+        response.content_type = "text/plain";
+        response.body = r.method + "|" + r.path + "|" + r.query + "|" + r.headers.at("x-test") + "|" + r.body;
+        return response;
     });
     auto response = SendRawHttp(server_->Port(),
                                 "POST /a/b?x=1 HTTP/1.1\r\nHost: h\r\nX-Test: yes\r\nContent-Length: 5\r\n"
@@ -36,7 +39,10 @@ TEST_F(HttpServerTest, PassesMethodPathQueryHeadersAndBodyToTheHandler) {
 TEST_F(HttpServerTest, KeepsTheConnectionOpenForSeveralRequests) {
     std::atomic<int> calls{0};
     StartServer([&calls](const app::HttpRequest&) {
-        return app::HttpResponse{200, "text/plain", std::to_string(++calls)};
+        app::HttpResponse response;
+        response.content_type = "text/plain";
+        response.body = std::to_string(++calls);
+        return response;
     });
     const std::string one = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
     auto raw = testing::SendRawHttpUntilClose(server_->Port(),
@@ -48,6 +54,23 @@ TEST_F(HttpServerTest, KeepsTheConnectionOpenForSeveralRequests) {
     EXPECT_EQ(responses, 3u) << raw;
     EXPECT_TRUE(raw.ends_with("\r\n\r\n3")) << raw;
     EXPECT_EQ(calls, 3);
+}
+
+TEST_F(HttpServerTest, SendsExtraHeadersAfterTheRequestedDelayOrDropsTheConnection) {
+    StartServer([](const app::HttpRequest& r) {
+        app::HttpResponse response;
+        response.headers = {{"X-Message-Id", "abc"}, {"Retry-After", "7"}};
+        response.delay = std::chrono::milliseconds(r.path == "/slow" ? 300 : 0);
+        response.drop_connection = r.path == "/drop";
+        return response;
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const auto raw =
+        testing::SendRawHttpUntilClose(server_->Port(), "GET /slow HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+    EXPECT_NE(raw.find("X-Message-Id: abc\r\n"), std::string::npos) << raw;
+    EXPECT_NE(raw.find("Retry-After: 7\r\n"), std::string::npos) << raw;
+    EXPECT_EQ(testing::SendRawHttpUntilClose(server_->Port(), "GET /drop HTTP/1.1\r\nHost: h\r\n\r\n"), "");
 }
 
 TEST_F(HttpServerTest, OversizedBodyGets413WithoutReachingTheHandler) {

@@ -69,13 +69,30 @@ private:
         }
         auto request = parser_->release();
         auto response = CallHandler(handler_, ToAppRequest(request));
+        if (response.drop_connection) {
+            beast::error_code ignored;
+            stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            return stream_.close();
+        }
+        if (response.delay.count() > 0) {
+            return Delay(std::move(response), request.keep_alive());
+        }
         Reply(response, request.keep_alive());
+    }
+
+    void Delay(app::HttpResponse response, bool keep_alive) {
+        auto timer = std::make_shared<asio::steady_timer>(stream_.get_executor(), response.delay);
+        timer->async_wait([self = shared_from_this(), timer, response = std::move(response),
+                           keep_alive](beast::error_code) { self->Reply(response, keep_alive); });
     }
 
     void Reply(const app::HttpResponse& response, bool keep_alive) {
         auto res = std::make_shared<bhttp::response<bhttp::string_body>>(bhttp::status(response.status), 11);
         res->set(bhttp::field::server, "bulkmsg");
         res->set(bhttp::field::content_type, response.content_type);
+        for (const auto& [name, value] : response.headers) {
+            res->set(name, value);
+        }
         res->body() = response.body;
         res->keep_alive(keep_alive);
         res->prepare_payload();

@@ -1,0 +1,115 @@
+// bulkmsg-provider-sim: a local stand-in for SendGrid, Twilio, FCM and APNs that speaks their wire protocols
+// (HTTP/1.1 for the first three and the control endpoints, HTTP/2 over TLS for APNs). See docs/simulator.md.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "adapters/http/http_server.hpp"
+#include "sim/h2_server.hpp"
+#include "sim/provider_simulator.hpp"
+
+namespace {
+
+std::string ReadFileOrEmpty(const std::string& path) {
+    if (path.empty()) {
+        return "";
+    }
+    std::ifstream in(path);
+    if (!in) {
+        throw std::runtime_error("cannot read " + path);
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+int WaitForSignal() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int signal = 0;
+    sigwait(&set, &signal);
+    return signal;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"bulkmsg provider simulator (SendGrid, Twilio, FCM over HTTP/1.1; APNs over HTTP/2 + TLS)"};
+    std::string host = "127.0.0.1";
+    std::uint16_t http_port = 4010;
+    std::uint16_t apns_port = 4011;
+    std::string tls_cert, tls_key, fcm_public_key_file, apns_public_key_file, ports_file;
+    bulkmsg::sim::SimCredentials credentials;
+    double error_rate = 0.0, drop_rate = 0.0;
+    unsigned latency_ms = 0, retry_after = 1, threads = 2;
+    std::uint64_t seed = 1;
+    app.add_option("--host", host, "Address to listen on")->capture_default_str();
+    app.add_option("--http-port", http_port, "HTTP/1.1 port (SendGrid, Twilio, FCM, control); 0 = any")
+        ->capture_default_str();
+    app.add_option("--apns-port", apns_port, "HTTP/2 TLS port for APNs; 0 = any")->capture_default_str();
+    app.add_option("--tls-cert", tls_cert, "PEM certificate chain for the APNs port")->required();
+    app.add_option("--tls-key", tls_key, "PEM private key for the APNs port")->required();
+    app.add_option("--sendgrid-api-key", credentials.sendgrid_api_key, "Expected SendGrid key (empty: any)");
+    app.add_option("--twilio-account-sid", credentials.twilio_account_sid, "Expected Twilio account SID (empty: any)");
+    app.add_option("--twilio-auth-token", credentials.twilio_auth_token, "Expected Twilio auth token");
+    app.add_option("--fcm-public-key", fcm_public_key_file, "PEM public key verifying FCM token assertions")
+        ->required();
+    app.add_option("--fcm-token-lifetime", credentials.fcm_token_lifetime_seconds, "Access token lifetime (s)")
+        ->capture_default_str();
+    app.add_option("--apns-public-key", apns_public_key_file, "PEM public key verifying APNs provider tokens")
+        ->required();
+    app.add_option("--apns-key-id", credentials.apns_key_id, "Expected APNs key id (empty: any)");
+    app.add_option("--apns-team-id", credentials.apns_team_id, "Expected APNs team id (empty: any)");
+    app.add_option("--latency-ms", latency_ms, "Added to every answer")->capture_default_str();
+    app.add_option("--error-rate", error_rate, "Share of requests answered with a transient 5xx")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--drop-rate", drop_rate, "Share of requests whose connection is dropped")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--retry-after", retry_after, "Seconds asked for in 429 answers")->capture_default_str();
+    app.add_option("--seed", seed, "Random seed of fault injection")->capture_default_str();
+    app.add_option("--threads", threads, "HTTP/1.1 I/O threads")->capture_default_str();
+    app.add_option("--ports-file", ports_file, "Write {\"http\":port,\"apns\":port} here once listening");
+    CLI11_PARSE(app, argc, argv);
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts, so sigwait receives them
+    try {
+        credentials.fcm_public_key_pem = ReadFileOrEmpty(fcm_public_key_file);
+        credentials.apns_public_key_pem = ReadFileOrEmpty(apns_public_key_file);
+        bulkmsg::sim::Faults faults;
+        faults.latency = std::chrono::milliseconds(latency_ms);
+        faults.error_rate = error_rate;
+        faults.drop_rate = drop_rate;
+        faults.retry_after_seconds = retry_after;
+        bulkmsg::sim::SimState state(seed, faults);
+        bulkmsg::sim::ProviderSimulator simulator(credentials, state, [] { return std::chrono::system_clock::now(); });
+        bulkmsg::http::HttpServer http({host, http_port, threads, 64ull << 20},
+                                       [&](const bulkmsg::app::HttpRequest& r) { return simulator.HandleHttp(r); });
+        bulkmsg::sim::H2Server apns(
+            {host, apns_port, tls_cert, tls_key},
+            [&](const bulkmsg::app::HttpRequest& r) { return simulator.HandleApns(r); },
+            [&] { state.RecordHttp2Connection(); });
+        http.Start();
+        apns.Start();
+        const auto ports = nlohmann::json{{"http", http.Port()}, {"apns", apns.Port()}}.dump();
+        if (!ports_file.empty()) {
+            std::ofstream(ports_file + ".tmp") << ports << "\n";
+            std::rename((ports_file + ".tmp").c_str(), ports_file.c_str());
+        }
+        std::cout << ports << std::endl;
+        WaitForSignal();
+        apns.Stop();
+        http.Stop();
+    } catch (const std::exception& e) {
+        std::cerr << "bulkmsg-provider-sim: " << e.what() << std::endl;
+        return 1;
+    }
+    return 0;
+}

@@ -35,6 +35,25 @@ const std::vector<VariableSpec>& ConfigVariables() {
         {"SMS_ACCOUNT_SID", ""},
         {"SMS_AUTH_TOKEN", "", true},
         {"SMS_SENDER_ID", "+15005550006"},
+        {"SMS_MESSAGING_SERVICE_SID", ""},
+        {"SMS_STATUS_CALLBACK_URL", ""},
+        {"PUSH_PROVIDER", "log"},
+        {"FCM_CREDENTIALS_FILE", ""},
+        {"APNS_KEY_FILE", ""},
+        {"APNS_KEY_ID", ""},
+        {"APNS_TEAM_ID", ""},
+        {"APNS_TOPIC", ""},
+        {"APNS_ENVIRONMENT", "production"},
+        {"APNS_EXPIRATION_SECONDS", "86400"},
+        {"SENDGRID_BASE_URL", "https://api.sendgrid.com"},
+        {"TWILIO_BASE_URL", "https://api.twilio.com"},
+        {"FCM_BASE_URL", "https://fcm.googleapis.com"},
+        {"FCM_TOKEN_URL", ""},
+        {"APNS_BASE_URL", ""},
+        {"PROVIDER_TIMEOUT_MS", "10000"},
+        {"PROVIDER_CA_FILE", ""},
+        {"PROVIDER_SIMULATOR_URL", "http://127.0.0.1:4010"},
+        {"PROVIDER_SIMULATOR_APNS_URL", "https://127.0.0.1:4011"},
         {"NODE_ENV", "development"},
         {"EXPRESS_APP_PORT", "3001"},
         {"METRICS_PORT", "9464"},
@@ -116,6 +135,22 @@ public:
         return static_cast<std::uint32_t>(amount * factor->second);
     }
 
+    /// An http(s) URL without a trailing slash; empty only when `optional`.
+    std::string Url(const std::string& name, bool optional = false) const {
+        auto value = Text(name);
+        if (value.empty() && optional) {
+            return value;
+        }
+        if (!(value.starts_with("http://") || value.starts_with("https://")) || value.size() < 10 ||
+            value.find_first_of(" \t\r\n") != std::string::npos) {
+            throw ConfigError(name, "must be an http:// or https:// URL, got '" + value + "'");
+        }
+        while (value.ends_with("/")) {
+            value.pop_back();
+        }
+        return value;
+    }
+
     std::string OneOf(const std::string& name, const std::vector<std::string>& allowed) const {
         auto value = Text(name);
         if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
@@ -144,6 +179,64 @@ void RequireCredentials(const Reader& r, const std::string& provider_var, const 
     }
 }
 
+const char* kApnsProduction = "https://api.push.apple.com";
+const char* kApnsSandbox = "https://api.sandbox.push.apple.com";
+
+/// The email, SMS and push providers. With "simulator", the real clients are pointed at the local simulator
+/// (PROVIDER_SIMULATOR_URL, PROVIDER_SIMULATOR_APNS_URL) and need the same credentials as the real services.
+void ParseProviders(const Reader& r, Config& c) {
+    const auto simulator = r.Url("PROVIDER_SIMULATOR_URL");
+    c.email.provider = r.OneOf("EMAIL_PROVIDER", {"sendgrid", "simulator", "log"});
+    c.email.api_key = r.Text("EMAIL_API_KEY");
+    c.email.from = r.Required("EMAIL_FROM");
+    c.email.from_name = r.Text("EMAIL_FROM_NAME");
+    c.email.base_url = c.email.provider == "simulator" ? simulator : r.Url("SENDGRID_BASE_URL");
+    for (const auto* real : {"sendgrid", "simulator"}) {
+        RequireCredentials(r, "EMAIL_PROVIDER", real, {"EMAIL_API_KEY"});
+    }
+
+    c.sms.provider = r.OneOf("SMS_PROVIDER", {"twilio", "simulator", "log"});
+    c.sms.account_sid = r.Text("SMS_ACCOUNT_SID");
+    c.sms.auth_token = r.Text("SMS_AUTH_TOKEN");
+    c.sms.sender_id = r.Required("SMS_SENDER_ID");
+    c.sms.messaging_service_sid = r.Text("SMS_MESSAGING_SERVICE_SID");
+    c.sms.status_callback_url = r.Url("SMS_STATUS_CALLBACK_URL", true);
+    c.sms.base_url = c.sms.provider == "simulator" ? simulator : r.Url("TWILIO_BASE_URL");
+    for (const auto* real : {"twilio", "simulator"}) {
+        RequireCredentials(r, "SMS_PROVIDER", real, {"SMS_ACCOUNT_SID", "SMS_AUTH_TOKEN"});
+    }
+
+    auto& p = c.push;
+    p.provider = r.OneOf("PUSH_PROVIDER", {"fcm", "apns", "simulator", "log"});
+    p.fcm_credentials_file = r.Text("FCM_CREDENTIALS_FILE");
+    p.apns_key_file = r.Text("APNS_KEY_FILE");
+    p.apns_key_id = r.Text("APNS_KEY_ID");
+    p.apns_team_id = r.Text("APNS_TEAM_ID");
+    p.apns_topic = r.Text("APNS_TOPIC");
+    p.apns_expiration_seconds = r.Integer("APNS_EXPIRATION_SECONDS", 0, 30 * 86'400);
+    const auto environment = r.OneOf("APNS_ENVIRONMENT", {"production", "sandbox"});
+    if (p.provider == "simulator") {
+        p.fcm_base_url = simulator;
+        p.fcm_token_url = simulator + "/token";
+        p.apns_base_url = r.Url("PROVIDER_SIMULATOR_APNS_URL");
+    } else {
+        p.fcm_base_url = r.Url("FCM_BASE_URL");
+        p.fcm_token_url = r.Url("FCM_TOKEN_URL", true);
+        p.apns_base_url = r.Url("APNS_BASE_URL", true);
+        if (p.apns_base_url.empty()) {
+            p.apns_base_url = environment == "production" ? kApnsProduction : kApnsSandbox;
+        }
+    }
+    for (const auto* real : {"fcm", "simulator"}) {
+        RequireCredentials(r, "PUSH_PROVIDER", real, {"FCM_CREDENTIALS_FILE"});
+    }
+    for (const auto* real : {"apns", "simulator"}) {
+        RequireCredentials(r, "PUSH_PROVIDER", real, {"APNS_KEY_FILE", "APNS_KEY_ID", "APNS_TEAM_ID", "APNS_TOPIC"});
+    }
+    c.provider_transport.timeout_ms = r.Integer("PROVIDER_TIMEOUT_MS", 100, 600'000);
+    c.provider_transport.ca_file = r.Text("PROVIDER_CA_FILE");
+}
+
 }  // namespace
 
 Config ParseConfig(const EnvVars& vars) {
@@ -165,13 +258,7 @@ Config ParseConfig(const EnvVars& vars) {
         r.Integer("QUEUED_LEASE_SECONDS", 10, 7 * 86'400), r.Integer("PUBLISH_CONFIRM_TIMEOUT_MS", 100, 600'000)};
     c.poller.schedule_max_lateness_seconds = r.Duration("SCHEDULE_MAX_LATENESS", 60, 365 * 86'400);
 
-    c.email = {r.OneOf("EMAIL_PROVIDER", {"sendgrid", "simulator", "log"}), r.Text("EMAIL_API_KEY"),
-               r.Required("EMAIL_FROM"), r.Text("EMAIL_FROM_NAME")};
-    RequireCredentials(r, "EMAIL_PROVIDER", "sendgrid", {"EMAIL_API_KEY"});
-
-    c.sms = {r.OneOf("SMS_PROVIDER", {"twilio", "simulator", "log"}), r.Text("SMS_ACCOUNT_SID"),
-             r.Text("SMS_AUTH_TOKEN"), r.Required("SMS_SENDER_ID")};
-    RequireCredentials(r, "SMS_PROVIDER", "twilio", {"SMS_ACCOUNT_SID", "SMS_AUTH_TOKEN"});
+    ParseProviders(r, c);
 
     c.log = {r.OneOf("LOG_LEVEL", {"trace", "debug", "info", "warn", "error", "critical", "off"}),
              r.OneOf("LOG_FORMAT", {"json", "text"})};

@@ -45,6 +45,7 @@ struct EmailConfig {
     std::string api_key;
     std::string from;
     std::string from_name;
+    std::string base_url;  // SENDGRID_BASE_URL, or PROVIDER_SIMULATOR_URL when provider is simulator
 };
 
 struct SmsConfig {
@@ -52,6 +53,31 @@ struct SmsConfig {
     std::string account_sid;
     std::string auth_token;
     std::string sender_id;
+    std::string messaging_service_sid;
+    std::string status_callback_url;
+    std::string base_url;  // TWILIO_BASE_URL, or PROVIDER_SIMULATOR_URL when provider is simulator
+};
+
+/// Push goes to FCM, APNs, or (simulator) both: 64-hex-digit tokens to APNs, the others to FCM.
+struct PushConfig {
+    std::string provider;  // fcm | apns | log | simulator
+    std::string fcm_credentials_file;
+    std::string fcm_base_url;
+    std::string fcm_token_url;  // empty: the service account's token_uri
+    std::string apns_key_file;
+    std::string apns_key_id;
+    std::string apns_team_id;
+    std::string apns_topic;
+    std::string apns_base_url;  // APNS_BASE_URL, else the host of APNS_ENVIRONMENT
+    std::uint32_t apns_expiration_seconds = 0;
+    bool UsesFcm() const { return provider == "fcm" || provider == "simulator"; }
+    bool UsesApns() const { return provider == "apns" || provider == "simulator"; }
+};
+
+/// What every provider client shares.
+struct ProviderTransportConfig {
+    std::uint32_t timeout_ms = 0;  // per request
+    std::string ca_file;           // extra trust anchor for https; empty = the system's
 };
 
 struct QueueConfig {
@@ -84,6 +110,8 @@ struct Config {
     PollerConfig poller;
     EmailConfig email;
     SmsConfig sms;
+    PushConfig push;
+    ProviderTransportConfig provider_transport;
     LogConfig log;
     std::string node_env;
     std::uint16_t api_port = 0;

@@ -81,7 +81,53 @@ TEST(ConfigTest, RealProvidersNeedTheirCredentials) {
     EXPECT_EQ(ErrorVariable({{"EMAIL_PROVIDER", "sendgrid"}}), "EMAIL_API_KEY");
     EXPECT_EQ(ErrorVariable({{"SMS_PROVIDER", "twilio"}, {"SMS_ACCOUNT_SID", "AC1"}}), "SMS_AUTH_TOKEN");
     EXPECT_EQ(ErrorVariable({{"SMS_PROVIDER", "twilio"}, {"SMS_AUTH_TOKEN", "t"}}), "SMS_ACCOUNT_SID");
-    EXPECT_EQ(ErrorVariable({{"EMAIL_PROVIDER", "simulator"}}), "");
+    // The simulator checks credentials like the real services, so the clients need them there too.
+    EXPECT_EQ(ErrorVariable({{"EMAIL_PROVIDER", "simulator"}}), "EMAIL_API_KEY");
+    EXPECT_EQ(ErrorVariable({{"EMAIL_PROVIDER", "simulator"}, {"EMAIL_API_KEY", "SG.x"}}), "");
+    EXPECT_EQ(ErrorVariable({{"PUSH_PROVIDER", "fcm"}}), "FCM_CREDENTIALS_FILE");
+    EXPECT_EQ(ErrorVariable(
+                  {{"PUSH_PROVIDER", "apns"}, {"APNS_KEY_FILE", "k.p8"}, {"APNS_KEY_ID", "K"}, {"APNS_TEAM_ID", "T"}}),
+              "APNS_TOPIC");
+    EXPECT_EQ(ErrorVariable({{"PUSH_PROVIDER", "simulator"},
+                             {"APNS_KEY_FILE", "k.p8"},
+                             {"APNS_KEY_ID", "K"},
+                             {"APNS_TEAM_ID", "T"},
+                             {"APNS_TOPIC", "t"}}),
+              "FCM_CREDENTIALS_FILE");
+    EXPECT_EQ(ErrorVariable({{"PUSH_PROVIDER", "pushy"}}), "PUSH_PROVIDER");
+}
+
+TEST(ConfigTest, ProviderUrlsFollowTheChosenProvider) {
+    auto real = ParseConfig({{"APNS_ENVIRONMENT", "sandbox"}, {"TWILIO_BASE_URL", "http://127.0.0.1:9/"}});
+    EXPECT_EQ(real.email.base_url, "https://api.sendgrid.com");
+    EXPECT_EQ(real.sms.base_url, "http://127.0.0.1:9");
+    EXPECT_EQ(real.push.fcm_base_url, "https://fcm.googleapis.com");
+    EXPECT_EQ(real.push.fcm_token_url, "");
+    EXPECT_EQ(real.push.apns_base_url, "https://api.sandbox.push.apple.com");
+    EXPECT_EQ(ParseConfig({}).push.apns_base_url, "https://api.push.apple.com");
+    EXPECT_EQ(ParseConfig({}).provider_transport.timeout_ms, 10'000u);
+
+    auto sim = ParseConfig({{"EMAIL_PROVIDER", "simulator"},
+                            {"EMAIL_API_KEY", "SG.x"},
+                            {"PUSH_PROVIDER", "simulator"},
+                            {"FCM_CREDENTIALS_FILE", "sa.json"},
+                            {"APNS_KEY_FILE", "k.p8"},
+                            {"APNS_KEY_ID", "K"},
+                            {"APNS_TEAM_ID", "T"},
+                            {"APNS_TOPIC", "t"},
+                            {"PROVIDER_SIMULATOR_URL", "http://127.0.0.1:4999"}});
+    EXPECT_EQ(sim.email.base_url, "http://127.0.0.1:4999");
+    EXPECT_EQ(sim.sms.base_url, "https://api.twilio.com");  // SMS_PROVIDER stays log
+    EXPECT_EQ(sim.push.fcm_base_url, "http://127.0.0.1:4999");
+    EXPECT_EQ(sim.push.fcm_token_url, "http://127.0.0.1:4999/token");
+    EXPECT_EQ(sim.push.apns_base_url, "https://127.0.0.1:4011");
+    EXPECT_TRUE(sim.push.UsesFcm());
+    EXPECT_TRUE(sim.push.UsesApns());
+
+    EXPECT_EQ(ErrorVariable({{"SENDGRID_BASE_URL", "api.sendgrid.com"}}), "SENDGRID_BASE_URL");
+    EXPECT_EQ(ErrorVariable({{"SMS_STATUS_CALLBACK_URL", "ftp://x/y"}}), "SMS_STATUS_CALLBACK_URL");
+    EXPECT_EQ(ErrorVariable({{"PROVIDER_TIMEOUT_MS", "5"}}), "PROVIDER_TIMEOUT_MS");
+    EXPECT_EQ(ErrorVariable({{"APNS_ENVIRONMENT", "dev"}}), "APNS_ENVIRONMENT");
 }
 
 TEST(ConfigTest, RequiredTextMustNotBeEmpty) {

@@ -76,7 +76,7 @@ void Configure(CURL* easy, Transfer& t, const CurlTransportOptions& options) {
     if (!options.ca_file.empty()) {
         curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str());
     }
-    if (options.http2) {
+    if (t.request.url.starts_with("https://")) {
         curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
         curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);  // wait for the existing connection to multiplex on
     } else {
@@ -144,7 +144,7 @@ CurlTransport::CurlTransport(CurlTransportOptions options) : impl_(std::make_uni
     if (impl_->multi == nullptr) {
         throw std::runtime_error("curl_multi_init failed");
     }
-    curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, impl_->options.http2 ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
+    curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
     curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, 256L);
 }
 

@@ -11,11 +11,12 @@ namespace bulkmsg::http {
 struct CurlTransportOptions {
     std::chrono::milliseconds timeout{10'000};  // whole request, connect included (PROVIDER_TIMEOUT_MS)
     std::string ca_file;                        // extra trust anchor for https (PROVIDER_CA_FILE); empty = system CAs
-    bool http2 = false;                         // HTTP/2 over TLS (ALPN h2), many streams on one connection (APNs)
 };
 
 /// HttpTransport on a libcurl multi handle: many transfers in flight, keep-alive connections reused across
-/// transfers (multiplexed streams for HTTP/2), TLS verification always on. Not thread-safe: one per worker thread.
+/// transfers, TLS verification always on. https URLs offer HTTP/2 in ALPN and multiplex their streams on one
+/// connection when the server accepts (APNs requires it); http URLs use HTTP/1.1 (curl 7.88 breaks reused h2c
+/// connections, curl#10634). Not thread-safe: one per worker thread.
 class CurlTransport final : public app::HttpTransport {
 public:
     explicit CurlTransport(CurlTransportOptions options);

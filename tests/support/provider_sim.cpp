@@ -1,0 +1,109 @@
+#include "support/provider_sim.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "domain/env_file.hpp"
+#include "support/raw_http.hpp"
+#include "support/test_environment.hpp"
+
+namespace bulkmsg::testing {
+
+namespace {
+
+std::string ReadText(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+const std::string& ProviderSimProcess::CredentialsDir() {
+    static const std::string dir = [] {
+        auto path = std::filesystem::temp_directory_path() / ("bulkmsg-sim-creds-" + std::to_string(getpid()));
+        auto result = RunProcess({std::string(BULKMSG_SOURCE_DIR) + "/scripts/sim-credentials", path.string()}, {},
+                                 BULKMSG_SOURCE_DIR);
+        if (result.exit_code != 0) {
+            throw std::runtime_error("scripts/sim-credentials failed: " + result.output);
+        }
+        return path.string();
+    }();
+    return dir;
+}
+
+ProviderSimProcess::ProviderSimProcess(const std::vector<std::string>& extra_args) {
+    const auto& dir = CredentialsDir();
+    static std::atomic<int> counter{0};
+    const auto ports_file = EmptyWorkDir() + "/sim-ports-" + std::to_string(counter++) + ".json";
+    std::filesystem::remove(ports_file);
+    std::vector<std::string> args = {BULKMSG_SIM_BINARY,
+                                     "--http-port=0",
+                                     "--apns-port=0",
+                                     "--tls-cert=" + dir + "/server.pem",
+                                     "--tls-key=" + dir + "/server.key",
+                                     "--fcm-public-key=" + dir + "/fcm.pub.pem",
+                                     "--apns-public-key=" + dir + "/apns.pub.pem",
+                                     "--sendgrid-api-key=SG.simulator",
+                                     "--twilio-account-sid=ACsimulator",
+                                     "--twilio-auth-token=simulator-token",
+                                     "--apns-key-id=SIMKEY0001",
+                                     "--apns-team-id=SIMTEAM001",
+                                     "--ports-file=" + ports_file};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    process_ = std::make_unique<ChildProcess>(args, std::map<std::string, std::string>{}, dir);
+    if (!WaitUntil([&] { return std::filesystem::exists(ports_file); }, std::chrono::seconds(10),
+                   std::chrono::milliseconds(20))) {
+        throw std::runtime_error("provider simulator did not start: " + process_->OutputSoFar());
+    }
+    const auto ports = nlohmann::json::parse(ReadText(ports_file));
+    http_port_ = ports["http"].get<unsigned short>();
+    apns_port_ = ports["apns"].get<unsigned short>();
+}
+
+ProviderSimProcess::~ProviderSimProcess() {
+    process_->Signal(SIGTERM);
+    process_->Wait();
+}
+
+domain::EnvVars ProviderSimProcess::ClientEnv() const {
+    auto env = domain::ParseEnvFile(ReadText(CredentialsDir() + "/sim.env"));
+    env["PROVIDER_SIMULATOR_URL"] = "http://127.0.0.1:" + std::to_string(http_port_);
+    env["PROVIDER_SIMULATOR_APNS_URL"] = "https://127.0.0.1:" + std::to_string(apns_port_);
+    return env;
+}
+
+nlohmann::json ProviderSimProcess::Stats(bool with_keys) const {
+    const auto response = HttpGet(http_port_, with_keys ? "/_sim/stats?keys=1" : "/_sim/stats");
+    return nlohmann::json::parse(response.body);
+}
+
+namespace {
+
+void Post(unsigned short port, const std::string& path, const std::string& body) {
+    const auto response = SendRawHttp(port, "POST " + path +
+                                                " HTTP/1.1\r\nHost: sim\r\nContent-Type: application/json\r\n"
+                                                "Content-Length: " +
+                                                std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    if (response.status != 200) {
+        throw std::runtime_error("simulator " + path + " answered " + std::to_string(response.status) + ": " +
+                                 response.body);
+    }
+}
+
+}  // namespace
+
+void ProviderSimProcess::SetFaults(const nlohmann::json& faults) const {
+    Post(http_port_, "/_sim/faults", faults.dump());
+}
+
+void ProviderSimProcess::Reset() const {
+    Post(http_port_, "/_sim/reset", "{}");
+}
+
+}  // namespace bulkmsg::testing

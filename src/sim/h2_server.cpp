@@ -59,7 +59,16 @@ private:
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, OnData);
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, OnFrame);
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, OnStreamClose);
-        const int rv = nghttp2_session_server_new(&session_, callbacks, this);
+
+        // curl 7.88 sends RST_STREAM(STREAM_CLOSED) after every finished stream. Debian's nghttp2 1.52 carries the
+        // rapid-reset mitigation (CVE-2023-44487), which counts those and ends the connection with
+        // GOAWAY(INTERNAL_ERROR) after 1,000 streams; the simulator lifts that limit so it does not inject errors of
+        // its own. (The clients still treat such HTTP/2 errors as retryable.)
+        nghttp2_option* option = nullptr;
+        nghttp2_option_new(&option);
+        nghttp2_option_set_stream_reset_rate_limit(option, 1ull << 40, 1ull << 40);
+        const int rv = nghttp2_session_server_new2(&session_, callbacks, this, option);
+        nghttp2_option_del(option);
         nghttp2_session_callbacks_del(callbacks);
         if (rv != 0) {
             return false;

@@ -260,9 +260,7 @@ HttpResponse ProviderSimulator::Twilio(const HttpRequest& request) {
         error = TwilioError(404, 20404, "The requested resource was not found");
     } else if (request.method != "POST") {
         error = TwilioError(405, 20004, "Method not allowed");
-    } else if (HeaderOf(request, "authorization") !=
-                   "Basic " + domain::Base64Encode(sid + ":" + credentials_.twilio_auth_token) ||
-               (!credentials_.twilio_account_sid.empty() && sid != credentials_.twilio_account_sid)) {
+    } else if (!TwilioAuthorized(HeaderOf(request, "authorization"), sid)) {
         error = TwilioError(401, 20003, "Authenticate");
     } else if (!HeaderOf(request, "content-type").starts_with("application/x-www-form-urlencoded")) {
         error = TwilioError(400, 20001, "Content-Type must be application/x-www-form-urlencoded");
@@ -310,6 +308,21 @@ HttpResponse ProviderSimulator::Twilio(const HttpRequest& request) {
                               {"error_message", nullptr},
                               {"uri", prefix + sid + "/Messages/" + message_sid + ".json"}});
         });
+}
+
+bool ProviderSimulator::TwilioAuthorized(const std::string& authorization, const std::string& sid) const {
+    if (!credentials_.twilio_account_sid.empty() && sid != credentials_.twilio_account_sid) {
+        return false;
+    }
+    if (!credentials_.twilio_auth_token.empty()) {
+        return authorization == "Basic " + domain::Base64Encode(sid + ":" + credentials_.twilio_auth_token);
+    }
+    try {
+        return authorization.starts_with("Basic ") &&
+               domain::Base64Decode(authorization.substr(6)).starts_with(sid + ":");
+    } catch (const std::invalid_argument&) {
+        return false;
+    }
 }
 
 HttpResponse ProviderSimulator::FcmToken(const HttpRequest& request) {

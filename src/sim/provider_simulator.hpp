@@ -56,6 +56,7 @@ private:
                              const std::function<app::HttpResponse(std::uint32_t)>& fault,
                              const std::function<app::HttpResponse()>& accept);
 
+    bool TwilioAuthorized(const std::string& authorization, const std::string& sid) const;
     /// "" when `jwt` is a valid ES256 provider token under one hour old, else the APNs reason.
     std::string CheckProviderToken(const std::string& jwt);
 

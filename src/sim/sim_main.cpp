@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     std::string tls_cert, tls_key, fcm_public_key_file, apns_public_key_file, ports_file;
     bulkmsg::sim::SimCredentials credentials;
     double error_rate = 0.0, drop_rate = 0.0;
-    unsigned latency_ms = 0, retry_after = 1, threads = 2;
+    unsigned latency_ms = 0, retry_after = 1, threads = 2, rate_limit_burst = 0;
     std::uint64_t seed = 1;
     app.add_option("--host", host, "Address to listen on")->capture_default_str();
     app.add_option("--http-port", http_port, "HTTP/1.1 port (SendGrid, Twilio, FCM, control); 0 = any")
@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--drop-rate", drop_rate, "Share of requests whose connection is dropped")
         ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--rate-limit-burst", rate_limit_burst, "Answer the first N requests with 429");
     app.add_option("--retry-after", retry_after, "Seconds asked for in 429 answers")->capture_default_str();
     app.add_option("--seed", seed, "Random seed of fault injection")->capture_default_str();
     app.add_option("--threads", threads, "HTTP/1.1 I/O threads")->capture_default_str();
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
         faults.error_rate = error_rate;
         faults.drop_rate = drop_rate;
         faults.retry_after_seconds = retry_after;
+        faults.rate_limit_burst = rate_limit_burst;
         bulkmsg::sim::SimState state(seed, faults);
         bulkmsg::sim::ProviderSimulator simulator(credentials, state, [] { return std::chrono::system_clock::now(); });
         bulkmsg::http::HttpServer http({host, http_port, threads, 64ull << 20},

@@ -14,7 +14,7 @@ double Rate(const nlohmann::json& value, const std::string& field) {
 }
 
 std::uint32_t Count(const nlohmann::json& value, const std::string& field) {
-    if (!value.is_number_unsigned() || value.get<std::uint64_t>() > 10'000'000) {
+    if (!value.is_number_integer() || value.get<std::int64_t>() < 0 || value.get<std::int64_t>() > 10'000'000) {
         throw std::invalid_argument(field + " must be a non-negative integer");
     }
     return value.get<std::uint32_t>();

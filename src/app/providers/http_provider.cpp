@@ -35,11 +35,18 @@ void HttpProvider::Attempt(std::shared_ptr<const domain::OutboundMessage> messag
 
 void HttpProvider::Finish(const domain::OutboundMessage& message, domain::SendResult result, const Done& done) {
     if (result.config_error) {
-        Log(LogLevel::kError, "provider", "provider rejected our credentials or account configuration",
-            {{"provider", std::string(api_->Name())},
-             {"outbox_id", message.outbox_id},
-             {"campaign_id", message.campaign_id},
-             {"reason", result.reason}});
+        ++unlogged_config_errors_;
+        const auto now = clock_.Now();
+        if (!last_config_log_ || now - *last_config_log_ >= kConfigErrorLogInterval) {
+            Log(LogLevel::kError, "provider", "provider rejected our credentials or account configuration",
+                {{"provider", std::string(api_->Name())},
+                 {"outbox_id", message.outbox_id},
+                 {"campaign_id", message.campaign_id},
+                 {"reason", result.reason},
+                 {"messages_since_last_report", unlogged_config_errors_}});
+            last_config_log_ = now;
+            unlogged_config_errors_ = 0;
+        }
     }
     done(std::move(result));
 }

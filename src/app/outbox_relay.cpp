@@ -84,7 +84,7 @@ void OutboxRelay::Finish(domain::ClaimKind kind, InFlight& batch) {
     stats_.published += confirmed.size();
     stats_.nacked += rows.size() - confirmed.size();
     stats_.last_batch_size = rows.size();
-    if (kind == domain::ClaimKind::kStaleQueued) {
+    if (kind == domain::ClaimKind::kStaleQueued || kind == domain::ClaimKind::kStaleSending) {
         stats_.republished_stale += confirmed.size();
     }
     if (confirmed.size() < rows.size()) {
@@ -95,7 +95,8 @@ void OutboxRelay::Finish(domain::ClaimKind kind, InFlight& batch) {
 
 bool OutboxRelay::PollOnce(const StopToken* stop) {
     bool more = false;
-    for (auto kind : {domain::ClaimKind::kPending, domain::ClaimKind::kDueRetry, domain::ClaimKind::kStaleQueued}) {
+    for (auto kind : {domain::ClaimKind::kPending, domain::ClaimKind::kDueRetry, domain::ClaimKind::kStaleQueued,
+                      domain::ClaimKind::kStaleSending}) {
         more = Relay(kind, options_.batches_per_poll, stop).last_batch_full || more;
     }
     return more;

@@ -1,4 +1,5 @@
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 
@@ -9,6 +10,7 @@
 #include "app/log.hpp"
 #include "app/ops_routes.hpp"
 #include "cli/commands.hpp"
+#include "cli/consumer_wiring.hpp"
 #include "cli/dependencies.hpp"
 #include "cli/poller_wiring.hpp"
 #include "cli/shutdown_signal.hpp"
@@ -19,6 +21,15 @@ int RunRole(const std::string& role, const domain::Config& config) {
     BlockShutdownSignals();
     const bool serves_api = role == "api" || role == "all";
     const bool polls = role == "poller" || role == "all";
+    const bool consumes = role == "consumer" || role == "all";
+    if (consumes) {
+        try {
+            CheckProviderConfig(config);
+        } catch (const domain::ConfigError& e) {
+            std::fprintf(stderr, "bulkmsg: configuration error: %s\n", e.what());
+            return kExitConfigError;
+        }
+    }
     const std::uint16_t port = serves_api ? config.api_port : config.metrics_port;
     app::OpsRoutes ops(role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); });
     mysql::MysqlCampaignStore campaign_store(config.db);
@@ -44,6 +55,9 @@ int RunRole(const std::string& role, const domain::Config& config) {
     if (polls) {
         workers.emplace_back([&] { RunPoller(config, stop, poller_stats); });
         workers.emplace_back([&] { RunScheduler(config, stop); });
+    }
+    if (consumes) {
+        workers.emplace_back([&] { RunConsumers(config, stop); });
     }
 
     const int signal_number = WaitForShutdownSignal();

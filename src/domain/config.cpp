@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
 
 namespace bulkmsg::domain {
@@ -65,6 +66,17 @@ const std::vector<VariableSpec>& ConfigVariables() {
         {"SCHEDULE_MAX_LATENESS", "24h"},
         {"QUEUED_LEASE_SECONDS", "900"},
         {"PUBLISH_CONFIRM_TIMEOUT_MS", "10000"},
+        {"CONSUMER_WORKERS", "3"},
+        {"CONSUMER_PREFETCH", "200"},
+        {"CONSUMER_MAX_IN_FLIGHT", "256"},
+        {"MAX_ATTEMPTS", "3"},
+        {"RETRY_DELAY_SECONDS", "300"},
+        {"RETRY_BACKOFF", "fixed"},
+        {"EMAIL_RATE_PER_SEC", "0"},
+        {"SMS_RATE_PER_SEC", "0"},
+        {"PUSH_RATE_PER_SEC", "0"},
+        {"SENT_MARKER_TTL_SECONDS", "604800"},
+        {"SHUTDOWN_TIMEOUT_SECONDS", "10"},
         {"LOG_LEVEL", "info"},
         {"LOG_FORMAT", "json"},
     };
@@ -237,6 +249,30 @@ void ParseProviders(const Reader& r, Config& c) {
     c.provider_transport.ca_file = r.Text("PROVIDER_CA_FILE");
 }
 
+void ParseConsumer(const Reader& r, Config& c) {
+    auto& k = c.consumer;
+    k.workers = r.Integer("CONSUMER_WORKERS", 1, 64);
+    k.prefetch = r.Integer("CONSUMER_PREFETCH", 1, 10'000);
+    k.max_in_flight = r.Integer("CONSUMER_MAX_IN_FLIGHT", 1, 10'000);
+    k.max_attempts = r.Integer("MAX_ATTEMPTS", 1, 100);
+    k.retry_delay_seconds = r.Integer("RETRY_DELAY_SECONDS", 1, 7 * 86'400);
+    k.exponential_backoff = r.OneOf("RETRY_BACKOFF", {"fixed", "exponential"}) == "exponential";
+    k.email_rate = r.Integer("EMAIL_RATE_PER_SEC", 0, 1'000'000);
+    k.sms_rate = r.Integer("SMS_RATE_PER_SEC", 0, 1'000'000);
+    k.push_rate = r.Integer("PUSH_RATE_PER_SEC", 0, 1'000'000);
+    k.sent_marker_ttl_seconds = r.Integer("SENT_MARKER_TTL_SECONDS", 60, 365 * 86'400);
+    k.shutdown_timeout_seconds = r.Integer("SHUTDOWN_TIMEOUT_SECONDS", 1, 3600);
+    // The markers must outlive every redelivery and retry of a message, or a late retry could send it again.
+    const double doublings =
+        k.exponential_backoff ? std::pow(2.0, std::min(k.max_attempts, 30u)) * 1.25 : k.max_attempts;
+    const double horizon = static_cast<double>(k.retry_delay_seconds) * doublings + c.poller.queued_lease_seconds;
+    if (static_cast<double>(k.sent_marker_ttl_seconds) < horizon) {
+        throw ConfigError("SENT_MARKER_TTL_SECONDS",
+                          "must exceed the retry horizon (" + std::to_string(static_cast<std::uint64_t>(horizon)) +
+                              " s with MAX_ATTEMPTS, RETRY_DELAY_SECONDS, RETRY_BACKOFF and QUEUED_LEASE_SECONDS)");
+    }
+}
+
 }  // namespace
 
 Config ParseConfig(const EnvVars& vars) {
@@ -259,6 +295,7 @@ Config ParseConfig(const EnvVars& vars) {
     c.poller.schedule_max_lateness_seconds = r.Duration("SCHEDULE_MAX_LATENESS", 60, 365 * 86'400);
 
     ParseProviders(r, c);
+    ParseConsumer(r, c);
 
     c.log = {r.OneOf("LOG_LEVEL", {"trace", "debug", "info", "warn", "error", "critical", "off"}),
              r.OneOf("LOG_FORMAT", {"json", "text"})};

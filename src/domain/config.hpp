@@ -96,6 +96,19 @@ struct PollerConfig {
     std::uint32_t schedule_max_lateness_seconds = 0;  // older schedules wait for an explicit prepare
 };
 
+/// The consumer workers (`bulkmsg consumer`, `bulkmsg all`).
+struct ConsumerConfig {
+    std::uint32_t workers = 0;        // CONSUMER_WORKERS: threads, each with its own channel
+    std::uint32_t prefetch = 0;       // CONSUMER_PREFETCH: unacknowledged messages per worker
+    std::uint32_t max_in_flight = 0;  // CONSUMER_MAX_IN_FLIGHT: provider requests per worker
+    std::uint32_t max_attempts = 0;
+    std::uint32_t retry_delay_seconds = 0;
+    bool exponential_backoff = false;                    // RETRY_BACKOFF=exponential
+    double email_rate = 0, sms_rate = 0, push_rate = 0;  // messages per second across all consumers; 0 = unlimited
+    std::uint32_t sent_marker_ttl_seconds = 0;           // SENT_MARKER_TTL_SECONDS
+    std::uint32_t shutdown_timeout_seconds = 0;          // SHUTDOWN_TIMEOUT_SECONDS
+};
+
 struct LogConfig {
     std::string level;   // trace | debug | info | warn | error | critical | off
     std::string format;  // json | text
@@ -112,6 +125,7 @@ struct Config {
     SmsConfig sms;
     PushConfig push;
     ProviderTransportConfig provider_transport;
+    ConsumerConfig consumer;
     LogConfig log;
     std::string node_env;
     std::uint16_t api_port = 0;

@@ -22,9 +22,10 @@ struct OutboxRow {
 
 /// Which rows a claim selects. Each is served by an index in that index's order.
 enum class ClaimKind {
-    kPending,      // status 'pending' and available_at <= now            (idx_outbox_claim)
-    kDueRetry,     // status 'retrying' and available_at <= now           (idx_outbox_claim)
-    kStaleQueued,  // status 'queued' and queued_at <= now - lease        (idx_outbox_lease)
+    kPending,       // status 'pending' and available_at <= now            (idx_outbox_claim)
+    kDueRetry,      // status 'retrying' and available_at <= now           (idx_outbox_claim)
+    kStaleQueued,   // status 'queued' and queued_at <= now - lease          (idx_outbox_lease)
+    kStaleSending,  // status 'sending' (its consumer died) and queued_at <= now - lease (idx_outbox_lease)
 };
 
 }  // namespace bulkmsg::domain

@@ -80,13 +80,15 @@ public:
             --fail_claims;
             throw std::runtime_error("database unavailable");
         }
-        const std::string status = kind == ClaimKind::kPending    ? "pending"
-                                   : kind == ClaimKind::kDueRetry ? "retrying"
-                                                                  : "queued";
+        const std::string status = kind == ClaimKind::kPending        ? "pending"
+                                   : kind == ClaimKind::kDueRetry     ? "retrying"
+                                   : kind == ClaimKind::kStaleSending ? "sending"
+                                                                      : "queued";
         std::vector<domain::OutboxRow> claimed;
         for (auto& [id, stored] : rows) {
-            const bool due =
-                kind == ClaimKind::kStaleQueued ? stored.queued_at <= now - lease : stored.available_at <= now;
+            const bool due = kind == ClaimKind::kStaleQueued || kind == ClaimKind::kStaleSending
+                                 ? stored.queued_at <= now - lease
+                                 : stored.available_at <= now;
             if (claimed.size() < limit && stored.status == status && due && !locked.contains(id)) {
                 claimed.push_back(stored.row);
                 locked.insert(id);
@@ -272,6 +274,20 @@ TEST_F(OutboxRelayTest, RowQueuedPastTheLeaseIsRepublished) {
     EXPECT_EQ(publisher_.delivered.size(), 2u);
     EXPECT_EQ(publisher_.delivered[1].message_id, publisher_.delivered[0].message_id);
     EXPECT_EQ(store_.rows.at(id).queued_at, clock_.Now());
+    EXPECT_EQ(stats_.republished_stale, 1u);
+}
+
+TEST_F(OutboxRelayTest, RowLeftSendingByADeadConsumerIsRepublishedAfterTheLease) {
+    const auto id = store_.Add("pending", clock_.Now());
+    auto relay = Relay();
+    relay.RelayBatch(ClaimKind::kPending);
+    store_.rows.at(id).status = "sending";  // a consumer claimed it, then died
+    clock_.Advance(899s);
+    EXPECT_FALSE(relay.PollOnce());
+    clock_.Advance(1s);
+    EXPECT_EQ(relay.RelayBatch(ClaimKind::kStaleSending), 1u);
+    EXPECT_EQ(store_.rows.at(id).status, "queued");
+    EXPECT_EQ(publisher_.delivered.size(), 2u);
     EXPECT_EQ(stats_.republished_stale, 1u);
 }
 

@@ -25,6 +25,7 @@ const char* StatusOf(domain::ClaimKind kind) {
         case domain::ClaimKind::kPending: return "pending";
         case domain::ClaimKind::kDueRetry: return "retrying";
         case domain::ClaimKind::kStaleQueued: return "queued";
+        case domain::ClaimKind::kStaleSending: return "sending";
     }
     return "pending";
 }
@@ -98,7 +99,7 @@ domain::OutboxRow ToOutboxRow(const Row& row) {
 
 std::string ClaimSql(domain::ClaimKind kind, domain::TimePoint now, std::chrono::seconds lease, std::size_t limit,
                      const std::vector<std::string>& excluded_campaigns) {
-    const bool stale = kind == domain::ClaimKind::kStaleQueued;
+    const bool stale = kind == domain::ClaimKind::kStaleQueued || kind == domain::ClaimKind::kStaleSending;
     const std::string time_column = stale ? "queued_at" : "available_at";
     std::string sql = std::string(kClaimColumns) + " FROM outbox WHERE status='" + StatusOf(kind) + "' AND " +
                       time_column + " <= '" + SqlTime(stale ? now - lease : now) + "'";

@@ -11,39 +11,25 @@ long long Millis(domain::TimePoint t) {
 }  // namespace
 
 RedisProgressCache::RedisProgressCache(domain::RedisConfig config, std::string key_namespace)
-    : config_(std::move(config)), prefix_("bulkmsg:" + key_namespace + ":progress:") {}
+    : session_(std::move(config)), prefix_("bulkmsg:" + key_namespace + ":progress:") {}
 
 std::string RedisProgressCache::Key(std::uint64_t campaign_id) const {
     return prefix_ + std::to_string(campaign_id);
 }
 
-template <typename Fn>
-auto RedisProgressCache::Locked(Fn fn) {
-    std::lock_guard lock(mutex_);
-    try {
-        if (!client_) {
-            client_ = std::make_unique<RedisClient>(config_, 1);
-        }
-        return fn(*client_);
-    } catch (const std::exception&) {
-        client_.reset();
-        throw;
-    }
-}
-
 std::optional<std::string> RedisProgressCache::Get(std::uint64_t campaign_id) {
-    auto value = Locked([&](RedisClient& c) { return c.Command({"GET", Key(campaign_id)}); });
+    auto value = session_.Run([&](RedisClient& c) { return c.Command({"GET", Key(campaign_id)}); });
     return value.empty() ? std::nullopt : std::optional(std::move(value));
 }
 
 void RedisProgressCache::Put(std::uint64_t campaign_id, const std::string& progress_json, std::chrono::seconds ttl) {
-    Locked([&](RedisClient& c) {
+    session_.Run([&](RedisClient& c) {
         return c.Command({"SET", Key(campaign_id), progress_json, "EX", std::to_string(ttl.count())});
     });
 }
 
 void RedisProgressCache::Forget(std::uint64_t campaign_id) {
-    Locked([&](RedisClient& c) { return c.Command({"DEL", Key(campaign_id)}); });
+    session_.Run([&](RedisClient& c) { return c.Command({"DEL", Key(campaign_id)}); });
 }
 
 domain::DoneSample RedisProgressCache::RecordSample(std::uint64_t campaign_id, const domain::DoneSample& sample,
@@ -51,7 +37,7 @@ domain::DoneSample RedisProgressCache::RecordSample(std::uint64_t campaign_id, c
     const auto key = Key(campaign_id) + ":samples";
     const auto now_ms = Millis(sample.at);
     const auto window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(window).count();
-    const auto oldest = Locked([&](RedisClient& c) {
+    const auto oldest = session_.Run([&](RedisClient& c) {
         c.Command({"ZADD", key, std::to_string(now_ms), std::to_string(now_ms) + ":" + std::to_string(sample.done)});
         c.Command({"ZREMRANGEBYSCORE", key, "-inf", "(" + std::to_string(now_ms - 2 * window_ms)});
         c.Command({"PEXPIRE", key, std::to_string(2 * window_ms)});

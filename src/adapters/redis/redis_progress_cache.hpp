@@ -1,9 +1,6 @@
 #pragma once
 
-#include <memory>
-#include <mutex>
-
-#include "adapters/redis/redis_client.hpp"
+#include "adapters/redis/redis_session.hpp"
 #include "app/progress_cache.hpp"
 
 namespace bulkmsg::redis {
@@ -23,15 +20,10 @@ public:
                                     std::chrono::seconds window) override;
 
 private:
-    template <typename Fn>
-    auto Locked(Fn fn);
-
     std::string Key(std::uint64_t campaign_id) const;
 
-    domain::RedisConfig config_;
+    RedisSession session_;
     std::string prefix_;
-    std::mutex mutex_;
-    std::unique_ptr<RedisClient> client_;
 };
 
 }  // namespace bulkmsg::redis

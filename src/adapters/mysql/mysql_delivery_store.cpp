@@ -1,0 +1,208 @@
+#include "adapters/mysql/mysql_delivery_store.hpp"
+
+#include <map>
+#include <set>
+
+#include "adapters/mysql/mysql_outbox_store.hpp"
+#include "domain/delivery_claim.hpp"
+
+namespace bulkmsg::mysql {
+
+namespace {
+
+template <typename Container>
+std::string IdList(const Container& ids) {
+    std::string out;
+    for (const auto id : ids) {
+        out += (out.empty() ? "" : ",") + std::to_string(id);
+    }
+    return out;
+}
+
+/// `CASE id WHEN 1 THEN <v1> WHEN 2 THEN <v2> END` for per-row values of a batched UPDATE.
+template <typename ValueOf>
+std::string CaseById(const std::vector<const domain::DeliveryOutcome*>& rows, ValueOf value_of) {
+    std::string sql = "CASE id";
+    for (const auto* row : rows) {
+        sql += " WHEN " + std::to_string(row->outbox_id) + " THEN " + value_of(*row);
+    }
+    return sql + " END";
+}
+
+struct RowState {
+    std::string status;
+    std::uint64_t campaign_id = 0;
+    std::string idempotency_key;
+    bool within_lease = false;
+    domain::OutboundMessage message;
+    unsigned attempts = 0;
+};
+
+app::ClaimVerdict Verdict(const app::ClaimRequest& request, const std::map<std::uint64_t, RowState>& rows,
+                          const std::map<std::uint64_t, std::string>& campaign_status) {
+    app::ClaimVerdict v;
+    const auto it = rows.find(request.outbox_id);
+    if (it == rows.end()) {
+        v.reason = request.outbox_id == 0 ? "not a notification message" : "unknown outbox id";
+        return v;
+    }
+    const auto& row = it->second;
+    if (row.idempotency_key != request.idempotency_key) {
+        v.reason = "idempotency key does not match the outbox row";
+        return v;
+    }
+    using Kind = app::ClaimVerdict::Kind;
+    switch (
+        domain::DecideClaim(row.status, campaign_status.at(row.campaign_id), row.within_lease, request.redelivered)) {
+        case domain::ClaimDecision::kDeliver:
+            v.kind = Kind::kDeliver;
+            v.message = row.message;
+            v.attempts = row.attempts;
+            return v;
+        case domain::ClaimDecision::kDone: v.kind = Kind::kDone; return v;
+        case domain::ClaimDecision::kBusy: v.kind = Kind::kBusy; return v;
+        case domain::ClaimDecision::kPaused: v.kind = Kind::kPaused; return v;
+        case domain::ClaimDecision::kCancelled: v.kind = Kind::kCancelled; return v;
+    }
+    return v;
+}
+
+}  // namespace
+
+MysqlDeliveryStore::MysqlDeliveryStore(domain::DatabaseConfig config)
+    : pool_(std::move(config), 16, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED") {}
+
+std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::ClaimRequest>& requests,
+                                                         domain::TimePoint now, std::chrono::seconds lease) {
+    std::set<std::uint64_t> ids;
+    for (const auto& r : requests) {
+        if (r.outbox_id != 0) {
+            ids.insert(r.outbox_id);
+        }
+    }
+    return pool_.With([&](MysqlConnection& c) {
+        std::map<std::uint64_t, RowState> rows;
+        std::map<std::uint64_t, std::string> campaign_status;
+        std::vector<app::ClaimVerdict> verdicts;
+        c.Execute("START TRANSACTION");
+        if (!ids.empty()) {
+            for (const auto& r :
+                 c.Query("SELECT id, campaign_id, idempotency_key, kind, user_ref, payload, status, attempts, "
+                         "COALESCE(traceparent, ''), queued_at IS NOT NULL AND queued_at > '" +
+                         SqlTime(now - lease) + "' FROM outbox WHERE id IN (" + IdList(ids) + ") FOR UPDATE")) {
+                RowState row;
+                const auto id = std::stoull(r[0].value_or("0"));
+                row.campaign_id = std::stoull(r[1].value_or("0"));
+                row.idempotency_key = r[2].value_or("");
+                row.message = {id,
+                               row.campaign_id,
+                               row.idempotency_key,
+                               domain::ParseChannel(r[3].value_or("email")).value_or(domain::Channel::kEmail),
+                               r[4].value_or(""),
+                               nlohmann::json::parse(r[5].value_or("{}"), nullptr, false),
+                               r[8].value_or("")};
+                row.status = r[6].value_or("");
+                row.attempts = static_cast<unsigned>(std::stoul(r[7].value_or("0")));
+                row.within_lease = r[9].value_or("0") == "1";
+                rows.emplace(id, std::move(row));
+            }
+        }
+        std::set<std::uint64_t> campaigns;
+        for (const auto& [id, row] : rows) {
+            campaigns.insert(row.campaign_id);
+        }
+        if (!campaigns.empty()) {
+            for (const auto& r : c.Query("SELECT id, status FROM campaigns WHERE id IN (" + IdList(campaigns) + ")")) {
+                campaign_status[std::stoull(r[0].value_or("0"))] = r[1].value_or("");
+            }
+        }
+        std::set<std::uint64_t> deliver, paused, cancelled;
+        for (const auto& request : requests) {
+            auto v = Verdict(request, rows, campaign_status);
+            using Kind = app::ClaimVerdict::Kind;
+            if (v.kind == Kind::kDeliver && !deliver.insert(request.outbox_id).second) {
+                v = {};  // the same row twice in one batch: the second copy is a duplicate
+                v.kind = Kind::kBusy;
+            }
+            if (v.kind == Kind::kPaused) {
+                paused.insert(request.outbox_id);
+            } else if (v.kind == Kind::kCancelled) {
+                cancelled.insert(request.outbox_id);
+            }
+            verdicts.push_back(std::move(v));
+        }
+        if (!deliver.empty()) {
+            c.Execute("UPDATE outbox SET status='sending', queued_at='" + SqlTime(now) + "' WHERE id IN (" +
+                      IdList(deliver) + ")");
+        }
+        if (!paused.empty()) {
+            c.Execute("UPDATE outbox SET status='pending' WHERE id IN (" + IdList(paused) +
+                      ") AND status IN ('queued','retrying','sending','pending')");
+        }
+        if (!cancelled.empty()) {
+            c.Execute("UPDATE outbox SET status='cancelled', last_error='cancelled' WHERE id IN (" + IdList(cancelled) +
+                      ") AND status IN ('pending','queued','retrying','sending')");
+        }
+        c.Execute("COMMIT");
+        return verdicts;
+    });
+}
+
+void MysqlDeliveryStore::Record(const std::vector<domain::DeliveryOutcome>& outcomes,
+                                const std::vector<domain::OutboundMessage>& suppress, domain::TimePoint now) {
+    std::map<std::string, std::vector<const domain::DeliveryOutcome*>> by_status;
+    std::set<std::uint64_t> campaigns;
+    for (const auto& o : outcomes) {
+        by_status[o.status].push_back(&o);
+        campaigns.insert(o.campaign_id);
+    }
+    pool_.With([&](MysqlConnection& c) {
+        c.Execute("START TRANSACTION");
+        auto attempts = [](const domain::DeliveryOutcome& o) { return std::to_string(o.attempts); };
+        auto error = [&c](const domain::DeliveryOutcome& o) { return c.Quote(o.last_error.substr(0, 1024)); };
+        for (const auto& [status, rows] : by_status) {
+            std::vector<std::uint64_t> ids;
+            for (const auto* row : rows) {
+                ids.push_back(row->outbox_id);
+            }
+            std::string set = "status='" + status + "', attempts=" + CaseById(rows, attempts);
+            if (status == "sent") {
+                set += ", provider_msg_id=" +
+                       CaseById(rows, [&c](const domain::DeliveryOutcome& o) { return c.Quote(o.provider_msg_id); }) +
+                       ", sent_at='" + SqlTime(now) + "', last_error=NULL";
+            } else {
+                set += ", last_error=" + CaseById(rows, error);
+            }
+            if (status == "retrying") {
+                set += ", available_at=" + CaseById(rows, [](const domain::DeliveryOutcome& o) {
+                           return "'" + SqlTime(o.available_at) + "'";
+                       });
+            }
+            c.Execute("UPDATE outbox SET " + set + " WHERE id IN (" + IdList(ids) + ") AND status='sending'");
+        }
+        if (!suppress.empty()) {
+            std::string values;
+            for (const auto& m : suppress) {
+                values += std::string(values.empty() ? "" : ",") + "('" + std::string(domain::ToString(m.kind)) + "'," +
+                          c.Quote(m.user_ref) + ",'reported by the provider')";
+            }
+            c.Execute("INSERT IGNORE INTO suppressions (channel, address, reason) VALUES " + values);
+        }
+        c.Execute("UPDATE campaigns c SET c.status='completed' WHERE c.id IN (" + IdList(campaigns) +
+                  ") AND c.status='running' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.campaign_id=c.id AND "
+                  "o.status IN ('pending','queued','sending','retrying'))");
+        return c.Execute("COMMIT");
+    });
+}
+
+void MysqlDeliveryStore::Release(const std::vector<std::uint64_t>& outbox_ids) {
+    if (outbox_ids.empty()) {
+        return;
+    }
+    pool_.With([&](MysqlConnection& c) {
+        return c.Execute("UPDATE outbox SET status='queued' WHERE id IN (" + IdList(outbox_ids) +
+                         ") AND status='sending'");
+    });
+}
+
+}  // namespace bulkmsg::mysql

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "adapters/mysql/mysql_pool.hpp"
+#include "app/delivery_ports.hpp"
+
+namespace bulkmsg::mysql {
+
+/// DeliveryStore on MariaDB/MySQL: each Claim and each Record is one short READ COMMITTED transaction with batched
+/// statements (`UPDATE … WHERE id IN (…)` with CASE for per-row values), never one statement per row.
+class MysqlDeliveryStore final : public app::DeliveryStore {
+public:
+    explicit MysqlDeliveryStore(domain::DatabaseConfig config);
+
+    std::vector<app::ClaimVerdict> Claim(const std::vector<app::ClaimRequest>& requests, domain::TimePoint now,
+                                         std::chrono::seconds lease) override;
+    void Record(const std::vector<domain::DeliveryOutcome>& outcomes,
+                const std::vector<domain::OutboundMessage>& suppress, domain::TimePoint now) override;
+    void Release(const std::vector<std::uint64_t>& outbox_ids) override;
+
+private:
+    MysqlPool pool_;
+};
+
+}  // namespace bulkmsg::mysql

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "adapters/redis/redis_session.hpp"
+#include "app/delivery_ports.hpp"
+
+namespace bulkmsg::redis {
+
+/// SentMarkers in Redis: `bulkmsg:<namespace>:sent:<idempotency key>` = provider message id, written with SET NX
+/// and a TTL longer than the whole retry horizon; read with one MGET per batch. Thread-safe.
+class RedisSentMarkers final : public app::SentMarkers {
+public:
+    RedisSentMarkers(domain::RedisConfig config, std::string key_namespace, std::chrono::seconds ttl);
+
+    std::vector<std::optional<std::string>> Find(const std::vector<std::string>& idempotency_keys) override;
+    void Mark(const std::vector<std::pair<std::string, std::string>>& key_and_provider_id) override;
+
+private:
+    RedisSession session_;
+    std::string prefix_;
+    std::chrono::seconds ttl_;
+};
+
+/// RateLimiter in Redis: a token bucket per name (`…:rate:<bucket>`, a hash of tokens and time) refilled and
+/// taken from atomically in one Lua script, so every consumer process shares it; its capacity is 1/20 of the
+/// rate (50 ms of burst, at least one token). Provider holds are keys `…:hold:<provider>` with a PX expiry.
+/// Thread-safe.
+class RedisRateLimiter final : public app::RateLimiter {
+public:
+    RedisRateLimiter(domain::RedisConfig config, std::string key_namespace);
+
+    std::size_t Acquire(const std::string& bucket, double per_second, std::size_t wanted,
+                        domain::TimePoint now) override;
+    void Hold(const std::string& provider, domain::TimePoint until) override;
+    std::optional<domain::TimePoint> HeldUntil(const std::string& provider, domain::TimePoint now) override;
+
+private:
+    RedisSession session_;
+    std::string prefix_;
+};
+
+}  // namespace bulkmsg::redis

@@ -1,0 +1,366 @@
+#include "app/delivery_worker.hpp"
+
+#include <set>
+
+#include "app/log.hpp"
+#include "domain/backoff.hpp"
+#include "domain/queue_message.hpp"
+
+namespace bulkmsg::app {
+
+namespace {
+
+constexpr std::chrono::milliseconds kIdleReceiveWait{20};
+constexpr std::chrono::milliseconds kHoldRefresh{100};
+constexpr std::chrono::milliseconds kMaxTokenWait{50};
+
+std::string QueueBody(const domain::OutboundMessage& m) {
+    return domain::EncodeQueueMessage(
+        {m.outbox_id, m.idempotency_key, m.campaign_id, m.user_ref, std::string(domain::ToString(m.kind))});
+}
+
+}  // namespace
+
+DeliveryWorker::DeliveryWorker(DeliveryWorkerOptions options, DeliveryQueue& queue, DeliveryStore& store,
+                               SentMarkers& markers, RateLimiter& limiter, ProviderRouter& providers,
+                               HttpTransport& transport, Clock& clock, RandomSource& random, ProgressCache* progress)
+    : options_(std::move(options)),
+      queue_(queue),
+      store_(store),
+      markers_(markers),
+      limiter_(limiter),
+      providers_(providers),
+      transport_(transport),
+      clock_(clock),
+      random_(random),
+      progress_(progress) {}
+
+bool DeliveryWorker::Busy() const {
+    return in_flight_ > 0 || !finished_.empty() ||
+           std::any_of(waiting_.begin(), waiting_.end(), [](const auto& w) { return !w.second.empty(); });
+}
+
+bool DeliveryWorker::Step() {
+    bool progressed = ReceiveAndClaim();
+    progressed = Dispatch() || progressed;
+    if (in_flight_ > 0) {
+        transport_.Poll(progressed ? std::chrono::milliseconds(0) : std::chrono::milliseconds(1));
+    }
+    progressed = FlushIfDue(false) || progressed;
+    SendAcks();
+    return progressed;
+}
+
+void DeliveryWorker::Run(StopToken& stop, std::chrono::milliseconds drain_timeout) {
+    while (!stop.StopRequested()) {
+        Step();
+    }
+    Drain(drain_timeout);
+}
+
+bool DeliveryWorker::ReceiveAndClaim() {
+    const auto now = clock_.Now();
+    if (stopping_ || held_ >= options_.prefetch || now < retry_store_at_) {
+        return false;
+    }
+    auto deliveries =
+        queue_.Receive(options_.prefetch - held_, Busy() ? std::chrono::milliseconds(0) : kIdleReceiveWait);
+    if (deliveries.empty()) {
+        return false;
+    }
+    held_ += deliveries.size();
+    stats_.received += deliveries.size();
+    std::vector<ClaimRequest> requests;
+    requests.reserve(deliveries.size());
+    for (const auto& d : deliveries) {
+        try {
+            const auto m = domain::DecodeQueueMessage(d.body);
+            requests.push_back({m.outbox_id, m.idempotency_key, d.redelivered});
+        } catch (const domain::QueueMessageError&) {
+            requests.push_back({0, "", d.redelivered});  // outbox id 0 never exists: the store calls it invalid
+        }
+    }
+    std::vector<ClaimVerdict> verdicts;
+    try {
+        verdicts = store_.Claim(requests, now, options_.lease);
+        store_failures_ = 0;
+    } catch (const std::exception& e) {
+        // Nothing was claimed: give the messages back and wait before taking more.
+        std::vector<std::uint64_t> tags;
+        for (const auto& d : deliveries) {
+            tags.push_back(d.tag);
+        }
+        queue_.Requeue(tags);
+        held_ -= deliveries.size();
+        const auto wait = domain::ReconnectDelay(++store_failures_, random_.Unit());
+        retry_store_at_ = now + wait;
+        Log(LogLevel::kWarn, "consumer", "cannot claim rows; messages requeued",
+            {{"error", e.what()}, {"retry_in_ms", wait.count()}});
+        return false;
+    }
+    Admit(std::move(deliveries), std::move(requests), std::move(verdicts));
+    return true;
+}
+
+void DeliveryWorker::Admit(std::vector<Delivery> deliveries, std::vector<ClaimRequest> requests,
+                           std::vector<ClaimVerdict> verdicts) {
+    std::vector<std::size_t> deliver;
+    std::vector<std::string> keys;
+    for (std::size_t i = 0; i < verdicts.size(); ++i) {
+        auto& v = verdicts[i];
+        switch (v.kind) {
+            case ClaimVerdict::Kind::kDeliver:
+                deliver.push_back(i);
+                keys.push_back(v.message.idempotency_key);
+                continue;
+            case ClaimVerdict::Kind::kDone:
+            case ClaimVerdict::Kind::kBusy: ++stats_.deduplicated; break;
+            case ClaimVerdict::Kind::kPaused: ++stats_.paused; break;
+            case ClaimVerdict::Kind::kCancelled: ++stats_.cancelled; break;
+            case ClaimVerdict::Kind::kInvalid:
+                ++stats_.invalid;
+                queue_.DeadLetter(deliveries[i].body, v.reason);
+                Log(LogLevel::kWarn, "consumer", "dead-lettered a message that matches no outbox row",
+                    {{"outbox_id", requests[i].outbox_id}, {"reason", v.reason}});
+                break;
+        }
+        acks_.push_back(deliveries[i].tag);
+        --held_;
+    }
+    std::vector<std::optional<std::string>> already_sent(keys.size());
+    try {
+        already_sent = markers_.Find(keys);
+    } catch (const std::exception& e) {
+        Log(LogLevel::kWarn, "consumer", "sent markers unavailable; relying on the outbox status alone",
+            {{"error", e.what()}});
+    }
+    const auto now = clock_.Now();
+    for (std::size_t j = 0; j < deliver.size(); ++j) {
+        auto& v = verdicts[deliver[j]];
+        const auto tag = deliveries[deliver[j]].tag;
+        if (already_sent[j]) {
+            // The provider accepted it before (the row write was lost): record it, do not send it again.
+            ++stats_.deduplicated;
+            auto outcome = domain::DecideOutcome(v.message.outbox_id, v.message.campaign_id,
+                                                 domain::Sent(*already_sent[j]), v.attempts, options_.retry, now, 0);
+            Finish(tag, std::move(outcome), std::move(v.message), false);
+            continue;
+        }
+        const auto channel = v.message.kind;
+        waiting_[channel].push_back({tag, std::move(v.message), v.attempts, now});
+    }
+}
+
+bool DeliveryWorker::ProviderHeld(const std::string& provider, domain::TimePoint now) {
+    auto& checked = hold_checked_[provider];
+    if (now - checked >= kHoldRefresh) {
+        checked = now;
+        try {
+            if (auto until = limiter_.HeldUntil(provider, now)) {
+                held_until_[provider] = *until;
+            }
+        } catch (const std::exception&) {
+            // The shared hold is an optimisation; this worker's own hold still applies.
+        }
+    }
+    const auto it = held_until_.find(provider);
+    return it != held_until_.end() && now < it->second;
+}
+
+bool DeliveryWorker::Dispatch() {
+    bool progressed = false;
+    for (auto& [channel, waiting] : waiting_) {
+        progressed = DispatchChannel(channel, waiting) || progressed;
+    }
+    return progressed;
+}
+
+bool DeliveryWorker::DispatchChannel(domain::Channel channel, std::deque<Waiting>& waiting) {
+    const auto now = clock_.Now();
+    bool progressed = false;
+    // Messages that waited too long for a token or a held provider go back to the outbox for later.
+    while (!waiting.empty() && now - waiting.front().since >= options_.max_wait_for_rate) {
+        auto item = std::move(waiting.front());
+        waiting.pop_front();
+        ++stats_.deferred;
+        auto outcome =
+            domain::DecideOutcome(item.message.outbox_id, item.message.campaign_id,
+                                  domain::RateLimited("deferred: waited for the rate limit", std::chrono::seconds(1)),
+                                  item.attempts, options_.retry, now, 0);
+        Finish(item.tag, std::move(outcome), std::move(item.message), false);
+        progressed = true;
+    }
+    if (waiting.empty() || stopping_ || in_flight_ >= options_.max_in_flight || now < next_token_try_[channel]) {
+        return progressed;
+    }
+    std::size_t allowed = std::min(waiting.size(), options_.max_in_flight - in_flight_);
+    const auto rate = options_.rate_per_second.contains(channel) ? options_.rate_per_second.at(channel) : 0.0;
+    if (rate > 0) {
+        try {
+            allowed = limiter_.Acquire(std::string(domain::ToString(channel)), rate, allowed, now);
+        } catch (const std::exception& e) {
+            Log(LogLevel::kWarn, "consumer", "rate limiter unavailable; holding back", {{"error", e.what()}});
+            allowed = 0;
+        }
+        if (allowed == 0) {
+            const auto token_every = std::chrono::milliseconds(static_cast<std::int64_t>(1000.0 / rate));
+            next_token_try_[channel] = now + std::clamp(token_every, std::chrono::milliseconds(1), kMaxTokenWait);
+            return progressed;
+        }
+    }
+    std::size_t sent = 0;
+    while (sent < allowed && !waiting.empty()) {
+        auto& provider = providers_.For(waiting.front().message);
+        const std::string name(provider.Name());
+        if (ProviderHeld(name, now)) {
+            break;  // unused tokens are lost; the hold is what the provider asked for
+        }
+        auto item = std::make_shared<Waiting>(std::move(waiting.front()));
+        waiting.pop_front();
+        ++in_flight_;
+        ++sent;
+        provider.Send(item->message, [this, item, name](domain::SendResult result) {
+            --in_flight_;
+            OnResult(*item, name, std::move(result));
+        });
+    }
+    return progressed || sent > 0;
+}
+
+void DeliveryWorker::OnResult(const Waiting& item, const std::string& provider, domain::SendResult result) {
+    const auto now = clock_.Now();
+    if (result.outcome == domain::SendOutcome::kRateLimited) {
+        const auto until = now + std::max(result.retry_after, std::chrono::seconds(1));
+        held_until_[provider] = std::max(held_until_[provider], until);
+        try {
+            limiter_.Hold(provider, until);
+        } catch (const std::exception&) {
+            // Other consumers find out from their own 429s.
+        }
+    }
+    const bool suppress = result.suppress_recipient;
+    auto outcome = domain::DecideOutcome(item.message.outbox_id, item.message.campaign_id, result, item.attempts,
+                                         options_.retry, now, random_.Unit());
+    (outcome.status == "sent" ? stats_.sent : outcome.status == "failed" ? stats_.failed : stats_.retried)++;
+    Finish(item.tag, std::move(outcome), item.message, suppress);
+}
+
+void DeliveryWorker::Finish(std::uint64_t tag, domain::DeliveryOutcome outcome, domain::OutboundMessage message,
+                            bool suppress) {
+    if (finished_.empty()) {
+        oldest_finished_ = clock_.Now();
+    }
+    finished_.push_back({tag, std::move(outcome), std::move(message), suppress});
+}
+
+bool DeliveryWorker::FlushIfDue(bool force) {
+    const auto now = clock_.Now();
+    if (finished_.empty() || now < retry_store_at_ ||
+        (!force && finished_.size() < options_.flush_rows && now - *oldest_finished_ < options_.flush_interval)) {
+        return false;
+    }
+    std::vector<domain::DeliveryOutcome> outcomes;
+    std::vector<domain::OutboundMessage> suppress;
+    std::vector<std::pair<std::string, std::string>> sent;
+    for (const auto& f : finished_) {
+        outcomes.push_back(f.outcome);
+        if (f.suppress) {
+            suppress.push_back(f.message);
+        }
+        if (f.outcome.status == "sent") {
+            sent.emplace_back(f.message.idempotency_key, f.outcome.provider_msg_id);
+        }
+    }
+    try {
+        if (!sent.empty()) {
+            markers_.Mark(sent);
+        }
+    } catch (const std::exception& e) {
+        Log(LogLevel::kWarn, "consumer", "cannot record sent markers", {{"error", e.what()}});
+    }
+    try {
+        store_.Record(outcomes, suppress, now);
+        store_failures_ = 0;
+    } catch (const std::exception& e) {
+        ++stats_.write_failures;
+        const auto wait = domain::ReconnectDelay(++store_failures_, random_.Unit());
+        retry_store_at_ = now + wait;
+        Log(LogLevel::kWarn, "consumer", "cannot store outcomes; keeping them and their messages unacknowledged",
+            {{"error", e.what()}, {"outcomes", outcomes.size()}, {"retry_in_ms", wait.count()}});
+        return false;
+    }
+    std::set<std::uint64_t> campaigns;
+    for (auto& f : finished_) {
+        if (f.outcome.dead_letter) {
+            try {
+                queue_.DeadLetter(QueueBody(f.message), f.outcome.last_error);
+            } catch (const std::exception& e) {
+                Log(LogLevel::kWarn, "consumer", "cannot publish to the dead-letter queue; the row keeps the reason",
+                    {{"outbox_id", f.message.outbox_id}, {"error", e.what()}});
+            }
+        }
+        campaigns.insert(f.message.campaign_id);
+        acks_.push_back(f.tag);
+        --held_;
+    }
+    finished_.clear();
+    oldest_finished_.reset();
+    if (progress_ != nullptr) {
+        for (auto id : campaigns) {
+            try {
+                progress_->Forget(id);
+            } catch (const std::exception&) {
+                break;  // Redis down: the API counts in MySQL
+            }
+        }
+    }
+    return true;
+}
+
+void DeliveryWorker::SendAcks() {
+    if (!acks_.empty()) {
+        queue_.Ack(std::move(acks_));
+        acks_.clear();
+    }
+}
+
+void DeliveryWorker::Drain(std::chrono::milliseconds timeout) {
+    stopping_ = true;
+    queue_.StopConsuming();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (in_flight_ > 0 && std::chrono::steady_clock::now() < deadline) {
+        transport_.Poll(std::chrono::milliseconds(10));
+    }
+    std::vector<std::uint64_t> release, tags;
+    for (auto& [channel, waiting] : waiting_) {
+        for (auto& item : waiting) {
+            release.push_back(item.message.outbox_id);
+            tags.push_back(item.tag);
+        }
+        waiting.clear();
+    }
+    if (!release.empty()) {
+        try {
+            store_.Release(release);
+        } catch (const std::exception& e) {
+            Log(LogLevel::kWarn, "consumer", "cannot release claimed rows; the lease frees them",
+                {{"rows", release.size()}, {"error", e.what()}});
+        }
+        queue_.Requeue(tags);
+        held_ -= tags.size();
+    }
+    while (!finished_.empty() && std::chrono::steady_clock::now() < deadline) {
+        retry_store_at_ = {};
+        if (!FlushIfDue(true)) {
+            StopToken never;
+            clock_.SleepFor(std::chrono::milliseconds(200), never);
+        }
+    }
+    SendAcks();
+    if (in_flight_ > 0 || !finished_.empty()) {
+        Log(LogLevel::kWarn, "consumer", "stopped with work unfinished; the lease and redelivery recover it",
+            {{"in_flight", in_flight_}, {"unwritten", finished_.size()}});
+    }
+}
+
+}  // namespace bulkmsg::app

@@ -1,0 +1,93 @@
+#include "cli/consumer_wiring.hpp"
+
+#include <thread>
+
+#include "adapters/amqp/amqp_consumer.hpp"
+#include "adapters/mysql/mysql_delivery_store.hpp"
+#include "adapters/redis/redis_delivery_guards.hpp"
+#include "adapters/redis/redis_progress_cache.hpp"
+#include "app/delivery_worker.hpp"
+#include "app/log.hpp"
+#include "cli/provider_wiring.hpp"
+#include "domain/backoff.hpp"
+
+namespace bulkmsg::cli {
+
+namespace {
+
+app::DeliveryWorkerOptions WorkerOptions(const domain::Config& config) {
+    const auto& k = config.consumer;
+    app::DeliveryWorkerOptions o;
+    o.prefetch = k.prefetch;
+    o.max_in_flight = k.max_in_flight;
+    o.lease = std::chrono::seconds(config.poller.queued_lease_seconds);
+    o.retry = {k.max_attempts, std::chrono::seconds(k.retry_delay_seconds), k.exponential_backoff};
+    o.rate_per_second = {{domain::Channel::kEmail, k.email_rate},
+                         {domain::Channel::kSms, k.sms_rate},
+                         {domain::Channel::kPush, k.push_rate}};
+    return o;
+}
+
+/// What every worker of the process shares (all thread-safe).
+struct Shared {
+    const domain::Config& config;
+    mysql::MysqlDeliveryStore store{config.db};
+    redis::RedisSentMarkers markers{config.redis, config.db.name,
+                                    std::chrono::seconds(config.consumer.sent_marker_ttl_seconds)};
+    redis::RedisRateLimiter limiter{config.redis, config.db.name};
+    redis::RedisProgressCache progress{config.redis, config.db.name};
+};
+
+void RunWorker(Shared& shared, unsigned index, app::StopToken& stop) {
+    const auto& config = shared.config;
+    app::SystemClock clock;
+    app::SystemRandom random;
+    auto providers = BuildWorkerProviders(config, clock);
+    const amqp::Topology topology{config.queues.queue, config.queues.dead_letter_queue, config.queues.type};
+    const std::chrono::milliseconds drain(std::chrono::seconds(config.consumer.shutdown_timeout_seconds));
+    unsigned failures = 0;
+    while (!stop.StopRequested()) {
+        std::unique_ptr<amqp::AmqpConsumer> queue;
+        std::unique_ptr<app::DeliveryWorker> worker;
+        try {
+            queue = std::make_unique<amqp::AmqpConsumer>(config.rabbitmq, topology,
+                                                         static_cast<std::uint16_t>(config.consumer.prefetch));
+            worker = std::make_unique<app::DeliveryWorker>(WorkerOptions(config), *queue, shared.store, shared.markers,
+                                                           shared.limiter, *providers.router, *providers.transport,
+                                                           clock, random, &shared.progress);
+            if (failures > 0) {
+                app::Log(app::LogLevel::kInfo, "consumer", "reconnected", {{"worker", index}, {"after", failures}});
+            }
+            failures = 0;
+            worker->Run(stop, drain);
+            return;
+        } catch (const std::exception& e) {
+            app::Log(app::LogLevel::kWarn, "consumer", "broker connection failed",
+                     {{"worker", index}, {"error", e.what()}});
+            if (worker) {
+                worker->Drain(drain);  // store what finished; the broker requeues the unacknowledged messages
+            }
+        }
+        stop.WaitFor(domain::ReconnectDelay(++failures, random.Unit()));
+    }
+}
+
+}  // namespace
+
+void CheckProviderConfig(const domain::Config& config) {
+    app::SystemClock clock;
+    BuildWorkerProviders(config, clock);
+}
+
+void RunConsumers(const domain::Config& config, app::StopToken& stop) {
+    Shared shared{config};
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < config.consumer.workers; ++i) {
+        threads.emplace_back([&shared, i, &stop] { RunWorker(shared, i, stop); });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+}
+
+}  // namespace bulkmsg::cli

@@ -46,6 +46,7 @@ bool DeliveryWorker::Step() {
     if (in_flight_ > 0) {
         transport_.Poll(progressed ? std::chrono::milliseconds(0) : std::chrono::milliseconds(1));
     }
+    MarkSent();
     progressed = FlushIfDue(false) || progressed;
     SendAcks();
     return progressed;
@@ -238,6 +239,9 @@ void DeliveryWorker::OnResult(const Waiting& item, const std::string& provider, 
             // Other consumers find out from their own 429s.
         }
     }
+    if (result.outcome == domain::SendOutcome::kSent) {
+        unmarked_.emplace_back(item.message.idempotency_key, result.provider_message_id);
+    }
     const bool suppress = result.suppress_recipient;
     auto outcome = domain::DecideOutcome(item.message.outbox_id, item.message.campaign_id, result, item.attempts,
                                          options_.retry, now, random_.Unit());
@@ -261,22 +265,11 @@ bool DeliveryWorker::FlushIfDue(bool force) {
     }
     std::vector<domain::DeliveryOutcome> outcomes;
     std::vector<domain::OutboundMessage> suppress;
-    std::vector<std::pair<std::string, std::string>> sent;
     for (const auto& f : finished_) {
         outcomes.push_back(f.outcome);
         if (f.suppress) {
             suppress.push_back(f.message);
         }
-        if (f.outcome.status == "sent") {
-            sent.emplace_back(f.message.idempotency_key, f.outcome.provider_msg_id);
-        }
-    }
-    try {
-        if (!sent.empty()) {
-            markers_.Mark(sent);
-        }
-    } catch (const std::exception& e) {
-        Log(LogLevel::kWarn, "consumer", "cannot record sent markers", {{"error", e.what()}});
     }
     try {
         store_.Record(outcomes, suppress, now);
@@ -317,6 +310,19 @@ bool DeliveryWorker::FlushIfDue(bool force) {
     return true;
 }
 
+void DeliveryWorker::MarkSent() {
+    if (unmarked_.empty()) {
+        return;
+    }
+    try {
+        markers_.Mark(unmarked_);
+    } catch (const std::exception& e) {
+        Log(LogLevel::kWarn, "consumer", "cannot record sent markers; the outbox status alone guards these",
+            {{"error", e.what()}, {"messages", unmarked_.size()}});
+    }
+    unmarked_.clear();
+}
+
 void DeliveryWorker::SendAcks() {
     if (!acks_.empty()) {
         queue_.Ack(std::move(acks_));
@@ -331,6 +337,7 @@ void DeliveryWorker::Drain(std::chrono::milliseconds timeout) {
     while (in_flight_ > 0 && std::chrono::steady_clock::now() < deadline) {
         transport_.Poll(std::chrono::milliseconds(10));
     }
+    MarkSent();
     std::vector<std::uint64_t> release, tags;
     for (auto& [channel, waiting] : waiting_) {
         for (auto& item : waiting) {

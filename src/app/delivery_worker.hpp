@@ -36,8 +36,8 @@ struct DeliveryStats {
 ///
 /// Guarantees: a message is acknowledged only once its row's new state is stored (or nothing needs storing);
 /// when the store is unreachable nothing is acknowledged and the outcomes are retried with backoff; a row claimed
-/// by another worker is left alone; a provider acceptance is recorded in SentMarkers before the row is written, so
-/// a redelivery after a crash in between is recorded as sent instead of sent again.
+/// by another worker is left alone; a provider acceptance is recorded in SentMarkers in the step it arrives, before
+/// the row is written, so a redelivery after a crash in between is recorded as sent instead of sent again.
 class DeliveryWorker {
 public:
     DeliveryWorker(DeliveryWorkerOptions options, DeliveryQueue& queue, DeliveryStore& store, SentMarkers& markers,
@@ -77,6 +77,8 @@ private:
     bool DispatchChannel(domain::Channel channel, std::deque<Waiting>& waiting);
     void OnResult(const Waiting& item, const std::string& provider, domain::SendResult result);
     void Finish(std::uint64_t tag, domain::DeliveryOutcome outcome, domain::OutboundMessage message, bool suppress);
+    /// Records this step's provider acceptances in SentMarkers at once (one call), before their rows are written.
+    void MarkSent();
     bool FlushIfDue(bool force);
     void SendAcks();
     bool ProviderHeld(const std::string& provider, domain::TimePoint now);
@@ -97,6 +99,7 @@ private:
     std::vector<Finished> finished_;
     std::optional<domain::TimePoint> oldest_finished_;
     std::vector<std::uint64_t> acks_;
+    std::vector<std::pair<std::string, std::string>> unmarked_;    // accepted this step: key, provider id
     std::map<std::string, domain::TimePoint> held_until_;          // provider → end of a 429 hold (cached)
     std::map<std::string, domain::TimePoint> hold_checked_;        // provider → when the shared hold was read
     std::map<domain::Channel, domain::TimePoint> next_token_try_;  // channel → when to ask the bucket again

@@ -31,8 +31,8 @@ protected:
         for (auto& [k, v] : extra) {
             env[k] = v;
         }
-        return std::make_unique<ChildProcess>(std::vector<std::string>{BULKMSG_BINARY, role},
-                                              testing::BulkmsgEnv(env), testing::EmptyWorkDir());
+        return std::make_unique<ChildProcess>(std::vector<std::string>{BULKMSG_BINARY, role}, testing::BulkmsgEnv(env),
+                                              testing::EmptyWorkDir());
     }
 
     /// Inserts `count` rows of `channel` into `campaign`: email, sms, fcm (push) or apns (push, hex tokens).
@@ -47,7 +47,7 @@ protected:
             user = user.empty() ? "CONCAT('+1415', LPAD(seq, 7, '0'))" : user;
             payload = "JSON_OBJECT('to', u, 'from', '+15005550006', 'body', 'Hello')";
         } else {
-            user = !user.empty() ? user
+            user = !user.empty()      ? user
                    : channel == "fcm" ? "CONCAT('fcm-token-', seq, REPEAT('x', 40))"
                                       : "LPAD(LOWER(HEX(seq)), 64, '0')";
             payload = "JSON_OBJECT('token', u, 'title', 'Hi', 'body', 'Hello')";
@@ -82,7 +82,8 @@ TEST_F(DeliveryTest, TenThousandMessagesOverThreeChannelsAreSentExactlyOnce) {
     auto poller = Start("poller");
     auto consumer = Start("consumer");
     ASSERT_TRUE(WaitForStatus("sent", 10'000, 120s))
-        << db_.Value("SELECT GROUP_CONCAT(status, ':', n) FROM (SELECT status, COUNT(*) n FROM outbox GROUP BY status) s")
+        << db_.Value(
+               "SELECT GROUP_CONCAT(status, ':', n) FROM (SELECT status, COUNT(*) n FROM outbox GROUP BY status) s")
         << consumer->OutputSoFar().substr(0, 4000);
     EXPECT_EQ(db_.Count("provider_msg_id IS NULL OR sent_at IS NULL OR attempts <> 1"), 0u);
     EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(campaign)), "completed");
@@ -97,6 +98,171 @@ TEST_F(DeliveryTest, TenThousandMessagesOverThreeChannelsAreSentExactlyOnce) {
         EXPECT_EQ(stats["keys"][*row[0]], 1) << *row[0];
     }
     Stop(consumer);
+    Stop(poller);
+}
+
+TEST_F(DeliveryTest, TransientErrorsAreRetriedUntilEverythingIsSent) {
+    sim_.SetFaults({{"error_rate", 0.3}});
+    const auto campaign = db_.InsertCampaign();
+    Insert(campaign, "email", 500);
+    Insert(campaign, "sms", 500);
+    auto poller = Start("poller");
+    auto consumer = Start("consumer", {{"MAX_ATTEMPTS", "20"}});
+    ASSERT_TRUE(WaitForStatus("sent", 1000, 90s)) << db_.Value("SELECT COUNT(*) FROM outbox WHERE status<>'sent'");
+    const auto retried = db_.Count("attempts > 1");
+    EXPECT_GT(retried, 150u) << "about 30 % of first attempts fail";
+    EXPECT_EQ(db_.Count("attempts = 0"), 0u);
+    const auto stats = sim_.Stats();
+    EXPECT_EQ(stats["distinct_keys"], 1000);
+    EXPECT_EQ(stats["duplicates"], 0);
+    EXPECT_GE(stats["providers"]["sendgrid"]["faults"].get<int>() + stats["providers"]["twilio"]["faults"].get<int>(),
+              static_cast<int>(retried));
+    Stop(consumer);
+    Stop(poller);
+}
+
+TEST_F(DeliveryTest, PermanentFailuresFailAtOnceAreDeadLetteredAndSuppressed) {
+    const auto campaign = db_.InsertCampaign();
+    Insert(campaign, "sms", 3, "ELT(seq, '+15005550004', '+15005550001', '+14155550100')");
+    Insert(campaign, "fcm", 2, "ELT(seq, CONCAT('unregistered-', REPEAT('x', 40)), CONCAT('ok-', REPEAT('y', 40)))");
+    auto poller = Start("poller");
+    auto consumer = Start("consumer");
+    ASSERT_TRUE(testing::WaitUntil([&] { return db_.Count("status IN ('sent','failed')") == 5; }, 30s));
+    EXPECT_EQ(db_.Count("status='failed' AND attempts=1"), 3u);
+    EXPECT_EQ(db_.Value("SELECT last_error FROM outbox WHERE user_ref='+15005550004'"),
+              "twilio 400 21610: Attempt to send to unsubscribed recipient");
+    EXPECT_EQ(db_.Value("SELECT last_error FROM outbox WHERE user_ref LIKE 'unregistered-%'"),
+              "fcm 404 UNREGISTERED: Requested entity was not found.");
+    EXPECT_EQ(db_.Count("status='sent'"), 2u);
+    EXPECT_TRUE(testing::WaitUntil([&] { return queues_.DeadLetterDepth() == 3; }, 10s)) << queues_.DeadLetterDepth();
+    // The unsubscribed number and the unregistered token are suppressed; the invalid number is not.
+    EXPECT_EQ(db_.Value("SELECT GROUP_CONCAT(address ORDER BY address) FROM suppressions"),
+              "+15005550004,unregistered-" + std::string(40, 'x'));
+    EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(campaign)), "completed");
+    Stop(consumer);
+    Stop(poller);
+}
+
+TEST_F(DeliveryTest, GivesUpAfterMaxAttemptsAndWaitsAsLongAsTheProviderAsks) {
+    sim_.SetFaults({{"error_rate", 1.0}});
+    const auto campaign = db_.InsertCampaign();
+    Insert(campaign, "email", 20);
+    auto poller = Start("poller");
+    auto consumer = Start("consumer", {{"MAX_ATTEMPTS", "3"}});
+    ASSERT_TRUE(WaitForStatus("failed", 20, 30s));
+    EXPECT_EQ(db_.Count("attempts=3 AND last_error='gave up after 3 attempts: sendgrid 500 internal server error'"),
+              20u);
+    EXPECT_EQ(sim_.Stats()["providers"]["sendgrid"]["faults"], 60) << "exactly MAX_ATTEMPTS requests per message";
+
+    // A 429 asking for 3 s: the message waits at least that long and the attempt is not counted.
+    sim_.SetFaults({{"error_rate", 0.0}, {"rate_limit_burst", 1}, {"retry_after_seconds", 3}});
+    Insert(campaign, "sms", 1);
+    ASSERT_TRUE(testing::WaitUntil([&] { return db_.Count("kind='sms' AND status='retrying'") == 1; }, 10s));
+    const auto limited_at = std::chrono::steady_clock::now();
+    ASSERT_TRUE(testing::WaitUntil([&] { return db_.Count("kind='sms' AND status='sent'") == 1; }, 15s));
+    EXPECT_GE(std::chrono::steady_clock::now() - limited_at, 2500ms);
+    EXPECT_EQ(db_.Value("SELECT attempts FROM outbox WHERE kind='sms'"), "1");
+    Stop(consumer);
+    Stop(poller);
+}
+
+TEST_F(DeliveryTest, TheSameMessagePublishedTwiceIsSentOnceAndBadMessagesAreDeadLettered) {
+    const auto campaign = db_.InsertCampaign();
+    Insert(campaign, "email", 1);
+    db_.Sql().Execute("UPDATE outbox SET status='queued', queued_at=NOW(6)");
+    const auto id = db_.Value("SELECT id FROM outbox");
+    const auto key = db_.Value("SELECT idempotency_key FROM outbox");
+    const auto body = R"({"outboxId":)" + id + R"(,"idempotencyKey":")" + key + R"(","campaignId":)" +
+                      std::to_string(campaign) + R"(,"userRef":"user1@example.com","kind":"email"})";
+    queues_.Publish(body);
+    queues_.Publish(body);
+    queues_.Publish("not json");
+    queues_.Publish(R"({"outboxId":999999,"idempotencyKey":"x","campaignId":1,"userRef":"a","kind":"email"})");
+    queues_.Publish(R"({"outboxId":)" + id +
+                    R"(,"idempotencyKey":"wrong","campaignId":1,"userRef":"a","kind":"email"})");
+    auto consumer = Start("consumer");
+    ASSERT_TRUE(WaitForStatus("sent", 1, 20s));
+    ASSERT_TRUE(testing::WaitUntil([&] { return queues_.DeadLetterDepth() == 3 && queues_.Depth() == 0; }, 10s));
+    EXPECT_EQ(sim_.Stats()["accepted"], 1);
+    EXPECT_EQ(sim_.Stats()["duplicates"], 0);
+    Stop(consumer);
+}
+
+TEST_F(DeliveryTest, PausedCampaignsGoBackToPendingAndCancelledOnesEnd) {
+    const auto paused = db_.InsertCampaign("paused");
+    const auto cancelled = db_.InsertCampaign("cancelled");
+    Insert(paused, "email", 5);
+    Insert(cancelled, "sms", 5);
+    db_.Sql().Execute("UPDATE outbox SET status='queued', queued_at=NOW(6)");
+    for (const auto& row : db_.Sql().Query("SELECT id, idempotency_key, campaign_id FROM outbox")) {
+        queues_.Publish(R"({"outboxId":)" + *row[0] + R"(,"idempotencyKey":")" + *row[1] + R"(","campaignId":)" +
+                        *row[2] + R"(,"userRef":"u","kind":"email"})");
+    }
+    auto consumer = Start("consumer");
+    ASSERT_TRUE(testing::WaitUntil([&] { return queues_.Depth() == 0 && db_.Count("status='queued'") == 0; }, 20s));
+    EXPECT_EQ(db_.Count("campaign_id=" + std::to_string(paused) + " AND status='pending' AND attempts=0"), 5u);
+    EXPECT_EQ(db_.Count("campaign_id=" + std::to_string(cancelled) + " AND status='cancelled'"), 5u);
+    EXPECT_EQ(sim_.Stats()["accepted"], 0);
+    Stop(consumer);
+}
+
+TEST_F(DeliveryTest, ConsumerKilledMidRunLosesNothing) {
+    sim_.SetFaults({{"latency_ms", 20}});
+    const auto campaign = db_.InsertCampaign();
+    Insert(campaign, "email", 3000);
+    Insert(campaign, "apns", 1000);
+    auto poller = Start("poller");
+    auto consumer = Start("consumer", {{"CONSUMER_MAX_IN_FLIGHT", "64"}});
+    ASSERT_TRUE(WaitForStatus("sent", 800, 60s));
+    consumer->Signal(SIGKILL);
+    consumer->Wait();
+    const auto sending_at_kill = db_.Count("status='sending'");
+    consumer = Start("consumer", {{"CONSUMER_MAX_IN_FLIGHT", "64"}});
+    ASSERT_TRUE(WaitForStatus("sent", 4000, 90s)) << db_.Value(
+        "SELECT GROUP_CONCAT(status, ':', n) FROM (SELECT status, COUNT(*) n FROM outbox GROUP BY status) s");
+    const auto stats = sim_.Stats();
+    EXPECT_EQ(stats["distinct_keys"], 4000) << "lost messages";
+    const auto duplicates = stats["duplicates"].get<std::uint64_t>();
+    std::printf("consumer SIGKILL: %llu rows were 'sending' at the kill, %llu duplicate sends\n",
+                static_cast<unsigned long long>(sending_at_kill), static_cast<unsigned long long>(duplicates));
+    // At most the requests in flight at the kill: 3 workers x 64.
+    EXPECT_LE(duplicates, 3u * 64u);
+    Stop(consumer);
+    Stop(poller);
+}
+
+TEST_F(DeliveryTest, SharedRateLimitHoldsAcrossTwoConsumerProcesses) {
+    const auto campaign = db_.InsertCampaign();
+    Insert(campaign, "sms", 1200);
+    const std::map<std::string, std::string> limited = {{"SMS_RATE_PER_SEC", "200"}};
+    auto poller = Start("poller");
+    auto first = Start("consumer", limited);
+    auto second = Start("consumer", limited);
+    ASSERT_TRUE(WaitForStatus("sent", 1200, 60s));
+    const auto seconds = std::stod(db_.Value(
+        "SELECT TIMESTAMPDIFF(MICROSECOND, MIN(sent_at), MAX(sent_at)) / 1e6 FROM outbox WHERE status='sent'"));
+    const double rate = 1199.0 / seconds;
+    std::printf("two consumers limited to 200/s sent at %.1f/s\n", rate);
+    EXPECT_GT(rate, 180.0);
+    EXPECT_LT(rate, 220.0);
+    Stop(first);
+    Stop(second);
+    Stop(poller);
+}
+
+TEST_F(DeliveryTest, SigtermDrainsAndLeavesNothingClaimed) {
+    sim_.SetFaults({{"latency_ms", 200}});
+    const auto campaign = db_.InsertCampaign();
+    Insert(campaign, "email", 2000);
+    auto poller = Start("poller");
+    auto consumer = Start("consumer");
+    ASSERT_TRUE(WaitForStatus("sent", 100, 30s));
+    const auto start = std::chrono::steady_clock::now();
+    Stop(consumer);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 12s) << "SHUTDOWN_TIMEOUT_SECONDS bounds the drain";
+    EXPECT_EQ(db_.Count("status='sending'"), 0u);
+    const auto sent = db_.Count("status='sent'");
+    EXPECT_EQ(sim_.Stats()["accepted"].get<std::uint64_t>(), sent) << "every accepted message is recorded sent";
     Stop(poller);
 }
 

@@ -121,6 +121,17 @@ std::uint64_t TestQueues::Depth() {
     return amqp::QueueDepth(connection, topology_.queue);
 }
 
+void TestQueues::Publish(const std::string& body) {
+    amqp::AmqpConnection connection(StackConfig().rabbitmq);
+    amqp::DeclareTopology(connection, topology_);
+    amqp_basic_properties_t props{};
+    props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
+    props.delivery_mode = 2;
+    amqp_basic_publish(connection.Raw(), amqp::AmqpConnection::kChannel, amqp_cstring_bytes(""),
+                       amqp_cstring_bytes(topology_.queue.c_str()), 0, 0, &props,
+                       amqp_bytes_t{body.size(), const_cast<char*>(body.data())});
+}
+
 std::uint64_t TestQueues::DeadLetterDepth() {
     amqp::AmqpConnection connection(StackConfig().rabbitmq);
     return amqp::QueueDepth(connection, topology_.dead_letter_queue);

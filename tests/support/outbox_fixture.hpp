@@ -63,6 +63,8 @@ public:
     std::vector<ReceivedMessage> Take(std::size_t count, std::chrono::milliseconds timeout);
     /// Ready messages in the main queue (declaring the queues first if they do not exist).
     std::uint64_t Depth();
+    /// Publishes `body` to the main queue as a producer other than the poller would (persistent).
+    void Publish(const std::string& body);
     std::uint64_t DeadLetterDepth();
     /// Takes one message from the main queue and rejects it without requeue; false when the queue was empty.
     bool RejectOne();

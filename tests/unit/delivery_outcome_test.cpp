@@ -1,0 +1,79 @@
+#include "domain/delivery_outcome.hpp"
+
+#include <gtest/gtest.h>
+
+#include "domain/delivery_claim.hpp"
+
+namespace bulkmsg::domain {
+namespace {
+
+using namespace std::chrono_literals;
+const TimePoint kNow{std::chrono::seconds(1'800'000'000)};
+const RetryPolicy kFixed{3, 300s, false};
+
+TEST(DeliveryOutcomeTest, SentKeepsTheProviderId) {
+    const auto o = DecideOutcome(7, 1, Sent("SM1"), 0, kFixed, kNow, 0);
+    EXPECT_EQ(o.status, "sent");
+    EXPECT_EQ(o.attempts, 1u);
+    EXPECT_EQ(o.provider_msg_id, "SM1");
+    EXPECT_FALSE(o.dead_letter);
+}
+
+TEST(DeliveryOutcomeTest, RetryableWaitsTheDelayOrTheProvidersLongerWaitThenGivesUp) {
+    auto first = DecideOutcome(7, 1, Retryable("sendgrid 500"), 0, kFixed, kNow, 0);
+    EXPECT_EQ(first.status, "retrying");
+    EXPECT_EQ(first.attempts, 1u);
+    EXPECT_EQ(first.available_at, kNow + 300s);
+    EXPECT_EQ(first.last_error, "sendgrid 500");
+    EXPECT_EQ(DecideOutcome(7, 1, Retryable("fcm 503", 900s), 1, kFixed, kNow, 0).available_at, kNow + 900s);
+    auto last = DecideOutcome(7, 1, Retryable("sendgrid 500"), 2, kFixed, kNow, 0);
+    EXPECT_EQ(last.status, "failed");
+    EXPECT_EQ(last.attempts, 3u);
+    EXPECT_EQ(last.last_error, "gave up after 3 attempts: sendgrid 500");
+    EXPECT_FALSE(last.dead_letter);
+}
+
+TEST(DeliveryOutcomeTest, ExponentialBackoffDoublesWithJitter) {
+    const RetryPolicy exp{5, 10s, true};
+    EXPECT_EQ(RetryDelay(exp, 1, 0.5), 10s);
+    EXPECT_EQ(RetryDelay(exp, 2, 0.5), 20s);
+    EXPECT_EQ(RetryDelay(exp, 3, 0.5), 40s);
+    EXPECT_EQ(RetryDelay(exp, 3, 0.0), 30s);
+    EXPECT_EQ(RetryDelay(exp, 3, 0.999), std::chrono::milliseconds(49'980));
+    EXPECT_EQ(RetryDelay(kFixed, 2, 0.9), 300s);
+}
+
+TEST(DeliveryOutcomeTest, PermanentFailsAtOnceAndIsDeadLettered) {
+    const auto o = DecideOutcome(7, 1, Permanent("apns 410 Unregistered"), 0, kFixed, kNow, 0);
+    EXPECT_EQ(o.status, "failed");
+    EXPECT_EQ(o.attempts, 1u);
+    EXPECT_TRUE(o.dead_letter);
+    EXPECT_EQ(o.last_error, "apns 410 Unregistered");
+}
+
+TEST(DeliveryOutcomeTest, RateLimitedDoesNotCountAnAttempt) {
+    const auto o = DecideOutcome(7, 1, RateLimited("twilio 429 20429", 0s), 2, kFixed, kNow, 0);
+    EXPECT_EQ(o.status, "retrying");
+    EXPECT_EQ(o.attempts, 2u);
+    EXPECT_EQ(o.available_at, kNow + 1s);
+    EXPECT_EQ(DecideOutcome(7, 1, RateLimited("x", 30s), 2, kFixed, kNow, 0).available_at, kNow + 30s);
+}
+
+TEST(DeliveryClaimTest, DecidesFromRowAndCampaignStatus) {
+    for (const char* done : {"sent", "failed", "cancelled", "suppressed"}) {
+        EXPECT_EQ(DecideClaim(done, "running", false, false), ClaimDecision::kDone) << done;
+        EXPECT_EQ(DecideClaim(done, "cancelled", false, true), ClaimDecision::kDone) << done;
+    }
+    for (const char* open : {"pending", "queued", "retrying"}) {
+        EXPECT_EQ(DecideClaim(open, "running", true, false), ClaimDecision::kDeliver) << open;
+        EXPECT_EQ(DecideClaim(open, "paused", true, false), ClaimDecision::kPaused) << open;
+        EXPECT_EQ(DecideClaim(open, "cancelled", true, false), ClaimDecision::kCancelled) << open;
+    }
+    EXPECT_EQ(DecideClaim("sending", "running", true, false), ClaimDecision::kBusy);
+    EXPECT_EQ(DecideClaim("sending", "paused", true, false), ClaimDecision::kBusy);
+    EXPECT_EQ(DecideClaim("sending", "running", true, true), ClaimDecision::kDeliver) << "redelivered: take over";
+    EXPECT_EQ(DecideClaim("sending", "running", false, false), ClaimDecision::kDeliver) << "lease ran out";
+}
+
+}  // namespace
+}  // namespace bulkmsg::domain

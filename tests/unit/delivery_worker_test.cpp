@@ -1,0 +1,318 @@
+#include "app/delivery_worker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <set>
+
+#include "domain/queue_message.hpp"
+#include "support/fake_clock.hpp"
+
+namespace bulkmsg::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+class FakeQueue final : public DeliveryQueue {
+public:
+    std::vector<Delivery> Receive(std::size_t max, std::chrono::milliseconds) override {
+        ++receives;
+        std::vector<Delivery> out;
+        while (!ready.empty() && out.size() < max) {
+            out.push_back(ready.front());
+            ready.pop_front();
+        }
+        return out;
+    }
+    void Ack(std::vector<std::uint64_t> tags) override { acked.insert(acked.end(), tags.begin(), tags.end()); }
+    void Requeue(const std::vector<std::uint64_t>& tags) override {
+        requeued.insert(requeued.end(), tags.begin(), tags.end());
+    }
+    void DeadLetter(const std::string& body, const std::string& reason) override {
+        dead_letters.emplace_back(body, reason);
+    }
+    void StopConsuming() override { stopped = true; }
+
+    void Add(std::uint64_t outbox_id, bool redelivered = false) {
+        ready.push_back({next_tag++,
+                         domain::EncodeQueueMessage({outbox_id, "key" + std::to_string(outbox_id), 1, "u", "email"}),
+                         redelivered});
+    }
+
+    std::deque<Delivery> ready;
+    std::vector<std::uint64_t> acked, requeued;
+    std::vector<std::pair<std::string, std::string>> dead_letters;
+    std::uint64_t next_tag = 1;
+    unsigned receives = 0;
+    bool stopped = false;
+};
+
+class FakeStore final : public DeliveryStore {
+public:
+    std::vector<ClaimVerdict> Claim(const std::vector<ClaimRequest>& requests, domain::TimePoint,
+                                    std::chrono::seconds) override {
+        if (fail_claims > 0) {
+            --fail_claims;
+            throw std::runtime_error("database unavailable");
+        }
+        std::vector<ClaimVerdict> out;
+        for (const auto& r : requests) {
+            ClaimVerdict v;
+            if (r.outbox_id == 0 || r.outbox_id > 1000) {
+                v.reason = "unknown outbox id";
+            } else if (done.contains(r.outbox_id)) {
+                v.kind = ClaimVerdict::Kind::kDone;
+            } else {
+                v.kind = ClaimVerdict::Kind::kDeliver;
+                v.message.outbox_id = r.outbox_id;
+                v.message.campaign_id = 1;
+                v.message.idempotency_key = r.idempotency_key;
+                v.message.kind = domain::Channel::kEmail;
+                v.message.user_ref = "u" + std::to_string(r.outbox_id) + "@example.com";
+            }
+            out.push_back(std::move(v));
+        }
+        return out;
+    }
+    void Record(const std::vector<domain::DeliveryOutcome>& outcomes, const std::vector<domain::OutboundMessage>&,
+                domain::TimePoint) override {
+        if (fail_records > 0) {
+            --fail_records;
+            throw std::runtime_error("database unavailable");
+        }
+        for (const auto& o : outcomes) {
+            recorded.push_back(o);
+        }
+    }
+    void Release(const std::vector<std::uint64_t>& ids) override {
+        released.insert(released.end(), ids.begin(), ids.end());
+    }
+
+    std::set<std::uint64_t> done;
+    std::vector<domain::DeliveryOutcome> recorded;
+    std::vector<std::uint64_t> released;
+    unsigned fail_claims = 0, fail_records = 0;
+};
+
+class FakeMarkers final : public SentMarkers {
+public:
+    std::vector<std::optional<std::string>> Find(const std::vector<std::string>& keys) override {
+        std::vector<std::optional<std::string>> out;
+        for (const auto& k : keys) {
+            out.push_back(marks.contains(k) ? std::optional(marks.at(k)) : std::nullopt);
+        }
+        return out;
+    }
+    void Mark(const std::vector<std::pair<std::string, std::string>>& pairs) override {
+        for (const auto& [k, v] : pairs) {
+            marks.emplace(k, v);
+        }
+    }
+    std::map<std::string, std::string> marks;
+};
+
+class FakeLimiter final : public RateLimiter {
+public:
+    std::size_t Acquire(const std::string&, double, std::size_t wanted, domain::TimePoint) override {
+        const auto got = std::min(wanted, tokens_per_call);
+        granted += got;
+        return got;
+    }
+    void Hold(const std::string& provider, domain::TimePoint until) override { holds[provider] = until; }
+    std::optional<domain::TimePoint> HeldUntil(const std::string&, domain::TimePoint) override { return std::nullopt; }
+    std::size_t tokens_per_call = 1000;
+    std::size_t granted = 0;
+    std::map<std::string, domain::TimePoint> holds;
+};
+
+/// A provider whose requests the test answers.
+class ManualProvider final : public MessageProvider {
+public:
+    void Send(const domain::OutboundMessage& m, Done done) override { pending.emplace_back(m, std::move(done)); }
+    std::string_view Name() const override { return "sendgrid"; }
+    void AnswerAll(const domain::SendResult& result) {
+        auto answering = std::move(pending);
+        pending.clear();
+        for (auto& [m, done] : answering) {
+            done(result);
+        }
+    }
+    std::vector<std::pair<domain::OutboundMessage, Done>> pending;
+};
+
+class NullTransport final : public HttpTransport {
+public:
+    void Submit(domain::ProviderRequest, Done) override {}
+    void Poll(std::chrono::milliseconds) override {}
+    std::size_t InFlight() const override { return 0; }
+};
+
+class DeliveryWorkerTest : public ::testing::Test {
+protected:
+    DeliveryWorkerTest() {
+        auto provider = std::make_unique<ManualProvider>();
+        provider_ = provider.get();
+        router_ = std::make_unique<ProviderRouter>(std::move(provider), nullptr, nullptr);
+    }
+    DeliveryWorker Worker(DeliveryWorkerOptions options = {}) {
+        options.retry = {3, 300s, false};
+        return DeliveryWorker(options, queue_, store_, markers_, limiter_, *router_, transport_, clock_, random_);
+    }
+
+    FakeQueue queue_;
+    FakeStore store_;
+    FakeMarkers markers_;
+    FakeLimiter limiter_;
+    ManualProvider* provider_ = nullptr;
+    std::unique_ptr<ProviderRouter> router_;
+    NullTransport transport_;
+    testing::FakeClock clock_;
+    testing::FakeRandom random_;
+};
+
+TEST_F(DeliveryWorkerTest, AcknowledgesOnlyAfterTheOutcomesAreStoredInOneBatch) {
+    for (std::uint64_t id = 1; id <= 3; ++id) {
+        queue_.Add(id);
+    }
+    auto worker = Worker();
+    worker.Step();
+    ASSERT_EQ(provider_->pending.size(), 3u) << "all three in flight at once";
+    provider_->AnswerAll(domain::Sent("m"));
+    worker.Step();
+    EXPECT_TRUE(queue_.acked.empty()) << "the batch waits up to the flush interval";
+    EXPECT_EQ(markers_.marks.size(), 3u) << "acceptances are marked before the rows are written";
+    clock_.Advance(5ms);
+    worker.Step();
+    ASSERT_EQ(store_.recorded.size(), 3u);
+    EXPECT_EQ(store_.recorded[0].status, "sent");
+    EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1, 2, 3}));
+    EXPECT_EQ(worker.Held(), 0u);
+}
+
+TEST_F(DeliveryWorkerTest, UnstoredOutcomesAreKeptUnacknowledgedUntilTheStoreIsBack) {
+    queue_.Add(1);
+    auto worker = Worker();
+    worker.Step();
+    provider_->AnswerAll(domain::Retryable("sendgrid 500"));
+    store_.fail_records = 2;
+    clock_.Advance(5ms);
+    worker.Step();
+    EXPECT_TRUE(queue_.acked.empty());
+    EXPECT_EQ(worker.Stats().write_failures, 1u);
+    worker.Step();
+    EXPECT_EQ(worker.Stats().write_failures, 1u) << "waits for the backoff before trying again";
+    clock_.Advance(1s);
+    worker.Step();
+    clock_.Advance(1s);
+    worker.Step();
+    ASSERT_EQ(store_.recorded.size(), 1u);
+    EXPECT_EQ(store_.recorded[0].status, "retrying");
+    EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1}));
+}
+
+TEST_F(DeliveryWorkerTest, ClaimFailureRequeuesTheMessagesAndBacksOff) {
+    queue_.Add(1);
+    queue_.Add(2);
+    store_.fail_claims = 1;
+    auto worker = Worker();
+    worker.Step();
+    EXPECT_EQ(queue_.requeued, (std::vector<std::uint64_t>{1, 2}));
+    EXPECT_TRUE(provider_->pending.empty());
+    queue_.Add(3);
+    const auto receives = queue_.receives;
+    worker.Step();
+    EXPECT_EQ(queue_.receives, receives) << "no new messages while backing off";
+    clock_.Advance(1s);
+    worker.Step();
+    EXPECT_EQ(provider_->pending.size(), 1u);
+}
+
+TEST_F(DeliveryWorkerTest, AMessageTheProviderAlreadyAcceptedIsRecordedNotResent) {
+    markers_.marks["key1"] = "earlier-id";
+    queue_.Add(1, true);
+    auto worker = Worker();
+    worker.Step();
+    EXPECT_TRUE(provider_->pending.empty());
+    clock_.Advance(5ms);
+    worker.Step();
+    ASSERT_EQ(store_.recorded.size(), 1u);
+    EXPECT_EQ(store_.recorded[0].provider_msg_id, "earlier-id");
+    EXPECT_EQ(worker.Stats().deduplicated, 1u);
+}
+
+TEST_F(DeliveryWorkerTest, DoneAndUnknownMessagesAreAcknowledgedAndUnknownOnesDeadLettered) {
+    store_.done.insert(1);
+    queue_.Add(1);
+    queue_.Add(5000);
+    queue_.ready.push_back({queue_.next_tag++, "not json", false});
+    auto worker = Worker();
+    worker.Step();
+    EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1, 2, 3}));
+    ASSERT_EQ(queue_.dead_letters.size(), 2u);
+    EXPECT_EQ(queue_.dead_letters[1].first, "not json");
+    EXPECT_TRUE(provider_->pending.empty());
+    EXPECT_EQ(worker.Stats().invalid, 2u);
+}
+
+TEST_F(DeliveryWorkerTest, RateTokensBoundTheSendsAndA429HoldsTheProvider) {
+    for (std::uint64_t id = 1; id <= 5; ++id) {
+        queue_.Add(id);
+    }
+    limiter_.tokens_per_call = 2;
+    DeliveryWorkerOptions options;
+    options.rate_per_second[domain::Channel::kEmail] = 100;
+    auto worker = Worker(options);
+    worker.Step();
+    EXPECT_EQ(provider_->pending.size(), 2u);
+    provider_->AnswerAll(domain::RateLimited("sendgrid 429", 5s));
+    EXPECT_EQ(limiter_.holds.at("sendgrid"), clock_.Now() + 5s);
+    clock_.Advance(1s);
+    worker.Step();
+    EXPECT_TRUE(provider_->pending.empty()) << "held back for the 5 s the provider asked for";
+    clock_.Advance(4s);
+    worker.Step();
+    EXPECT_EQ(provider_->pending.size(), 2u);
+    ASSERT_GE(store_.recorded.size(), 2u);
+    EXPECT_EQ(store_.recorded[0].attempts, 0u) << "a 429 is not an attempt";
+}
+
+TEST_F(DeliveryWorkerTest, DrainReleasesWhatWasClaimedButNotSent) {
+    for (std::uint64_t id = 1; id <= 3; ++id) {
+        queue_.Add(id);
+    }
+    limiter_.tokens_per_call = 1;
+    DeliveryWorkerOptions options;
+    options.rate_per_second[domain::Channel::kEmail] = 1;
+    auto worker = Worker(options);
+    worker.Step();
+    ASSERT_EQ(provider_->pending.size(), 1u);
+    provider_->AnswerAll(domain::Sent("m1"));
+    worker.Drain(100ms);
+    EXPECT_TRUE(queue_.stopped);
+    EXPECT_EQ(store_.released, (std::vector<std::uint64_t>{2, 3}));
+    EXPECT_EQ(queue_.requeued, (std::vector<std::uint64_t>{2, 3}));
+    ASSERT_EQ(store_.recorded.size(), 1u);
+    EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1}));
+}
+
+TEST_F(DeliveryWorkerTest, MessagesWaitingTooLongForTokensGoBackToTheOutbox) {
+    queue_.Add(1);
+    limiter_.tokens_per_call = 0;
+    DeliveryWorkerOptions options;
+    options.rate_per_second[domain::Channel::kEmail] = 1;
+    options.max_wait_for_rate = 30s;
+    auto worker = Worker(options);
+    worker.Step();
+    clock_.Advance(30s);
+    worker.Step();
+    clock_.Advance(5ms);
+    worker.Step();
+    ASSERT_EQ(store_.recorded.size(), 1u);
+    EXPECT_EQ(store_.recorded[0].status, "retrying");
+    EXPECT_EQ(store_.recorded[0].attempts, 0u);
+    EXPECT_EQ(worker.Stats().deferred, 1u);
+    EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1}));
+}
+
+}  // namespace
+}  // namespace bulkmsg::app

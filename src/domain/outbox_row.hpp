@@ -25,7 +25,7 @@ enum class ClaimKind {
     kPending,       // status 'pending' and available_at <= now            (idx_outbox_claim)
     kDueRetry,      // status 'retrying' and available_at <= now           (idx_outbox_claim)
     kStaleQueued,   // status 'queued' and queued_at <= now - lease          (idx_outbox_lease)
-    kStaleSending,  // status 'sending' (its consumer died) and queued_at <= now - lease (idx_outbox_lease)
+    kStaleSending,  // status 'sending' (its consumer died) and sending_at <= now - lease (idx_outbox_sending)
 };
 
 }  // namespace bulkmsg::domain

@@ -245,12 +245,12 @@ TEST_F(OutboxPollerTest, EveryClaimFollowsItsIndexWithoutFilesort) {
     db_.InsertOutbox(campaign, 2000, {{"status", "'sent'"}});
     db_.InsertOutbox(campaign, 500, {{"status", "'retrying'"}});
     db_.InsertOutbox(campaign, 500, {{"status", "'queued'"}, {"queued_at", "NOW(6)"}});
-    db_.InsertOutbox(campaign, 300, {{"status", "'sending'"}, {"queued_at", "NOW(6)"}});
+    db_.InsertOutbox(campaign, 300, {{"status", "'sending'"}, {"sending_at", "NOW(6)"}});
     db_.Sql().Execute("ANALYZE TABLE outbox");
     const std::map<ClaimKind, std::string> index_of = {{ClaimKind::kPending, "idx_outbox_claim"},
                                                        {ClaimKind::kDueRetry, "idx_outbox_claim"},
                                                        {ClaimKind::kStaleQueued, "idx_outbox_lease"},
-                                                       {ClaimKind::kStaleSending, "idx_outbox_lease"}};
+                                                       {ClaimKind::kStaleSending, "idx_outbox_sending"}};
     for (const auto& excluded : {std::vector<std::string>{}, std::vector<std::string>{"2", "3"}}) {
         for (const auto& [kind, index] : index_of) {
             const auto sql = mysql::ClaimSql(kind, clock_.Now(), 900s, 1000, excluded);

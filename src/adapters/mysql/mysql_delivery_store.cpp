@@ -88,7 +88,7 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
         if (!ids.empty()) {
             for (const auto& r :
                  c.Query("SELECT id, campaign_id, idempotency_key, kind, user_ref, payload, status, attempts, "
-                         "COALESCE(traceparent, ''), queued_at IS NOT NULL AND queued_at > '" +
+                         "COALESCE(traceparent, ''), sending_at IS NOT NULL AND sending_at > '" +
                          SqlTime(now - lease) + "' FROM outbox WHERE id IN (" + IdList(ids) + ") FOR UPDATE")) {
                 RowState row;
                 const auto id = std::stoull(r[0].value_or("0"));
@@ -132,7 +132,7 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
             verdicts.push_back(std::move(v));
         }
         if (!deliver.empty()) {
-            c.Execute("UPDATE outbox SET status='sending', queued_at='" + SqlTime(now) + "' WHERE id IN (" +
+            c.Execute("UPDATE outbox SET status='sending', sending_at='" + SqlTime(now) + "' WHERE id IN (" +
                       IdList(deliver) + ")");
         }
         if (!paused.empty()) {

@@ -100,7 +100,9 @@ domain::OutboxRow ToOutboxRow(const Row& row) {
 std::string ClaimSql(domain::ClaimKind kind, domain::TimePoint now, std::chrono::seconds lease, std::size_t limit,
                      const std::vector<std::string>& excluded_campaigns) {
     const bool stale = kind == domain::ClaimKind::kStaleQueued || kind == domain::ClaimKind::kStaleSending;
-    const std::string time_column = stale ? "queued_at" : "available_at";
+    const std::string time_column = kind == domain::ClaimKind::kStaleSending ? "sending_at"
+                                    : stale                                  ? "queued_at"
+                                                                             : "available_at";
     std::string sql = std::string(kClaimColumns) + " FROM outbox WHERE status='" + StatusOf(kind) + "' AND " +
                       time_column + " <= '" + SqlTime(stale ? now - lease : now) + "'";
     if (!excluded_campaigns.empty()) {

@@ -18,6 +18,7 @@
 #include "app/config_loader.hpp"
 #include "app/embedded_migrations.hpp"
 #include "app/log.hpp"
+#include "scratch.hpp"
 #include "app/outbox_relay.hpp"
 #include "app/run_migrations.hpp"
 
@@ -35,65 +36,30 @@ struct Options {
     std::string json_path;
 };
 
-// A scratch database (named like the test databases, which the stack's DB user may create) and a pair of
-// scratch queues, removed again at the end.
-class Scratch {
-public:
-    explicit Scratch(domain::Config config, const std::string& queue_type) : config_(std::move(config)) {
-        const auto suffix = std::to_string(getpid());
-        config_.db.name = "bulkmsg_t_bench_" + suffix;
-        topology_ = {"bench.notify." + suffix, "bench.failed." + suffix, queue_type};
-        Server().Execute("CREATE DATABASE `" + config_.db.name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-        sql_ = std::make_unique<mysql::MysqlConnection>(config_.db, 600);
-        mysql::MysqlMigrationStore store(*sql_, config_.db.name);
-        app::RunMigrations(store, domain::ParseMigrations(app::EmbeddedMigrations()));
+using bench::Scratch;
+
+void InsertRows(Scratch& scratch, std::uint64_t rows) {
+    auto& sql = scratch.Sql();
+    sql.Execute("INSERT INTO campaigns (name, kind, status, template_text) VALUES ('bench', 'email', 'running', 'x')");
+    for (std::uint64_t done = 0; done < rows; done += 50000) {
+        const auto chunk = std::min<std::uint64_t>(50000, rows - done);
+        sql.Execute(
+            "INSERT INTO outbox (campaign_id, user_ref, kind, payload, idempotency_key, available_at) "
+            "SELECT 1, CONCAT('user', seq, '@example.com'), 'email', '{\"subject\":\"Hello\"}', "
+            "SHA2(CONCAT(" + std::to_string(done) + ", '-', seq), 256), NOW(6) - INTERVAL 1 SECOND FROM seq_1_to_" +
+            std::to_string(chunk));
     }
-    ~Scratch() {
-        sql_.reset();
-        Server().Execute("DROP DATABASE IF EXISTS `" + config_.db.name + "`");
-        amqp::AmqpConnection connection(config_.rabbitmq);
-        for (const auto& queue : {topology_.queue, topology_.dead_letter_queue}) {
-            amqp_queue_delete(connection.Raw(), amqp::AmqpConnection::kChannel, amqp_cstring_bytes(queue.c_str()), 0, 0);
-        }
-    }
+}
 
-    void InsertRows(std::uint64_t rows) {
-        sql_->Execute("INSERT INTO campaigns (name, kind, status, template_text) VALUES ('bench', 'email', 'running', 'x')");
-        for (std::uint64_t done = 0; done < rows; done += 50000) {
-            const auto chunk = std::min<std::uint64_t>(50000, rows - done);
-            sql_->Execute(
-                "INSERT INTO outbox (campaign_id, user_ref, kind, payload, idempotency_key, available_at) "
-                "SELECT 1, CONCAT('user', seq, '@example.com'), 'email', '{\"subject\":\"Hello\"}', "
-                "SHA2(CONCAT(" + std::to_string(done) + ", '-', seq), 256), NOW(6) - INTERVAL 1 SECOND FROM seq_1_to_" +
-                std::to_string(chunk));
-        }
-    }
-
-    // Back to all-pending with an empty queue, so each run starts from the same state.
-    void Reset() {
-        sql_->Execute("UPDATE outbox SET status='pending', queued_at=NULL");
-        amqp::AmqpConnection connection(config_.rabbitmq);
-        amqp::DeclareTopology(connection, topology_);
-        amqp_queue_purge(connection.Raw(), amqp::AmqpConnection::kChannel, amqp_cstring_bytes(topology_.queue.c_str()));
-        connection.CheckReply("purge");
-    }
-
-    std::uint64_t Queued() { return std::stoull(sql_->QueryValue("SELECT COUNT(*) FROM outbox WHERE status='queued'").value_or("0")); }
-
-    const domain::Config& Config() const { return config_; }
-    const amqp::Topology& Topology() const { return topology_; }
-
-private:
-    mysql::MysqlConnection Server() {
-        auto server = config_.db;
-        server.name = "";
-        return mysql::MysqlConnection(server);
-    }
-
-    domain::Config config_;
-    amqp::Topology topology_;
-    std::unique_ptr<mysql::MysqlConnection> sql_;
-};
+// Back to all-pending with an empty queue, so each run starts from the same state.
+void Reset(Scratch& scratch) {
+    scratch.Sql().Execute("UPDATE outbox SET status='pending', queued_at=NULL");
+    amqp::AmqpConnection connection(scratch.Config().rabbitmq);
+    amqp::DeclareTopology(connection, scratch.Topology());
+    amqp_queue_purge(connection.Raw(), amqp::AmqpConnection::kChannel,
+                     amqp_cstring_bytes(scratch.Topology().queue.c_str()));
+    connection.CheckReply("purge");
+}
 
 struct PollerRun {
     std::unique_ptr<mysql::MysqlOutboxStore> store;
@@ -105,7 +71,7 @@ struct PollerRun {
 };
 
 nlohmann::json RunOnce(Scratch& scratch, unsigned pollers, const Options& options) {
-    scratch.Reset();
+    Reset(scratch);
     std::vector<std::unique_ptr<PollerRun>> runs;
     for (unsigned i = 0; i < pollers; ++i) {
         auto run = std::make_unique<PollerRun>();
@@ -147,7 +113,7 @@ nlohmann::json RunOnce(Scratch& scratch, unsigned pollers, const Options& option
     for (auto& thread : threads) {
         thread.join();
     }
-    if (scratch.Queued() != options.rows) {
+    if (scratch.Count("status='queued'") != options.rows) {
         throw std::runtime_error("rows reported published but not all queued in the database");
     }
     std::uint64_t batches = 0, confirm_us = 0, errors = 0;
@@ -169,7 +135,7 @@ nlohmann::json RunOnce(Scratch& scratch, unsigned pollers, const Options& option
 // The broker's ingest ceiling on this machine: the same number of messages of the same size through the same
 // publisher and pipeline depth, without the database. Tells whether the broker or the database limits a run.
 nlohmann::json RunPublishOnly(Scratch& scratch, const Options& options) {
-    scratch.Reset();
+    Reset(scratch);
     amqp::AmqpPublisher publisher(scratch.Config().rabbitmq, scratch.Topology(), std::chrono::seconds(30));
     const app::OutgoingMessage message{std::string(180, 'x'), std::string(64, 'k'), 1,
                                        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"};
@@ -217,7 +183,7 @@ int Main(int argc, char** argv) {
     app::InitLogging(config.log);
     Scratch scratch(config, options.queue_type);
     const auto insert_start = std::chrono::steady_clock::now();
-    scratch.InsertRows(options.rows);
+    InsertRows(scratch, options.rows);
     std::cout << "inserted " << options.rows << " outbox rows in "
               << Seconds(std::chrono::steady_clock::now() - insert_start).count() << " s; queue type "
               << options.queue_type << ", batch " << options.batch_size << ", depth " << options.pipeline_depth << ", " << std::thread::hardware_concurrency()

@@ -188,10 +188,17 @@ void MysqlDeliveryStore::Record(const std::vector<domain::DeliveryOutcome>& outc
             }
             c.Execute("INSERT IGNORE INTO suppressions (channel, address, reason) VALUES " + values);
         }
-        c.Execute("UPDATE campaigns c SET c.status='completed' WHERE c.id IN (" + IdList(campaigns) +
-                  ") AND c.status='running' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.campaign_id=c.id AND "
-                  "o.status IN ('pending','queued','sending','retrying'))");
-        return c.Execute("COMMIT");
+        c.Execute("COMMIT");
+        // After the commit and without locking reads: inside the transaction the NOT EXISTS would take shared
+        // locks on outbox rows and the campaign row, and concurrent workers would deadlock on them.
+        for (const auto campaign : campaigns) {
+            const auto id = std::to_string(campaign);
+            if (!c.QueryValue("SELECT 1 FROM outbox WHERE campaign_id=" + id +
+                              " AND status IN ('pending','queued','sending','retrying') LIMIT 1")) {
+                c.Execute("UPDATE campaigns SET status='completed' WHERE id=" + id + " AND status='running'");
+            }
+        }
+        return 0;
     });
 }
 

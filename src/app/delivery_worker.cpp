@@ -1,5 +1,6 @@
 #include "app/delivery_worker.hpp"
 
+#include <iterator>
 #include <set>
 
 #include "app/log.hpp"
@@ -36,7 +37,7 @@ DeliveryWorker::DeliveryWorker(DeliveryWorkerOptions options, DeliveryQueue& que
       progress_(progress) {}
 
 bool DeliveryWorker::Busy() const {
-    return in_flight_ > 0 || !finished_.empty() ||
+    return in_flight_ > 0 || !finished_.empty() || !received_.empty() ||
            std::any_of(waiting_.begin(), waiting_.end(), [](const auto& w) { return !w.second.empty(); });
 }
 
@@ -61,16 +62,34 @@ void DeliveryWorker::Run(StopToken& stop, std::chrono::milliseconds drain_timeou
 
 bool DeliveryWorker::ReceiveAndClaim() {
     const auto now = clock_.Now();
-    if (stopping_ || held_ >= options_.prefetch || now < retry_store_at_) {
+    if (now < retry_store_at_) {
         return false;
     }
-    auto deliveries =
-        queue_.Receive(options_.prefetch - held_, Busy() ? std::chrono::milliseconds(0) : kIdleReceiveWait);
-    if (deliveries.empty()) {
-        return false;
+    bool received = false;
+    if (!stopping_ && held_ < options_.prefetch) {
+        auto deliveries = queue_.Receive(
+            options_.prefetch - held_, Busy() || !received_.empty() ? std::chrono::milliseconds(0) : kIdleReceiveWait);
+        received = !deliveries.empty();
+        held_ += deliveries.size();
+        stats_.received += deliveries.size();
+        if (received && received_.empty()) {
+            oldest_received_ = clock_.Now();
+        }
+        std::move(deliveries.begin(), deliveries.end(), std::back_inserter(received_));
     }
-    held_ += deliveries.size();
-    stats_.received += deliveries.size();
+    const bool due =
+        !received_.empty() && (stopping_ || received_.size() >= options_.claim_rows || held_ >= options_.prefetch ||
+                               clock_.Now() - *oldest_received_ >= options_.claim_interval);
+    if (due) {
+        ClaimReceived(clock_.Now());
+    }
+    return received || due;
+}
+
+void DeliveryWorker::ClaimReceived(domain::TimePoint now) {
+    auto deliveries = std::move(received_);
+    received_.clear();
+    oldest_received_.reset();
     std::vector<ClaimRequest> requests;
     requests.reserve(deliveries.size());
     for (const auto& d : deliveries) {
@@ -97,10 +116,9 @@ bool DeliveryWorker::ReceiveAndClaim() {
         retry_store_at_ = now + wait;
         Log(LogLevel::kWarn, "consumer", "cannot claim rows; messages requeued",
             {{"error", e.what()}, {"retry_in_ms", wait.count()}});
-        return false;
+        return;
     }
     Admit(std::move(deliveries), std::move(requests), std::move(verdicts));
-    return true;
 }
 
 void DeliveryWorker::Admit(std::vector<Delivery> deliveries, std::vector<ClaimRequest> requests,
@@ -339,6 +357,10 @@ void DeliveryWorker::Drain(std::chrono::milliseconds timeout) {
     }
     MarkSent();
     std::vector<std::uint64_t> release, tags;
+    for (const auto& d : received_) {
+        tags.push_back(d.tag);
+    }
+    received_.clear();
     for (auto& [channel, waiting] : waiting_) {
         for (auto& item : waiting) {
             release.push_back(item.message.outbox_id);
@@ -353,6 +375,8 @@ void DeliveryWorker::Drain(std::chrono::milliseconds timeout) {
             Log(LogLevel::kWarn, "consumer", "cannot release claimed rows; the lease frees them",
                 {{"rows", release.size()}, {"error", e.what()}});
         }
+    }
+    if (!tags.empty()) {
         queue_.Requeue(tags);
         held_ -= tags.size();
     }

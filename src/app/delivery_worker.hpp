@@ -17,9 +17,11 @@ namespace bulkmsg::app {
 struct DeliveryWorkerOptions {
     std::size_t prefetch = 200;       // messages held at once: received, waiting, in flight or awaiting their write
     std::size_t max_in_flight = 256;  // provider requests at once
-    std::size_t flush_rows = 200;     // outcomes written per transaction at most before a flush is forced
-    std::chrono::milliseconds flush_interval{5};  // an outcome waits at most this long for its write
-    std::chrono::seconds lease{900};              // QUEUED_LEASE_SECONDS: a 'sending' row older than this is free
+    std::size_t claim_rows = 100;     // messages claimed per transaction at most before a claim is forced
+    std::chrono::milliseconds claim_interval{10};  // a received message waits at most this long for its claim
+    std::size_t flush_rows = 500;                  // outcomes written per transaction at most before a flush is forced
+    std::chrono::milliseconds flush_interval{10};  // an outcome waits at most this long for its write
+    std::chrono::seconds lease{900};               // QUEUED_LEASE_SECONDS: a 'sending' row older than this is free
     domain::RetryPolicy retry;
     std::map<domain::Channel, double> rate_per_second;  // shared token buckets by channel; 0 or absent = unlimited
     std::chrono::seconds max_wait_for_rate{30};         // a message waiting longer for a token goes back to the outbox
@@ -71,6 +73,7 @@ private:
     };
 
     bool ReceiveAndClaim();
+    void ClaimReceived(domain::TimePoint now);
     void Admit(std::vector<Delivery> deliveries, std::vector<ClaimRequest> requests,
                std::vector<ClaimVerdict> verdicts);
     bool Dispatch();
@@ -95,6 +98,8 @@ private:
     RandomSource& random_;
     ProgressCache* progress_;
 
+    std::vector<Delivery> received_;  // not yet claimed; claimed together (one transaction) when due
+    std::optional<domain::TimePoint> oldest_received_;
     std::map<domain::Channel, std::deque<Waiting>> waiting_;
     std::vector<Finished> finished_;
     std::optional<domain::TimePoint> oldest_finished_;

@@ -279,10 +279,11 @@ struct H2Server::Impl {
     asio::io_context io;
     ssl::context tls{ssl::context::tls_server};
     tcp::acceptor acceptor{io};
-    std::thread thread;
+    std::vector<std::thread> threads;
 
     void Accept() {
-        acceptor.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+        // Each connection on its own strand: its handlers never run concurrently, connections run in parallel.
+        acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code ec, tcp::socket socket) {
             if (ec) {
                 if (ec != asio::error::operation_aborted) {
                     Accept();
@@ -320,15 +321,20 @@ void H2Server::Start() {
     impl_->acceptor.bind(endpoint);
     impl_->acceptor.listen();
     impl_->Accept();
-    impl_->thread = std::thread([this] { impl_->io.run(); });
+    for (unsigned i = 0; i < std::max(1u, impl_->options.threads); ++i) {
+        impl_->threads.emplace_back([this] { impl_->io.run(); });
+    }
 }
 
 void H2Server::Stop() {
-    if (!impl_->thread.joinable()) {
+    if (impl_->threads.empty()) {
         return;
     }
     impl_->io.stop();
-    impl_->thread.join();
+    for (auto& t : impl_->threads) {
+        t.join();
+    }
+    impl_->threads.clear();
     boost::system::error_code ignored;
     impl_->acceptor.close(ignored);
 }

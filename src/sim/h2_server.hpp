@@ -14,11 +14,12 @@ struct H2ServerOptions {
     std::uint16_t port = 0;  // 0 picks a free port
     std::string cert_file;   // PEM certificate chain
     std::string key_file;    // PEM private key
+    unsigned threads = 1;    // I/O threads; one connection's handlers never run concurrently
 };
 
 /// An HTTP/2 server over TLS, as APNs serves: ALPN must select "h2" (clients offering only HTTP/1.1 fail the
 /// handshake), many concurrent streams per connection, each request passed whole to `handler` (header names
-/// lower-case). Response delays do not block other streams. One I/O thread; `on_connection` runs for every
+/// lower-case). Response delays do not block other streams. `on_connection` runs (on an I/O thread) for every
 /// negotiated h2 connection.
 class H2Server {
 public:

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     app.add_option("--rate-limit-burst", rate_limit_burst, "Answer the first N requests with 429");
     app.add_option("--retry-after", retry_after, "Seconds asked for in 429 answers")->capture_default_str();
     app.add_option("--seed", seed, "Random seed of fault injection")->capture_default_str();
-    app.add_option("--threads", threads, "HTTP/1.1 I/O threads")->capture_default_str();
+    app.add_option("--threads", threads, "I/O threads of each port")->capture_default_str();
     app.add_option("--ports-file", ports_file, "Write {\"http\":port,\"apns\":port} here once listening");
     CLI11_PARSE(app, argc, argv);
 

@@ -154,8 +154,11 @@ protected:
         provider_ = provider.get();
         router_ = std::make_unique<ProviderRouter>(std::move(provider), nullptr, nullptr);
     }
+    /// Claims at once and writes after 5 ms unless the test says otherwise.
     DeliveryWorker Worker(DeliveryWorkerOptions options = {}) {
         options.retry = {3, 300s, false};
+        options.claim_interval = 0ms;
+        options.flush_interval = 5ms;
         return DeliveryWorker(options, queue_, store_, markers_, limiter_, *router_, transport_, clock_, random_);
     }
 
@@ -187,6 +190,21 @@ TEST_F(DeliveryWorkerTest, AcknowledgesOnlyAfterTheOutcomesAreStoredInOneBatch) 
     EXPECT_EQ(store_.recorded[0].status, "sent");
     EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1, 2, 3}));
     EXPECT_EQ(worker.Held(), 0u);
+}
+
+TEST_F(DeliveryWorkerTest, ReceivedMessagesAreClaimedTogetherWithinTheClaimInterval) {
+    DeliveryWorkerOptions options;
+    options.claim_interval = 10ms;
+    options.retry = {3, 300s, false};
+    DeliveryWorker worker(options, queue_, store_, markers_, limiter_, *router_, transport_, clock_, random_);
+    queue_.Add(1);
+    worker.Step();
+    queue_.Add(2);
+    worker.Step();
+    EXPECT_TRUE(provider_->pending.empty()) << "waiting for more to claim in one transaction";
+    clock_.Advance(10ms);
+    worker.Step();
+    EXPECT_EQ(provider_->pending.size(), 2u);
 }
 
 TEST_F(DeliveryWorkerTest, UnstoredOutcomesAreKeptUnacknowledgedUntilTheStoreIsBack) {

@@ -1,5 +1,7 @@
 #include "sim/h2_server.hpp"
 
+#include "adapters/http/tcp_listener.hpp"
+
 #include <nghttp2/nghttp2.h>
 
 #include <boost/asio.hpp>
@@ -276,25 +278,8 @@ struct H2Server::Impl {
     H2ServerOptions options;
     app::HttpHandler handler;
     std::function<void()> on_connection;
-    asio::io_context io;
     ssl::context tls{ssl::context::tls_server};
-    tcp::acceptor acceptor{io};
-    std::vector<std::thread> threads;
-
-    void Accept() {
-        // Each connection on its own strand: its handlers never run concurrently, connections run in parallel.
-        acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code ec, tcp::socket socket) {
-            if (ec) {
-                if (ec != asio::error::operation_aborted) {
-                    Accept();
-                }
-                return;
-            }
-            socket.set_option(tcp::no_delay(true));
-            std::make_shared<Connection>(std::move(socket), tls, handler, on_connection)->Start();
-            Accept();
-        });
-    }
+    http::TcpListener listener;
 };
 
 H2Server::H2Server(H2ServerOptions options, app::HttpHandler handler, std::function<void()> on_connection)
@@ -315,32 +300,19 @@ void H2Server::Start() {
     tls.use_certificate_chain_file(impl_->options.cert_file);
     tls.use_private_key_file(impl_->options.key_file, ssl::context::pem);
     SSL_CTX_set_alpn_select_cb(tls.native_handle(), SelectAlpn, nullptr);
-    tcp::endpoint endpoint(asio::ip::make_address(impl_->options.address), impl_->options.port);
-    impl_->acceptor.open(endpoint.protocol());
-    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
-    impl_->acceptor.bind(endpoint);
-    impl_->acceptor.listen();
-    impl_->Accept();
-    for (unsigned i = 0; i < std::max(1u, impl_->options.threads); ++i) {
-        impl_->threads.emplace_back([this] { impl_->io.run(); });
-    }
+    impl_->listener.Start(
+        impl_->options.address, impl_->options.port, impl_->options.threads,
+        [impl = impl_.get()](http::TcpListener::Socket socket) {
+            std::make_shared<Connection>(std::move(socket), impl->tls, impl->handler, impl->on_connection)->Start();
+        });
 }
 
 void H2Server::Stop() {
-    if (impl_->threads.empty()) {
-        return;
-    }
-    impl_->io.stop();
-    for (auto& t : impl_->threads) {
-        t.join();
-    }
-    impl_->threads.clear();
-    boost::system::error_code ignored;
-    impl_->acceptor.close(ignored);
+    impl_->listener.Stop();
 }
 
 std::uint16_t H2Server::Port() const {
-    return impl_->acceptor.local_endpoint().port();
+    return impl_->listener.Port();
 }
 
 }  // namespace bulkmsg::sim

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/http/tcp_listener.hpp"
 #include "app/log.hpp"
 
 namespace bulkmsg::http {
@@ -121,23 +122,7 @@ private:
 struct HttpServer::Impl {
     HttpServerOptions options;
     app::HttpHandler handler;
-    asio::io_context io;
-    tcp::acceptor acceptor{io};
-    std::vector<std::thread> threads;
-
-    void Accept() {
-        acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
-            if (ec) {
-                if (ec != asio::error::operation_aborted) {
-                    Accept();
-                }
-                return;
-            }
-            socket.set_option(tcp::no_delay(true));
-            std::make_shared<Session>(std::move(socket), handler, options.body_limit_bytes)->Start();
-            Accept();
-        });
-    }
+    TcpListener listener;
 };
 
 HttpServer::HttpServer(HttpServerOptions options, app::HttpHandler handler) : impl_(std::make_unique<Impl>()) {
@@ -150,32 +135,19 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::Start() {
-    tcp::endpoint endpoint(asio::ip::make_address(impl_->options.address), impl_->options.port);
-    impl_->acceptor.open(endpoint.protocol());
-    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
-    impl_->acceptor.bind(endpoint);
-    impl_->acceptor.listen();
-    impl_->Accept();
-    for (unsigned i = 0; i < std::max(1u, impl_->options.threads); ++i) {
-        impl_->threads.emplace_back([this] { impl_->io.run(); });
-    }
+    impl_->listener.Start(
+        impl_->options.address, impl_->options.port, impl_->options.threads,
+        [impl = impl_.get()](TcpListener::Socket socket) {
+            std::make_shared<Session>(std::move(socket), impl->handler, impl->options.body_limit_bytes)->Start();
+        });
 }
 
 void HttpServer::Stop() {
-    if (impl_->threads.empty()) {
-        return;
-    }
-    impl_->io.stop();
-    for (auto& t : impl_->threads) {
-        t.join();
-    }
-    impl_->threads.clear();
-    beast::error_code ignored;
-    impl_->acceptor.close(ignored);
+    impl_->listener.Stop();
 }
 
 std::uint16_t HttpServer::Port() const {
-    return impl_->acceptor.local_endpoint().port();
+    return impl_->listener.Port();
 }
 
 }  // namespace bulkmsg::http

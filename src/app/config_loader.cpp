@@ -10,17 +10,25 @@ extern char** environ;
 
 namespace bulkmsg::app {
 
-namespace {
-
-domain::EnvVars ReadEnvFile(const std::string& path) {
+std::optional<std::string> ReadTextFile(const std::string& path) {
     std::ifstream in(path);
     if (!in) {
-        throw domain::ConfigError(path, "cannot read the env file");
+        return std::nullopt;
     }
     std::stringstream text;
     text << in.rdbuf();
+    return text.str();
+}
+
+namespace {
+
+domain::EnvVars ReadEnvFile(const std::string& path) {
+    const auto text = ReadTextFile(path);
+    if (!text) {
+        throw domain::ConfigError(path, "cannot read the env file");
+    }
     try {
-        return domain::ParseEnvFile(text.str());
+        return domain::ParseEnvFile(*text);
     } catch (const domain::EnvFileError& e) {
         throw domain::ConfigError(path, e.what());
     }

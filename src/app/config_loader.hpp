@@ -12,6 +12,9 @@ namespace bulkmsg::app {
 /// Throws domain::ConfigError naming the file when it cannot be read or parsed.
 domain::EnvVars LoadEnvVars(const std::optional<std::string>& env_file);
 
+/// The whole file, or nullopt when it cannot be read.
+std::optional<std::string> ReadTextFile(const std::string& path);
+
 /// LoadEnvVars followed by ParseConfig.
 domain::Config LoadConfig(const std::optional<std::string>& env_file);
 

@@ -1,8 +1,6 @@
 #include "cli/provider_wiring.hpp"
 
-#include <fstream>
-#include <sstream>
-
+#include "app/config_loader.hpp"
 #include "app/providers/apns_api.hpp"
 #include "app/providers/fcm_api.hpp"
 #include "app/providers/http_provider.hpp"
@@ -16,13 +14,11 @@ namespace bulkmsg::cli {
 namespace {
 
 std::string ReadFile(const std::string& variable, const std::string& path) {
-    std::ifstream in(path);
-    if (!in) {
+    auto text = app::ReadTextFile(path);
+    if (!text) {
         throw domain::ConfigError(variable, "cannot read '" + path + "'");
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return std::move(*text);
 }
 
 struct Builder {

@@ -9,6 +9,14 @@ namespace bulkmsg::domain {
 using Clock = std::chrono::system_clock;
 using TimePoint = Clock::time_point;
 
+/// Whole seconds / milliseconds since the Unix epoch (JWT claims, provider headers, Redis scores).
+inline std::int64_t EpochSeconds(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+inline std::int64_t EpochMillis(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
 /// The part of an outbox row the poller needs to publish it.
 struct OutboxRow {
     std::uint64_t id = 0;

@@ -9,6 +9,7 @@
 #include "domain/providers/http_codec.hpp"
 #include "domain/providers/jwt.hpp"
 #include "domain/providers/provider_types.hpp"
+#include "domain/target.hpp"
 
 namespace bulkmsg::sim {
 
@@ -41,10 +42,6 @@ std::string NextId() {
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "%032llx", static_cast<unsigned long long>(++counter));
     return buffer;
-}
-
-std::int64_t EpochSeconds(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
 // --- SendGrid -------------------------------------------------------------------------------------------------
@@ -118,11 +115,6 @@ HttpResponse TwilioError(unsigned status, long code, const std::string& message)
 std::string FormValue(const domain::FormFields& form, const std::string& name) {
     const auto it = std::find_if(form.begin(), form.end(), [&](const auto& f) { return f.first == name; });
     return it == form.end() ? "" : it->second;
-}
-
-bool IsE164(const std::string& number) {
-    return number.size() >= 9 && number.size() <= 16 && number[0] == '+' && number[1] != '0' &&
-           std::all_of(number.begin() + 1, number.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // --- FCM ------------------------------------------------------------------------------------------------------
@@ -234,7 +226,7 @@ HttpResponse ProviderSimulator::Sendgrid(const HttpRequest& request) {
             auto response = SendgridError(429, "too many requests");
             response.headers = {{"X-RateLimit-Limit", "600"},
                                 {"X-RateLimit-Remaining", "0"},
-                                {"X-RateLimit-Reset", std::to_string(EpochSeconds(now_()) + retry_after)}};
+                                {"X-RateLimit-Reset", std::to_string(domain::EpochSeconds(now_()) + retry_after)}};
             return response;
         },
         [&] {
@@ -245,7 +237,7 @@ HttpResponse ProviderSimulator::Sendgrid(const HttpRequest& request) {
             return Empty(202, {{"X-Message-Id", "sim" + NextId().substr(13)},
                                {"X-RateLimit-Limit", "600"},
                                {"X-RateLimit-Remaining", "599"},
-                               {"X-RateLimit-Reset", std::to_string(EpochSeconds(now_()) + 60)}});
+                               {"X-RateLimit-Reset", std::to_string(domain::EpochSeconds(now_()) + 60)}});
         });
 }
 
@@ -270,7 +262,7 @@ HttpResponse ProviderSimulator::Twilio(const HttpRequest& request) {
         error = TwilioError(400, 21603, "A 'From' phone number is required.");
     } else if (FormValue(form, "Body").empty()) {
         error = TwilioError(400, 21602, "Message body is required.");
-    } else if (!IsE164(FormValue(form, "To"))) {
+    } else if (!domain::IsValidE164(FormValue(form, "To"))) {
         error = TwilioError(400, 21211, "The 'To' number " + FormValue(form, "To") + " is not a valid phone number.");
     }
     return Finish(
@@ -340,7 +332,7 @@ HttpResponse ProviderSimulator::FcmToken(const HttpRequest& request) {
         return invalid("invalid_grant", "Invalid JWT Signature.");
     }
     const auto& claims = verified->claims;
-    const auto now = EpochSeconds(now_());
+    const auto now = domain::EpochSeconds(now_());
     const auto iat = claims.value("iat", std::int64_t{0});
     const auto exp = claims.value("exp", std::int64_t{0});
     if (exp - iat > 3600 || exp <= now || iat > now + 300) {
@@ -452,7 +444,7 @@ HttpResponse ProviderSimulator::HandleApns(const HttpRequest& request) {
         },
         [&] {
             if (token.starts_with("dead")) {
-                return ApnsError(410, "Unregistered", apns_id, EpochSeconds(now_()) * 1000);
+                return ApnsError(410, "Unregistered", apns_id, domain::EpochSeconds(now_()) * 1000);
             }
             if (token.starts_with("bad")) {
                 return ApnsError(400, "BadDeviceToken", apns_id);
@@ -481,7 +473,7 @@ std::string ProviderSimulator::CheckProviderToken(const std::string& jwt) {
         const std::lock_guard lock(tokens_mutex_);
         verified_tokens_[jwt] = iat;
     }
-    return EpochSeconds(now_()) - iat > 3600 ? "ExpiredProviderToken" : "";
+    return domain::EpochSeconds(now_()) - iat > 3600 ? "ExpiredProviderToken" : "";
 }
 
 HttpResponse ProviderSimulator::Control(const HttpRequest& request) {

@@ -1,38 +1,23 @@
 // bulkmsg-provider-sim: a local stand-in for SendGrid, Twilio, FCM and APNs that speaks their wire protocols
 // (HTTP/1.1 for the first three and the control endpoints, HTTP/2 over TLS for APNs). See docs/simulator.md.
 #include <CLI/CLI.hpp>
-#include <csignal>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "adapters/http/http_server.hpp"
+#include "app/config_loader.hpp"
+#include "cli/shutdown_signal.hpp"
 #include "sim/h2_server.hpp"
 #include "sim/provider_simulator.hpp"
 
 namespace {
 
-std::string ReadFileOrEmpty(const std::string& path) {
-    if (path.empty()) {
-        return "";
-    }
-    std::ifstream in(path);
-    if (!in) {
+std::string ReadKey(const std::string& path) {
+    auto text = bulkmsg::app::ReadTextFile(path);
+    if (!text) {
         throw std::runtime_error("cannot read " + path);
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-int WaitForSignal() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    int signal = 0;
-    sigwait(&set, &signal);
-    return signal;
+    return std::move(*text);
 }
 
 }  // namespace
@@ -76,14 +61,10 @@ int main(int argc, char** argv) {
     app.add_option("--ports-file", ports_file, "Write {\"http\":port,\"apns\":port} here once listening");
     CLI11_PARSE(app, argc, argv);
 
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts, so sigwait receives them
+    bulkmsg::cli::BlockShutdownSignals();  // before any thread starts
     try {
-        credentials.fcm_public_key_pem = ReadFileOrEmpty(fcm_public_key_file);
-        credentials.apns_public_key_pem = ReadFileOrEmpty(apns_public_key_file);
+        credentials.fcm_public_key_pem = ReadKey(fcm_public_key_file);
+        credentials.apns_public_key_pem = ReadKey(apns_public_key_file);
         bulkmsg::sim::Faults faults;
         faults.latency = std::chrono::milliseconds(latency_ms);
         faults.error_rate = error_rate;
@@ -106,7 +87,7 @@ int main(int argc, char** argv) {
             std::rename((ports_file + ".tmp").c_str(), ports_file.c_str());
         }
         std::cout << ports << std::endl;
-        WaitForSignal();
+        bulkmsg::cli::WaitForShutdownSignal();
         apns.Stop();
         http.Stop();
     } catch (const std::exception& e) {

@@ -7,22 +7,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "app/config_loader.hpp"
 #include "domain/env_file.hpp"
 #include "support/raw_http.hpp"
 #include "support/test_environment.hpp"
 
 namespace bulkmsg::testing {
-
-namespace {
-
-std::string ReadText(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-}  // namespace
 
 const std::string& ProviderSimProcess::CredentialsDir() {
     static const std::string dir = [] {
@@ -61,7 +51,7 @@ ProviderSimProcess::ProviderSimProcess(const std::vector<std::string>& extra_arg
                    std::chrono::milliseconds(20))) {
         throw std::runtime_error("provider simulator did not start: " + process_->OutputSoFar());
     }
-    const auto ports = nlohmann::json::parse(ReadText(ports_file));
+    const auto ports = nlohmann::json::parse(app::ReadTextFile(ports_file).value_or("{}"));
     http_port_ = ports["http"].get<unsigned short>();
     apns_port_ = ports["apns"].get<unsigned short>();
 }
@@ -72,7 +62,7 @@ ProviderSimProcess::~ProviderSimProcess() {
 }
 
 domain::EnvVars ProviderSimProcess::ClientEnv() const {
-    auto env = domain::ParseEnvFile(ReadText(CredentialsDir() + "/sim.env"));
+    auto env = domain::ParseEnvFile(app::ReadTextFile(CredentialsDir() + "/sim.env").value_or(""));
     env["PROVIDER_SIMULATOR_URL"] = "http://127.0.0.1:" + std::to_string(http_port_);
     env["PROVIDER_SIMULATOR_APNS_URL"] = "https://127.0.0.1:" + std::to_string(apns_port_);
     return env;

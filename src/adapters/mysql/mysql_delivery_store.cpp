@@ -10,15 +10,6 @@ namespace bulkmsg::mysql {
 
 namespace {
 
-template <typename Container>
-std::string IdList(const Container& ids) {
-    std::string out;
-    for (const auto id : ids) {
-        out += (out.empty() ? "" : ",") + std::to_string(id);
-    }
-    return out;
-}
-
 /// `CASE id WHEN 1 THEN <v1> WHEN 2 THEN <v2> END` for per-row values of a batched UPDATE.
 template <typename ValueOf>
 std::string CaseById(const std::vector<const domain::DeliveryOutcome*>& rows, ValueOf value_of) {

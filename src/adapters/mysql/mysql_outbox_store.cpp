@@ -30,14 +30,6 @@ const char* StatusOf(domain::ClaimKind kind) {
     return "pending";
 }
 
-std::string JoinIds(const std::vector<std::string>& ids) {
-    std::string joined;
-    for (const auto& id : ids) {
-        joined += (joined.empty() ? "" : ",") + id;
-    }
-    return joined;
-}
-
 // An open claim transaction on a connection of its own. The connection goes back to the store's pool
 // when the claim commits or rolls back cleanly; after an error it is closed, which makes the server roll
 // the transaction back.
@@ -64,14 +56,8 @@ public:
         auto connection = std::move(connection_);
         std::size_t updated = 0;
         if (!ids.empty()) {
-            std::vector<std::string> id_texts;
-            id_texts.reserve(ids.size());
-            for (auto id : ids) {
-                id_texts.push_back(std::to_string(id));
-            }
-            updated =
-                connection->Execute("UPDATE outbox SET status='queued', queued_at='" + SqlTime(now) +
-                                    "' WHERE id IN (" + JoinIds(id_texts) + ") AND status='" + StatusOf(kind_) + "'");
+            updated = connection->Execute("UPDATE outbox SET status='queued', queued_at='" + SqlTime(now) +
+                                          "' WHERE id IN (" + IdList(ids) + ") AND status='" + StatusOf(kind_) + "'");
         }
         connection->Execute("COMMIT");
         store_.Release(std::move(connection));
@@ -106,7 +92,7 @@ std::string ClaimSql(domain::ClaimKind kind, domain::TimePoint now, std::chrono:
     std::string sql = std::string(kClaimColumns) + " FROM outbox WHERE status='" + StatusOf(kind) + "' AND " +
                       time_column + " <= '" + SqlTime(stale ? now - lease : now) + "'";
     if (!excluded_campaigns.empty()) {
-        sql += " AND campaign_id NOT IN (" + JoinIds(excluded_campaigns) + ")";
+        sql += " AND campaign_id NOT IN (" + IdList(excluded_campaigns) + ")";
     }
     return sql + " ORDER BY " + time_column + ", id LIMIT " + std::to_string(limit) + " FOR UPDATE SKIP LOCKED";
 }

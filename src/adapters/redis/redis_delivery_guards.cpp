@@ -6,10 +6,6 @@ namespace bulkmsg::redis {
 
 namespace {
 
-long long Millis(domain::TimePoint t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 // KEYS[1] bucket; ARGV rate/s, capacity, now (ms), wanted. Returns the tokens granted.
 constexpr const char* kTokenBucket = R"lua(
 local rate = tonumber(ARGV[1])
@@ -72,13 +68,13 @@ std::size_t RedisRateLimiter::Acquire(const std::string& bucket, double per_seco
     const double capacity = std::max(1.0, std::floor(per_second / 20.0));
     const auto granted = session_.Run([&](RedisClient& c) {
         return c.Command({"EVAL", kTokenBucket, "1", prefix_ + "rate:" + bucket, std::to_string(per_second),
-                          std::to_string(capacity), std::to_string(Millis(now)), std::to_string(wanted)});
+                          std::to_string(capacity), std::to_string(domain::EpochMillis(now)), std::to_string(wanted)});
     });
     return static_cast<std::size_t>(std::stoull(granted));
 }
 
 void RedisRateLimiter::Hold(const std::string& provider, domain::TimePoint until) {
-    const auto ms = Millis(until);
+    const auto ms = domain::EpochMillis(until);
     session_.Run([&](RedisClient& c) {
         // The key's value is the end of the hold; a later hold replaces an earlier one.
         return c.Command({"SET", prefix_ + "hold:" + provider, std::to_string(ms), "PXAT", std::to_string(ms)});

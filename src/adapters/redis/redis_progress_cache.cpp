@@ -2,14 +2,6 @@
 
 namespace bulkmsg::redis {
 
-namespace {
-
-long long Millis(domain::TimePoint t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-}  // namespace
-
 RedisProgressCache::RedisProgressCache(domain::RedisConfig config, std::string key_namespace)
     : session_(std::move(config)), prefix_("bulkmsg:" + key_namespace + ":progress:") {}
 
@@ -35,7 +27,7 @@ void RedisProgressCache::Forget(std::uint64_t campaign_id) {
 domain::DoneSample RedisProgressCache::RecordSample(std::uint64_t campaign_id, const domain::DoneSample& sample,
                                                     std::chrono::seconds window) {
     const auto key = Key(campaign_id) + ":samples";
-    const auto now_ms = Millis(sample.at);
+    const auto now_ms = domain::EpochMillis(sample.at);
     const auto window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(window).count();
     const auto oldest = session_.Run([&](RedisClient& c) {
         c.Command({"ZADD", key, std::to_string(now_ms), std::to_string(now_ms) + ":" + std::to_string(sample.done)});

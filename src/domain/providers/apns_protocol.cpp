@@ -7,14 +7,6 @@
 
 namespace bulkmsg::domain {
 
-namespace {
-
-std::int64_t EpochSeconds(TimePoint t) {
-    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-}  // namespace
-
 std::string ApnsProviderToken(const std::string& p8_pem, const std::string& key_id, const std::string& team_id,
                               TimePoint now) {
     return SignJwt(JwtAlgorithm::kEs256, p8_pem, {{"kid", key_id}}, {{"iss", team_id}, {"iat", EpochSeconds(now)}});

@@ -16,10 +16,6 @@ std::string RequiredString(const nlohmann::json& object, const char* field) {
     return object[field].get<std::string>();
 }
 
-std::int64_t EpochSeconds(TimePoint t) {
-    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
 }  // namespace
 
 ServiceAccount ParseServiceAccount(const std::string& json_text) {

@@ -57,8 +57,7 @@ std::chrono::seconds UntilReset(const ProviderResponse& response, TimePoint now)
     if (ec != std::errc{} || end != reset.data() + reset.size()) {
         return RetryAfterOf(response, now);
     }
-    const auto wait =
-        std::chrono::seconds(epoch) - std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
+    const auto wait = std::chrono::seconds(epoch - EpochSeconds(now));
     return std::max(wait, std::chrono::seconds(0));
 }
 

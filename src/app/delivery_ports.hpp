@@ -54,6 +54,7 @@ struct ClaimRequest {
     std::uint64_t outbox_id = 0;
     std::string idempotency_key;
     bool redelivered = false;  // the broker gave it to another consumer before: a 'sending' row may be taken over
+    std::string kind;          // the channel the message names (for metrics; the row's own kind is what is sent)
 };
 
 /// The outbox as the consumers use it (port; MySQL in production). Thread-safe.

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/log.hpp"
+#include "app/metrics/metrics.hpp"
 #include "domain/backoff.hpp"
 #include "domain/queue_message.hpp"
 
@@ -95,9 +96,9 @@ void DeliveryWorker::ClaimReceived(domain::TimePoint now) {
     for (const auto& d : deliveries) {
         try {
             const auto m = domain::DecodeQueueMessage(d.body);
-            requests.push_back({m.outbox_id, m.idempotency_key, d.redelivered});
+            requests.push_back({m.outbox_id, m.idempotency_key, d.redelivered, m.kind});
         } catch (const domain::QueueMessageError&) {
-            requests.push_back({0, "", d.redelivered});  // outbox id 0 never exists: the store calls it invalid
+            requests.push_back({0, "", d.redelivered, ""});  // outbox id 0 never exists: the store calls it invalid
         }
     }
     std::vector<ClaimVerdict> verdicts;
@@ -133,7 +134,10 @@ void DeliveryWorker::Admit(std::vector<Delivery> deliveries, std::vector<ClaimRe
                 keys.push_back(v.message.idempotency_key);
                 continue;
             case ClaimVerdict::Kind::kDone:
-            case ClaimVerdict::Kind::kBusy: ++stats_.deduplicated; break;
+            case ClaimVerdict::Kind::kBusy:
+                ++stats_.deduplicated;
+                ProcessMetrics().messages_deduplicated.With({requests[i].kind}).Inc();
+                break;
             case ClaimVerdict::Kind::kPaused: ++stats_.paused; break;
             case ClaimVerdict::Kind::kCancelled: ++stats_.cancelled; break;
             case ClaimVerdict::Kind::kInvalid:
@@ -160,6 +164,7 @@ void DeliveryWorker::Admit(std::vector<Delivery> deliveries, std::vector<ClaimRe
         if (already_sent[j]) {
             // The provider accepted it before (the row write was lost): record it, do not send it again.
             ++stats_.deduplicated;
+            ProcessMetrics().messages_deduplicated.With({std::string(domain::ToString(v.message.kind))}).Inc();
             auto outcome = domain::DecideOutcome(v.message.outbox_id, v.message.campaign_id,
                                                  domain::Sent(*already_sent[j]), v.attempts, options_.retry, now, 0);
             Finish(tag, std::move(outcome), std::move(v.message), false);
@@ -222,6 +227,7 @@ bool DeliveryWorker::DispatchChannel(domain::Channel channel, std::deque<Waiting
             allowed = 0;
         }
         if (allowed == 0) {
+            ProcessMetrics().rate_limiter_waits.With({std::string(domain::ToString(channel))}).Inc();
             const auto token_every = std::chrono::milliseconds(static_cast<std::int64_t>(1000.0 / rate));
             next_token_try_[channel] = now + std::clamp(token_every, std::chrono::milliseconds(1), kMaxTokenWait);
             return progressed;
@@ -237,9 +243,11 @@ bool DeliveryWorker::DispatchChannel(domain::Channel channel, std::deque<Waiting
         auto item = std::make_shared<Waiting>(std::move(waiting.front()));
         waiting.pop_front();
         ++in_flight_;
+        in_flight_gauge_.Inc();
         ++sent;
         provider.Send(item->message, [this, item, name](domain::SendResult result) {
             --in_flight_;
+            in_flight_gauge_.Dec();
             OnResult(*item, name, std::move(result));
         });
     }
@@ -251,6 +259,7 @@ void DeliveryWorker::OnResult(const Waiting& item, const std::string& provider, 
     if (result.outcome == domain::SendOutcome::kRateLimited) {
         const auto until = now + std::max(result.retry_after, std::chrono::seconds(1));
         held_until_[provider] = std::max(held_until_[provider], until);
+        ProcessMetrics().rate_limiter_holds.With({std::string(domain::ToString(item.message.kind))}).Inc();
         try {
             limiter_.Hold(provider, until);
         } catch (const std::exception&) {
@@ -273,6 +282,18 @@ void DeliveryWorker::Finish(std::uint64_t tag, domain::DeliveryOutcome outcome, 
         oldest_finished_ = clock_.Now();
     }
     finished_.push_back({tag, std::move(outcome), std::move(message), suppress});
+}
+
+void DeliveryWorker::CountStored() {
+    auto& metrics = ProcessMetrics();
+    for (const auto& f : finished_) {
+        const auto& status = f.outcome.status;
+        auto& family = status == "sent"     ? metrics.messages_sent
+                       : status == "failed" ? metrics.messages_failed
+                                            : metrics.messages_retried;
+        family.With({std::string(domain::ToString(f.message.kind)), std::string(providers_.For(f.message).Name())})
+            .Inc();
+    }
 }
 
 bool DeliveryWorker::FlushIfDue(bool force) {
@@ -300,6 +321,7 @@ bool DeliveryWorker::FlushIfDue(bool force) {
             {{"error", e.what()}, {"outcomes", outcomes.size()}, {"retry_in_ms", wait.count()}});
         return false;
     }
+    CountStored();
     std::set<std::uint64_t> campaigns;
     for (auto& f : finished_) {
         if (f.outcome.dead_letter) {

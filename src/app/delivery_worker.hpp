@@ -7,6 +7,7 @@
 #include "app/clock.hpp"
 #include "app/delivery_ports.hpp"
 #include "app/http_transport.hpp"
+#include "app/metrics/metrics.hpp"
 #include "app/progress_cache.hpp"
 #include "app/providers/provider_router.hpp"
 #include "app/random_source.hpp"
@@ -82,6 +83,8 @@ private:
     void Finish(std::uint64_t tag, domain::DeliveryOutcome outcome, domain::OutboundMessage message, bool suppress);
     /// Records this step's provider acceptances in SentMarkers at once (one call), before their rows are written.
     void MarkSent();
+    /// Counts the outcomes just committed in bulkmsg_messages_{sent,failed,retried}_total.
+    void CountStored();
     bool FlushIfDue(bool force);
     void SendAcks();
     bool ProviderHeld(const std::string& provider, domain::TimePoint now);
@@ -109,6 +112,7 @@ private:
     std::map<std::string, domain::TimePoint> hold_checked_;        // provider → when the shared hold was read
     std::map<domain::Channel, domain::TimePoint> next_token_try_;  // channel → when to ask the bucket again
     std::size_t in_flight_ = 0;
+    Gauge& in_flight_gauge_ = ProcessMetrics().consumer_in_flight.With({});  // shared by the process's workers
     std::size_t held_ = 0;
     bool stopping_ = false;
     domain::TimePoint retry_store_at_{};

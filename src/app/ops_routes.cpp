@@ -18,8 +18,8 @@ HttpResponse JsonResponse(unsigned status, const nlohmann::json& body) {
     return response;
 }
 
-OpsRoutes::OpsRoutes(std::string role, std::function<ReadinessReport()> readiness)
-    : role_(std::move(role)), readiness_(std::move(readiness)) {}
+OpsRoutes::OpsRoutes(std::string role, std::function<ReadinessReport()> readiness, MetricsRegistry* metrics)
+    : role_(std::move(role)), readiness_(std::move(readiness)), metrics_(metrics) {}
 
 namespace {
 
@@ -35,7 +35,8 @@ HttpResponse ReadyResponse(const ReadinessReport& report) {
 }  // namespace
 
 HttpResponse OpsRoutes::Handle(const HttpRequest& request) const {
-    const bool known = request.path == "/health" || request.path == "/live" || request.path == "/ready";
+    const bool known = request.path == "/health" || request.path == "/live" || request.path == "/ready" ||
+                       (request.path == "/metrics" && metrics_ != nullptr);
     if (!known) {
         return JsonError(404, "not_found", "no route for " + request.method + " " + request.path);
     }
@@ -45,6 +46,12 @@ HttpResponse OpsRoutes::Handle(const HttpRequest& request) const {
     if (request.path == "/health") {
         nlohmann::json body = {{"status", "ok"}, {"role", role_}, {"version", kVersion}, {"revision", kRevision}};
         return JsonResponse(200, body);
+    }
+    if (request.path == "/metrics") {
+        HttpResponse response;
+        response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        response.body = metrics_->Render();
+        return response;
     }
     if (request.path == "/live") {
         return JsonResponse(200, {{"status", "alive"}});

@@ -4,21 +4,24 @@
 #include <string>
 
 #include "app/http_types.hpp"
+#include "app/metrics/metrics_registry.hpp"
 #include "app/readiness.hpp"
 
 namespace bulkmsg::app {
 
 /// Serves the operational endpoints every bulkmsg process exposes without authentication:
 /// GET /health (alive, role and version), GET /live, GET /ready (200 when every probe passes, otherwise
-/// 503 naming each failed dependency). Anything else is a JSON 404; other methods on these paths a 405.
+/// 503 naming each failed dependency), GET /metrics (the registry in Prometheus text format, when one is given).
+/// Anything else is a JSON 404; other methods on these paths a 405.
 class OpsRoutes {
 public:
-    OpsRoutes(std::string role, std::function<ReadinessReport()> readiness);
+    OpsRoutes(std::string role, std::function<ReadinessReport()> readiness, MetricsRegistry* metrics = nullptr);
     HttpResponse Handle(const HttpRequest& request) const;
 
 private:
     std::string role_;
     std::function<ReadinessReport()> readiness_;
+    MetricsRegistry* metrics_;
 };
 
 }  // namespace bulkmsg::app

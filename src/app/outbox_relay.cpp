@@ -3,6 +3,7 @@
 #include <deque>
 
 #include "app/log.hpp"
+#include "app/metrics/metrics.hpp"
 #include "domain/backoff.hpp"
 #include "domain/queue_message.hpp"
 #include "domain/traceparent.hpp"
@@ -20,6 +21,16 @@ OutgoingMessage ToMessage(const domain::OutboxRow& row, RandomSource& random) {
     std::string traceparent =
         domain::IsValidTraceparent(row.traceparent) ? row.traceparent : domain::MakeTraceparent(random.Bytes24());
     return {domain::EncodeQueueMessage(body), row.idempotency_key, row.attempts + 1, std::move(traceparent)};
+}
+
+std::string_view KindLabel(domain::ClaimKind kind) {
+    switch (kind) {
+        case domain::ClaimKind::kPending: return "pending";
+        case domain::ClaimKind::kDueRetry: return "retry";
+        case domain::ClaimKind::kStaleQueued: return "stale_queued";
+        case domain::ClaimKind::kStaleSending: return "stale_sending";
+    }
+    return "unknown";
 }
 
 }  // namespace
@@ -66,9 +77,9 @@ OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_b
 // Collects the confirms of the oldest batch in flight and marks its confirmed rows queued.
 void OutboxRelay::Finish(domain::ClaimKind kind, InFlight& batch) {
     const auto acked = publisher_.AwaitConfirms(batch.ticket);
-    stats_.confirm_wait_us_total += static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - batch.published_at)
-            .count());
+    const auto confirm_wait = std::chrono::steady_clock::now() - batch.published_at;
+    stats_.confirm_wait_us_total +=
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(confirm_wait).count());
     const auto& rows = batch.claim->Rows();
     std::vector<std::uint64_t> confirmed;
     confirmed.reserve(rows.size());
@@ -87,6 +98,12 @@ void OutboxRelay::Finish(domain::ClaimKind kind, InFlight& batch) {
     if (kind == domain::ClaimKind::kStaleQueued || kind == domain::ClaimKind::kStaleSending) {
         stats_.republished_stale += confirmed.size();
     }
+    auto& metrics = ProcessMetrics();
+    const std::string label(KindLabel(kind));
+    metrics.poller_batches.With({label}).Inc();
+    metrics.poller_rows_published.With({label}).Inc(static_cast<double>(confirmed.size()));
+    metrics.poller_rows_nacked.With({label}).Inc(static_cast<double>(rows.size() - confirmed.size()));
+    metrics.poller_confirm_seconds.With({}).Observe(std::chrono::duration<double>(confirm_wait).count());
     if (confirmed.size() < rows.size()) {
         Log(LogLevel::kWarn, "poller", "broker did not confirm some messages; their rows stay unqueued",
             {{"claimed", rows.size()}, {"confirmed", confirmed.size()}});

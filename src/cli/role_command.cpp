@@ -8,10 +8,12 @@
 #include "adapters/redis/redis_progress_cache.hpp"
 #include "app/campaign_api.hpp"
 #include "app/log.hpp"
+#include "app/metrics/metrics.hpp"
 #include "app/ops_routes.hpp"
 #include "cli/commands.hpp"
 #include "cli/consumer_wiring.hpp"
 #include "cli/dependencies.hpp"
+#include "cli/metrics_wiring.hpp"
 #include "cli/poller_wiring.hpp"
 #include "cli/shutdown_signal.hpp"
 
@@ -31,13 +33,18 @@ int RunRole(const std::string& role, const domain::Config& config) {
         }
     }
     const std::uint16_t port = serves_api ? config.api_port : config.metrics_port;
-    app::OpsRoutes ops(role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); });
+    SetUpMetrics(role, config);
+    auto& metrics = app::ProcessMetrics();
+    app::OpsRoutes ops(
+        role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); }, &metrics.registry);
     mysql::MysqlCampaignStore campaign_store(config.db);
     app::SystemClock clock;
     redis::RedisProgressCache progress_cache(config.redis, config.db.name);
     app::CampaignApi api(campaign_store, clock, &progress_cache);
     const auto handler = [&](const app::HttpRequest& r) {
-        return serves_api && app::CampaignApi::Owns(r.path) ? api.Handle(r) : ops.Handle(r);
+        auto response = serves_api && app::CampaignApi::Owns(r.path) ? api.Handle(r) : ops.Handle(r);
+        metrics.http_requests.With({std::to_string(response.status)}).Inc();
+        return response;
     };
     const std::uint64_t body_limit = serves_api ? std::uint64_t{config.api_body_limit_mb} << 20 : 1 << 20;
     http::HttpServer server({"0.0.0.0", port, 2, body_limit}, handler);

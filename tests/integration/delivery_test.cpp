@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "support/outbox_fixture.hpp"
@@ -14,6 +17,26 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::ChildProcess;
+
+/// Sum of every sample of `name` (all label sets) in a Prometheus text exposition.
+double SumSamples(const std::string& exposition, const std::string& name, const std::string& label_filter = "") {
+    double sum = 0;
+    std::istringstream lines(exposition);
+    for (std::string line; std::getline(lines, line);) {
+        const bool match = line.rfind(name + "{", 0) == 0 || line.rfind(name + " ", 0) == 0;
+        if (match && line.find(label_filter) != std::string::npos) {
+            sum += std::stod(line.substr(line.rfind(' ') + 1));
+        }
+    }
+    return sum;
+}
+
+/// Runs `promtool check metrics` on the exposition; returns its exit status and prints its findings.
+int PromtoolCheck(const std::string& exposition) {
+    const std::string path = testing::EmptyWorkDir() + "/metrics.txt";
+    std::ofstream(path) << exposition;
+    return std::system(("promtool check metrics < " + path).c_str());
+}
 
 class DeliveryTest : public ::testing::Test {
 protected:
@@ -247,6 +270,67 @@ TEST_F(DeliveryTest, SharedRateLimitHoldsAcrossTwoConsumerProcesses) {
     EXPECT_LT(rate, 220.0);
     Stop(first);
     Stop(second);
+    Stop(poller);
+}
+
+TEST_F(DeliveryTest, MetricsOfEachProcessAgreeWithTheDatabaseAndPassPromtool) {
+    sim_.SetFaults({{"error_rate", 0.2}});
+    const auto campaign = db_.InsertCampaign();
+    Insert(campaign, "email", 600);
+    Insert(campaign, "sms", 3, "ELT(seq, '+15005550004', '+15005550001', '+14155550100')");
+    Insert(campaign, "apns", 300);
+    const auto poller_port = testing::FreePort();
+    const auto consumer_port = testing::FreePort();
+    auto poller = Start("poller", {{"METRICS_PORT", std::to_string(poller_port)}});
+    auto consumer = Start("consumer", {{"METRICS_PORT", std::to_string(consumer_port)}, {"MAX_ATTEMPTS", "20"}});
+    ASSERT_TRUE(testing::WaitUntil([&] { return db_.Count("status IN ('sent','failed')") == 903; }, 90s));
+    // The counters are bumped after the outcome commit: give the last flush's bookkeeping a moment.
+    std::string consumer_metrics;
+    ASSERT_TRUE(testing::WaitUntil(
+        [&] {
+            consumer_metrics = testing::HttpGet(consumer_port, "/metrics").body;
+            return SumSamples(consumer_metrics, "bulkmsg_messages_sent_total") == 901;
+        },
+        10s))
+        << consumer_metrics;
+    EXPECT_EQ(SumSamples(consumer_metrics, "bulkmsg_messages_sent_total", "channel=\"email\",provider=\"sendgrid\""),
+              600);
+    EXPECT_EQ(SumSamples(consumer_metrics, "bulkmsg_messages_sent_total", "channel=\"push\",provider=\"apns\""), 300);
+    EXPECT_EQ(SumSamples(consumer_metrics, "bulkmsg_messages_failed_total"), 2);
+    const auto retried_rows = std::stod(db_.Value("SELECT SUM(attempts - 1) FROM outbox WHERE status='sent'"));
+    EXPECT_EQ(SumSamples(consumer_metrics, "bulkmsg_messages_retried_total"), retried_rows);
+    EXPECT_GT(retried_rows, 50) << "about 20 % of attempts fail";
+    double answered = 0;  // every request the simulator saw, whatever its answer
+    const auto sim_stats = sim_.Stats();
+    for (const auto& [name, counts] : sim_stats["providers"].items()) {
+        answered +=
+            counts["accepted"].get<double>() + counts["rejected"].get<double>() + counts["faults"].get<double>();
+    }
+    EXPECT_EQ(SumSamples(consumer_metrics, "bulkmsg_provider_request_duration_seconds_count"), answered);
+    EXPECT_EQ(SumSamples(consumer_metrics, "bulkmsg_consumer_in_flight"), 0);
+    EXPECT_GT(SumSamples(consumer_metrics, "bulkmsg_db_connections", "state=\"idle\""), 0);
+    EXPECT_GT(SumSamples(consumer_metrics, "process_resident_memory_bytes"), 1e6);
+    EXPECT_EQ(SumSamples(consumer_metrics, "bulkmsg_build_info", "role=\"consumer\""), 1);
+    EXPECT_EQ(PromtoolCheck(consumer_metrics), 0) << consumer_metrics;
+
+    // The poller's state gauges are refreshed at most every 10 s.
+    std::string poller_metrics;
+    ASSERT_TRUE(testing::WaitUntil(
+        [&] {
+            poller_metrics = testing::HttpGet(poller_port, "/metrics").body;
+            return SumSamples(poller_metrics, "bulkmsg_outbox_rows", "status=\"sent\"") == 901 &&
+                   SumSamples(poller_metrics, "bulkmsg_queue_messages",
+                              "queue=\"" + queues_.Env()["DEAD_LETTER_QUEUE"] + "\"") == 2;
+        },
+        15s, 500ms))
+        << poller_metrics << db_.Value("SELECT GROUP_CONCAT(last_error) FROM outbox WHERE status='failed'");
+    EXPECT_EQ(SumSamples(poller_metrics, "bulkmsg_outbox_rows", "status=\"failed\""), 2);
+    EXPECT_EQ(SumSamples(poller_metrics, "bulkmsg_outbox_rows", "status=\"pending\""), 0);
+    EXPECT_EQ(SumSamples(poller_metrics, "bulkmsg_campaigns", "status=\"completed\""), 1);
+    EXPECT_GE(SumSamples(poller_metrics, "bulkmsg_poller_rows_published_total"), 903);
+    EXPECT_GT(SumSamples(poller_metrics, "bulkmsg_poller_confirm_duration_seconds_count"), 0);
+    EXPECT_EQ(PromtoolCheck(poller_metrics), 0) << poller_metrics;
+    Stop(consumer);
     Stop(poller);
 }
 

@@ -4,7 +4,13 @@
 #include <amqp_tcp_socket.h>
 #include <sys/time.h>
 
+#include "app/metrics/metrics.hpp"
+
 namespace bulkmsg::amqp {
+
+AmqpError::AmqpError(const std::string& message) : std::runtime_error(message) {
+    app::CountDependencyError("rabbitmq");
+}
 
 namespace {
 

@@ -9,9 +9,10 @@ struct amqp_connection_state_t_;
 
 namespace bulkmsg::amqp {
 
+/// Constructing one counts a rabbitmq error in bulkmsg_dependency_errors_total.
 class AmqpError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit AmqpError(const std::string& message);
 };
 
 /// An AMQP 0-9-1 connection to RabbitMQ with channel 1 open, logged in to the configured vhost.

@@ -2,9 +2,13 @@
 
 #include <mysql.h>
 
+#include "app/metrics/metrics.hpp"
+
 namespace bulkmsg::mysql {
 
-MysqlError::MysqlError(unsigned code, const std::string& message) : std::runtime_error(message), code_(code) {}
+MysqlError::MysqlError(unsigned code, const std::string& message) : std::runtime_error(message), code_(code) {
+    app::CountDependencyError("mysql");
+}
 
 MysqlConnection::MysqlConnection(const domain::DatabaseConfig& config, unsigned timeout_seconds)
     : mysql_(mysql_init(nullptr)) {
@@ -22,11 +26,18 @@ MysqlConnection::MysqlConnection(const domain::DatabaseConfig& config, unsigned 
         mysql_close(mysql_);
         throw error;
     }
-    // Every bulkmsg timestamp is UTC, whatever the server's zone.
-    Execute("SET time_zone = '+00:00'");
+    try {
+        // Every bulkmsg timestamp is UTC, whatever the server's zone.
+        Execute("SET time_zone = '+00:00'");
+    } catch (const MysqlError&) {
+        mysql_close(mysql_);  // the destructor does not run for a constructor that throws
+        throw;
+    }
+    app::ProcessMetrics().db_connections.With({"in_use"}).Inc();
 }
 
 MysqlConnection::~MysqlConnection() {
+    app::ProcessMetrics().db_connections.With({"in_use"}).Dec();
     mysql_close(mysql_);
 }
 

@@ -1,5 +1,7 @@
 #include "adapters/mysql/mysql_pool.hpp"
 
+#include "app/metrics/metrics.hpp"
+
 namespace bulkmsg::mysql {
 
 MysqlPool::MysqlPool(domain::DatabaseConfig config, std::size_t max_idle, std::string session_setup)
@@ -11,6 +13,7 @@ std::unique_ptr<MysqlConnection> MysqlPool::Acquire() {
         if (!idle_.empty()) {
             auto connection = std::move(idle_.back());
             idle_.pop_back();
+            MoveGauge("idle", "in_use");
             return connection;
         }
     }
@@ -25,7 +28,20 @@ void MysqlPool::Release(std::unique_ptr<MysqlConnection> connection) {
     std::lock_guard lock(mutex_);
     if (idle_.size() < max_idle_) {
         idle_.push_back(std::move(connection));
+        MoveGauge("in_use", "idle");
     }
+}
+
+MysqlPool::~MysqlPool() {
+    for (std::size_t i = 0; i < idle_.size(); ++i) {
+        MoveGauge("idle", "in_use");  // each connection's destructor takes it off in_use
+    }
+}
+
+void MysqlPool::MoveGauge(const char* from, const char* to) {
+    auto& gauge = app::ProcessMetrics().db_connections;
+    gauge.With({from}).Dec();
+    gauge.With({to}).Inc();
 }
 
 }  // namespace bulkmsg::mysql

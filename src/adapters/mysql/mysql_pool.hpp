@@ -14,6 +14,9 @@ namespace bulkmsg::mysql {
 class MysqlPool {
 public:
     MysqlPool(domain::DatabaseConfig config, std::size_t max_idle, std::string session_setup = "");
+    ~MysqlPool();
+    MysqlPool(const MysqlPool&) = delete;
+    MysqlPool& operator=(const MysqlPool&) = delete;
 
     template <typename Fn>
     auto With(Fn fn) {
@@ -29,6 +32,9 @@ public:
     void Release(std::unique_ptr<MysqlConnection> connection);
 
 private:
+    /// Every open connection counts as in_use in bulkmsg_db_connections except while it sits in a pool.
+    static void MoveGauge(const char* from, const char* to);
+
     domain::DatabaseConfig config_;
     std::size_t max_idle_;
     std::string session_setup_;

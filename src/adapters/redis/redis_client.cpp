@@ -5,7 +5,13 @@
 
 #include <memory>
 
+#include "app/metrics/metrics.hpp"
+
 namespace bulkmsg::redis {
+
+RedisError::RedisError(const std::string& message) : std::runtime_error(message) {
+    app::CountDependencyError("redis");
+}
 
 RedisClient::RedisClient(const domain::RedisConfig& config, int timeout_seconds) {
     timeval timeout{timeout_seconds, 0};

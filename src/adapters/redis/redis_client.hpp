@@ -12,9 +12,10 @@ struct redisReply;
 
 namespace bulkmsg::redis {
 
+/// Constructing one counts a redis error in bulkmsg_dependency_errors_total.
 class RedisError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit RedisError(const std::string& message);
 };
 
 /// A synchronous Redis connection (hiredis), authenticated with REDIS_PASSWORD when set. Not thread-safe.

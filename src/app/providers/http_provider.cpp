@@ -1,6 +1,7 @@
 #include "app/providers/http_provider.hpp"
 
 #include "app/log.hpp"
+#include "app/metrics/metrics.hpp"
 
 namespace bulkmsg::app {
 
@@ -16,21 +17,31 @@ void HttpProvider::Attempt(std::shared_ptr<const domain::OutboundMessage> messag
     if (auto* refused = std::get_if<domain::SendResult>(&built)) {
         return Finish(*message, std::move(*refused), done);
     }
-    transport_.Submit(std::get<domain::ProviderRequest>(std::move(built)), [this, message, done = std::move(done),
-                                                                            renewed](TransportResult answer) mutable {
-        const auto now = clock_.Now();
-        auto result = answer.error.empty() ? api_->Classify(answer.response, now)
-                                           : domain::Retryable(std::string(api_->Name()) + ": " + answer.error);
-        if (result.refresh_credentials && !renewed) {
-            api_->InvalidateCredentials(now);
-            return Attempt(std::move(message), std::move(done), true);
-        }
-        if (result.refresh_credentials) {
-            result = domain::Permanent(result.reason + " (again with renewed credentials)");
-            result.config_error = true;
-        }
-        Finish(*message, std::move(result), done);
-    });
+    const auto started = clock_.Now();
+    transport_.Submit(std::get<domain::ProviderRequest>(std::move(built)),
+                      [this, message, done = std::move(done), renewed, started](TransportResult answer) mutable {
+                          const auto now = clock_.Now();
+                          auto result = answer.error.empty()
+                                            ? api_->Classify(answer.response, now)
+                                            : domain::Retryable(std::string(api_->Name()) + ": " + answer.error);
+                          ObserveRequest(result, now - started);
+                          if (result.refresh_credentials && !renewed) {
+                              api_->InvalidateCredentials(now);
+                              return Attempt(std::move(message), std::move(done), true);
+                          }
+                          if (result.refresh_credentials) {
+                              result = domain::Permanent(result.reason + " (again with renewed credentials)");
+                              result.config_error = true;
+                          }
+                          Finish(*message, std::move(result), done);
+                      });
+}
+
+void HttpProvider::ObserveRequest(const domain::SendResult& result, domain::Clock::duration took) const {
+    const std::string outcome(result.config_error ? "config_error" : domain::ToString(result.outcome));
+    ProcessMetrics()
+        .provider_request_seconds.With({std::string(api_->Name()), outcome})
+        .Observe(std::chrono::duration<double>(took).count());
 }
 
 void HttpProvider::Finish(const domain::OutboundMessage& message, domain::SendResult result, const Done& done) {

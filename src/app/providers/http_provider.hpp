@@ -25,6 +25,8 @@ public:
 
 private:
     void Attempt(std::shared_ptr<const domain::OutboundMessage> message, Done done, bool renewed);
+    /// Records the request in bulkmsg_provider_request_duration_seconds{provider, outcome}.
+    void ObserveRequest(const domain::SendResult& result, domain::Clock::duration took) const;
     void Finish(const domain::OutboundMessage& message, domain::SendResult result, const Done& done);
 
     std::unique_ptr<ProviderApi> api_;

@@ -1,4 +1,5 @@
 // Takes MariaDB away under a running poller (runs alone: RUN_SERIAL).
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "outage/poller_under_test.hpp"
@@ -20,6 +21,12 @@ TEST(DatabaseOutageTest, PollerSurvivesAMariaDbRestartAndLosesNoRow) {
 
     ASSERT_EQ(testing::RunStackScript({"stop", "mysql"}).exit_code, 0);
     EXPECT_TRUE(testing::WaitUntil([&] { return poller.Ready() == 503; }, 20s));
+    const auto not_ready = nlohmann::json::parse(poller.ReadyBody());
+    EXPECT_EQ(not_ready["status"], "not_ready");
+    EXPECT_EQ(not_ready["checks"]["mysql"]["ok"], false) << not_ready.dump();
+    EXPECT_NE(not_ready["checks"]["mysql"]["error"].get<std::string>().find("MySQL"), std::string::npos);
+    EXPECT_EQ(not_ready["checks"]["rabbitmq"]["ok"], true) << "only the database is named";
+    EXPECT_EQ(not_ready["checks"]["redis"]["ok"], true);
     std::this_thread::sleep_for(7s);  // the delayed rows fall due while the database is down
     EXPECT_EQ(poller.Live(), 200u) << "the poller must keep running";
     const auto started = testing::RunStackScript({"start", "mysql"});

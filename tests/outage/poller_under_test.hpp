@@ -24,6 +24,7 @@ public:
     }
 
     unsigned Ready() const { return HttpGet(port_, "/ready").status; }
+    std::string ReadyBody() const { return HttpGet(port_, "/ready").body; }
     unsigned Live() const { return HttpGet(port_, "/live").status; }
     std::string Output() const { return process_->OutputSoFar(); }
 

@@ -92,6 +92,9 @@ std::optional<HttpResponse> ParsePage(const std::string& query_text, std::size_t
         page.limit = static_cast<std::size_t>(*limit);
     }
     if (auto it = query.find("status"); it != query.end()) {
+        if (statuses.empty()) {
+            return JsonError(400, "invalid_query", "this list has no status filter");
+        }
         if (std::find(statuses.begin(), statuses.end(), it->second) == statuses.end()) {
             std::string allowed;
             for (const auto& s : statuses) {
@@ -278,15 +281,23 @@ struct CampaignApi::Table {
              [](CampaignApi& api, const RouteCall& c) { return api.CreateCampaign(c.request, c.key_name); }},
             {"GET", "/campaigns/{id}", [](CampaignApi& api, const RouteCall& c) { return api.ShowCampaign(c.id); }},
             {"POST", "/campaigns/{id}/targets",
-             [](CampaignApi& api, const RouteCall& c) { return api.UploadTargets(c.id, c.request); }},
-            {"POST", "/campaigns/{id}/prepare", [](CampaignApi& api, const RouteCall& c) { return api.Prepare(c.id); }},
+             [](CampaignApi& api, const RouteCall& c) { return api.UploadTargets(c.id, c.request, c.key_name); }},
+            {"POST", "/campaigns/{id}/prepare",
+             [](CampaignApi& api, const RouteCall& c) { return api.Prepare(c.id, c.key_name); }},
             {"POST", "/campaigns/{id}/schedule",
-             [](CampaignApi& api, const RouteCall& c) { return api.Schedule(c.id, c.request); }},
+             [](CampaignApi& api, const RouteCall& c) { return api.Schedule(c.id, c.request, c.key_name); }},
             {"POST", "/campaigns/{id}/pause",
-             [](CampaignApi& api, const RouteCall& c) { return api.Move(c.id, {"running"}, "paused", "pause"); }},
+             [](CampaignApi& api, const RouteCall& c) {
+                 return api.Move(c.id, {"running"}, "paused", "pause", {.event = "paused", .actor = c.key_name});
+             }},
             {"POST", "/campaigns/{id}/resume",
-             [](CampaignApi& api, const RouteCall& c) { return api.Move(c.id, {"paused"}, "running", "resume"); }},
-            {"POST", "/campaigns/{id}/cancel", [](CampaignApi& api, const RouteCall& c) { return api.Cancel(c.id); }},
+             [](CampaignApi& api, const RouteCall& c) {
+                 return api.Move(c.id, {"paused"}, "running", "resume", {.event = "resumed", .actor = c.key_name});
+             }},
+            {"POST", "/campaigns/{id}/cancel",
+             [](CampaignApi& api, const RouteCall& c) { return api.Cancel(c.id, c.key_name); }},
+            {"GET", "/campaigns/{id}/events",
+             [](CampaignApi& api, const RouteCall& c) { return api.Events(c.id, c.request); }},
             {"GET", "/campaigns/{id}/progress",
              [](CampaignApi& api, const RouteCall& c) { return api.Progress(c.id); }},
             {"GET", "/campaigns/{id}/messages",
@@ -377,7 +388,7 @@ HttpResponse CampaignApi::CreateCampaign(const HttpRequest& request, const std::
         }
         idempotency = IdempotentRequest{key_name, header->second, domain::Sha256Hex(request.body)};
     }
-    const auto result = store_.CreateCampaign(*campaign, idempotency);
+    const auto result = store_.CreateCampaign(*campaign, idempotency, key_name);
     if (result.outcome == CreateResult::Outcome::kConflict) {
         return JsonError(409, "idempotency_conflict", "this Idempotency-Key was used with a different request body");
     }
@@ -414,7 +425,7 @@ HttpResponse CampaignApi::ShowCampaign(std::uint64_t id) {
     return campaign ? JsonResponse(200, CampaignDocument(*campaign)) : NotFound(id);
 }
 
-HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& request) {
+HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& request, const std::string& key_name) {
     const auto campaign = store_.GetCampaign(id);
     if (!campaign) {
         return NotFound(id);
@@ -460,20 +471,26 @@ HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& req
     }
     reader->Finish();
     flush();
+    store_.RecordEvent(id, {.event = "targets_added",
+                            .actor = key_name,
+                            .details = {{"accepted", totals.accepted},
+                                        {"duplicates", totals.duplicates},
+                                        {"rejected", rejected},
+                                        {"content_type", type}}});
     return JsonResponse(
         200,
         {{"accepted", totals.accepted}, {"duplicates", totals.duplicates}, {"rejected", rejected}, {"errors", errors}});
 }
 
-HttpResponse CampaignApi::Prepare(std::uint64_t id) {
-    if (store_.Transition(id, {"draft", "scheduled"}, "preparing")) {
+HttpResponse CampaignApi::Prepare(std::uint64_t id, const std::string& key_name) {
+    if (store_.Transition(id, {"draft", "scheduled"}, "preparing", {.event = "prepare_requested", .actor = key_name})) {
         // The scheduler duty of the poller process prepares campaigns in `preparing`.
         return JsonResponse(202, {{"id", id}, {"status", "preparing"}});
     }
     return Refuse(id, "prepare");
 }
 
-HttpResponse CampaignApi::Schedule(std::uint64_t id, const HttpRequest& request) {
+HttpResponse CampaignApi::Schedule(std::uint64_t id, const HttpRequest& request, const std::string& key_name) {
     HttpResponse error;
     const auto body = ParseJsonBody(request, error);
     if (!body) {
@@ -498,23 +515,45 @@ HttpResponse CampaignApi::Schedule(std::uint64_t id, const HttpRequest& request)
     if (!errors.empty()) {
         return JsonError(422, "validation_failed", "the schedule is not valid", Details(errors));
     }
-    return Move(id, {"draft", "scheduled"}, "scheduled", "schedule", at);
+    const AuditNote note{.event = "scheduled",
+                         .actor = key_name,
+                         .details = {{"scheduled_at", body->at("scheduled_at").get<std::string>()}}};
+    return Move(id, {"draft", "scheduled"}, "scheduled", "schedule", note, at);
 }
 
 HttpResponse CampaignApi::Move(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
-                               const char* action, std::optional<domain::TimePoint> scheduled_at) {
-    return store_.Transition(id, from, to, scheduled_at) ? ShowCampaign(id) : Refuse(id, action);
+                               const char* action, const AuditNote& note,
+                               std::optional<domain::TimePoint> scheduled_at) {
+    return store_.Transition(id, from, to, note, scheduled_at) ? ShowCampaign(id) : Refuse(id, action);
 }
 
-HttpResponse CampaignApi::Cancel(std::uint64_t id) {
+HttpResponse CampaignApi::Cancel(std::uint64_t id, const std::string& key_name) {
     const std::vector<std::string> cancellable = {"draft", "scheduled", "preparing", "running", "paused"};
-    if (!store_.Transition(id, cancellable, "cancelled")) {
+    if (!store_.Transition(id, cancellable, "cancelled", {.event = "cancelled", .actor = key_name})) {
         return Refuse(id, "cancel");
     }
     const auto cancelled = store_.CancelUnsent(id);
     auto json = CampaignDocument(*store_.GetCampaign(id));
     json["cancelled_messages"] = cancelled;
     return JsonResponse(200, json);
+}
+
+HttpResponse CampaignApi::Events(std::uint64_t id, const HttpRequest& request) {
+    PageQuery page;
+    if (auto error = ParsePage(request.query, 100, 1000, {}, page)) {
+        return *error;
+    }
+    if (!store_.GetCampaign(id)) {
+        return NotFound(id);
+    }
+    return PageOf(store_.ListEvents(id, page.cursor, page.limit + 1), page.limit,
+                  [](const CampaignEvent& e) -> nlohmann::json {
+                      return {{"id", e.id},
+                              {"event", e.note.event},
+                              {"actor", e.note.actor},
+                              {"details", e.note.details},
+                              {"created_at", e.created_at}};
+                  });
 }
 
 HttpResponse CampaignApi::Messages(std::uint64_t id, const HttpRequest& request) {

@@ -33,12 +33,14 @@ private:
     HttpResponse CreateCampaign(const HttpRequest& request, const std::string& key_name);
     HttpResponse ListCampaigns(const HttpRequest& request);
     HttpResponse ShowCampaign(std::uint64_t id);
-    HttpResponse UploadTargets(std::uint64_t id, const HttpRequest& request);
-    HttpResponse Prepare(std::uint64_t id);
-    HttpResponse Schedule(std::uint64_t id, const HttpRequest& request);
+    HttpResponse UploadTargets(std::uint64_t id, const HttpRequest& request, const std::string& key_name);
+    HttpResponse Prepare(std::uint64_t id, const std::string& key_name);
+    HttpResponse Schedule(std::uint64_t id, const HttpRequest& request, const std::string& key_name);
+    /// Moves the campaign from one of `from` to `to`, recording `note`; `action` names the refused verb.
     HttpResponse Move(std::uint64_t id, const std::vector<std::string>& from, const std::string& to, const char* action,
-                      std::optional<domain::TimePoint> scheduled_at = std::nullopt);
-    HttpResponse Cancel(std::uint64_t id);
+                      const AuditNote& note, std::optional<domain::TimePoint> scheduled_at = std::nullopt);
+    HttpResponse Cancel(std::uint64_t id, const std::string& key_name);
+    HttpResponse Events(std::uint64_t id, const HttpRequest& request);
     HttpResponse Progress(std::uint64_t id);
     HttpResponse Messages(std::uint64_t id, const HttpRequest& request);
     HttpResponse AddSuppression(const HttpRequest& request);

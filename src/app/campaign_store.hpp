@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,22 @@ struct Suppression {
     std::string reason;
 };
 
+/// What an audit-trail entry says: `event` (created, targets_added, prepare_requested, scheduled, paused, resumed,
+/// cancelled; started, prepared, preparation_failed, schedule_missed, completed), who did it (`actor`: the API key's
+/// name, or the service role for automatic steps) and event-specific details.
+struct AuditNote {
+    std::string event;
+    std::string actor;
+    nlohmann::json details = nlohmann::json::object();
+};
+
+/// One stored audit-trail entry.
+struct CampaignEvent {
+    std::uint64_t id = 0;
+    AuditNote note;
+    std::string created_at;  // UTC, "YYYY-MM-DD HH:MM:SS.ffffff"
+};
+
 struct TargetInsertResult {
     std::uint64_t accepted = 0;
     std::uint64_t duplicates = 0;  // same user_ref and kind already in the campaign
@@ -70,11 +87,12 @@ struct CreateResult {
 class CampaignStore {
 public:
     virtual ~CampaignStore() = default;
-    /// Creates the campaign. With `idempotency`, atomically: a key seen before with the same request hash
-    /// returns the campaign it created (kReplayed), with another hash kConflict; concurrent requests with one
-    /// key create one campaign.
+    /// Creates the campaign and records `created` by `actor` in the same transaction. With `idempotency`,
+    /// atomically: a key seen before with the same request hash returns the campaign it created (kReplayed), with
+    /// another hash kConflict; concurrent requests with one key create one campaign.
     virtual CreateResult CreateCampaign(const domain::NewCampaign& campaign,
-                                        const std::optional<IdempotentRequest>& idempotency) = 0;
+                                        const std::optional<IdempotentRequest>& idempotency,
+                                        const std::string& actor) = 0;
     virtual std::optional<CampaignRecord> GetCampaign(std::uint64_t id) = 0;
     /// Campaigns with id < before_id (0 = from the newest), newest first, optionally of one status.
     virtual std::vector<CampaignRecord> ListCampaigns(std::uint64_t before_id, std::size_t limit,
@@ -85,10 +103,15 @@ public:
     /// Outbox rows of the campaign with id > after_id in id order, optionally of one status.
     virtual std::vector<MessageRecord> ListMessages(std::uint64_t campaign_id, const std::optional<std::string>& status,
                                                     std::uint64_t after_id, std::size_t limit) = 0;
-    /// Sets `to` when the status is one of `from`; returns whether it changed. With `scheduled_at` also sets
-    /// that column.
+    /// Sets `to` when the status is one of `from` and records `note` in the same transaction; returns whether it
+    /// changed. With `scheduled_at` also sets that column.
     virtual bool Transition(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
-                            std::optional<domain::TimePoint> scheduled_at = std::nullopt) = 0;
+                            const AuditNote& note, std::optional<domain::TimePoint> scheduled_at = std::nullopt) = 0;
+    /// Records an event that is not a status change (e.g. targets added).
+    virtual void RecordEvent(std::uint64_t campaign_id, const AuditNote& note) = 0;
+    /// The campaign's events with id > after_id, oldest first.
+    virtual std::vector<CampaignEvent> ListEvents(std::uint64_t campaign_id, std::uint64_t after_id,
+                                                  std::size_t limit) = 0;
     /// Marks every unsent outbox row of the campaign cancelled (last_error 'cancelled'); returns how many.
     virtual std::uint64_t CancelUnsent(std::uint64_t campaign_id) = 0;
     /// Adds (or updates the reason of) a suppression; returns true when it is new.

@@ -200,7 +200,7 @@ TEST_F(CampaignApiTest, HundredThousandRowCsvUpload) {
         "Name77");
 }
 
-TEST_F(CampaignApiTest, LifecyclePrepareScheduleCancel) {
+TEST_F(CampaignApiTest, LifecyclePrepareScheduleCancelWithItsAuditTrail) {
     const auto id = CreateCampaign();
     const auto path = "/api/v1/campaigns/" + std::to_string(id);
     Call("POST", path + "/targets", "user_ref,first_name\nana@example.com,Ana\nbo@example.com,Bo\n", "text/csv");
@@ -235,6 +235,28 @@ TEST_F(CampaignApiTest, LifecyclePrepareScheduleCancel) {
     EXPECT_EQ(Call("GET", path + "/progress").body["percent_done"], 100.0);
     EXPECT_EQ(Call("POST", path + "/resume").status, 409u);
     EXPECT_EQ(Call("POST", path + "/cancel").status, 409u);
+
+    // The audit trail: every change once, in order, with who did it; refused requests leave no event.
+    const auto events = Call("GET", path + "/events");
+    ASSERT_EQ(events.status, 200u) << events.body;
+    std::vector<std::string> trail;
+    for (const auto& e : events.body["items"]) {
+        trail.push_back(e["event"].get<std::string>() + " by " + e["actor"].get<std::string>());
+    }
+    EXPECT_EQ(trail, (std::vector<std::string>{"created by tests", "targets_added by tests", "scheduled by tests",
+                                               "prepare_requested by tests", "prepared by scheduler", "paused by tests",
+                                               "resumed by tests", "cancelled by tests"}));
+    EXPECT_EQ(events.body["items"][1]["details"]["accepted"], 2);
+    EXPECT_EQ(events.body["items"][2]["details"]["scheduled_at"], "2031-05-01T10:00:00Z");
+    EXPECT_EQ(events.body["items"][4]["details"]["outbox_rows"], 2);
+    const auto first_page = Call("GET", path + "/events?limit=3");
+    EXPECT_EQ(first_page.body["items"].size(), 3u);
+    const auto second_page =
+        Call("GET", path + "/events?limit=3&cursor=" + first_page.body["next_cursor"].get<std::string>());
+    EXPECT_EQ(second_page.body["items"][0]["event"], "prepare_requested");
+    EXPECT_EQ(Call("GET", path + "/events?status=sent").status, 400u);
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns/999999/events").status, 404u);
+    EXPECT_THAT(api_->OutputSoFar(), HasSubstr(R"("component":"audit","msg":"campaign paused")"));
 }
 
 TEST_F(CampaignApiTest, MessagesPageThroughOutboxRowsWithTheirFailures) {
@@ -341,6 +363,7 @@ TEST_F(CampaignApiTest, IdempotencyKeyReplaysTheSameCreateAndRefusesAnotherBody)
     EXPECT_EQ(created, 1);
     EXPECT_EQ(ids.size(), 1u);
     EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaigns"), "1");
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaign_events WHERE event='created'"), "1") << "replays record nothing";
 
     const auto other = Json{{"name", "Twice"}, {"kind", "sms"}, {"template", {{"text", "hi"}}}}.dump();
     const auto conflict = Call("POST", "/api/v1/campaigns", other, "application/json", std::nullopt, header);

@@ -110,6 +110,12 @@ TEST_F(DeliveryTest, TenThousandMessagesOverThreeChannelsAreSentExactlyOnce) {
         << consumer->OutputSoFar().substr(0, 4000);
     EXPECT_EQ(db_.Count("provider_msg_id IS NULL OR sent_at IS NULL OR attempts <> 1"), 0u);
     EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(campaign)), "completed");
+    EXPECT_EQ(
+        db_.Value(
+            "SELECT CONCAT(COUNT(*), ' ', MAX(actor), ' ', MAX(JSON_VALUE(details, '$.sent'))) FROM campaign_events "
+            "WHERE event='completed' AND campaign_id=" +
+            std::to_string(campaign)),
+        "1 consumer 10000");
     const auto stats = sim_.Stats(true);
     EXPECT_EQ(stats["distinct_keys"], 10'000);
     EXPECT_EQ(stats["duplicates"], 0);

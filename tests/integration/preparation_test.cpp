@@ -87,6 +87,9 @@ TEST_F(PreparationTest, SchedulerStartsDueCampaignsAndOnlyOneProcessHoldsTheLock
     EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(due)), "running");
     EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(later)), "scheduled");
     EXPECT_EQ(db_.Count("campaign_id=" + std::to_string(due)), 10u);
+    EXPECT_EQ(db_.Value("SELECT GROUP_CONCAT(event, ':', actor ORDER BY id) FROM campaign_events WHERE campaign_id=" +
+                        std::to_string(due)),
+              "started:scheduler,prepared:scheduler");
 }
 
 // A database restored with a campaign scheduled two days ago: the scheduler flags it instead of starting it.
@@ -96,6 +99,10 @@ TEST_F(PreparationTest, ScheduleMissedLongAgoIsFlaggedNotStarted) {
     mysql::MysqlPreparationStore store(db_.Config());
     EXPECT_EQ(Preparer(store).RunDue(domain::Clock::now()), 0u);
     EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(stale)), "scheduled");
+    EXPECT_EQ(db_.Value("SELECT GROUP_CONCAT(event) FROM campaign_events WHERE campaign_id=" + std::to_string(stale)),
+              "schedule_missed");
+    EXPECT_EQ(Preparer(store).RunDue(domain::Clock::now()), 0u);
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaign_events"), "1") << "flagged once, not on every run";
     EXPECT_NE(
         db_.Value("SELECT status_reason FROM campaigns WHERE id=" + std::to_string(stale)).find("missed schedule"),
         std::string::npos);

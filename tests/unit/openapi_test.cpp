@@ -30,7 +30,8 @@ std::set<std::pair<std::string, std::string>> DocumentedRoutes() {
 // Knows one API key and no campaign: enough to see that a request reaches its handler.
 class EmptyStore final : public CampaignStore {
 public:
-    CreateResult CreateCampaign(const domain::NewCampaign&, const std::optional<IdempotentRequest>&) override {
+    CreateResult CreateCampaign(const domain::NewCampaign&, const std::optional<IdempotentRequest>&,
+                                const std::string&) override {
         return {};
     }
     std::optional<CampaignRecord> GetCampaign(std::uint64_t) override { return std::nullopt; }
@@ -43,10 +44,12 @@ public:
                                             std::size_t) override {
         return {};
     }
-    bool Transition(std::uint64_t, const std::vector<std::string>&, const std::string&,
+    bool Transition(std::uint64_t, const std::vector<std::string>&, const std::string&, const AuditNote&,
                     std::optional<domain::TimePoint>) override {
         return false;
     }
+    void RecordEvent(std::uint64_t, const AuditNote&) override {}
+    std::vector<CampaignEvent> ListEvents(std::uint64_t, std::uint64_t, std::size_t) override { return {}; }
     std::uint64_t CancelUnsent(std::uint64_t) override { return 0; }
     bool AddSuppression(const Suppression&) override { return true; }
     bool RemoveSuppression(const std::string&, const std::string&) override { return false; }

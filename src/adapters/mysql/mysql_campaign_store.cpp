@@ -1,5 +1,7 @@
 #include "adapters/mysql/mysql_campaign_store.hpp"
 
+#include "adapters/mysql/campaign_events.hpp"
+
 #include <openssl/crypto.h>
 
 #include "adapters/mysql/mysql_outbox_store.hpp"
@@ -62,7 +64,7 @@ MysqlCampaignStore::MysqlCampaignStore(domain::DatabaseConfig config) : pool_(st
 
 namespace {
 
-std::uint64_t InsertCampaign(MysqlConnection& c, const domain::NewCampaign& n) {
+std::uint64_t InsertCampaign(MysqlConnection& c, const domain::NewCampaign& n, const std::string& actor) {
     const auto& t = n.content;
     c.Execute(
         "INSERT INTO campaigns (name, kind, status, scheduled_at, template_subject, template_text, "
@@ -73,16 +75,22 @@ std::uint64_t InsertCampaign(MysqlConnection& c, const domain::NewCampaign& n) {
         "," + c.Quote(t.text) + "," + Nullable(c, t.html) + "," + Nullable(c, t.title) + "," +
         (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + "," +
         (t.send_window ? c.Quote(domain::SendWindowJson(*t.send_window).dump()) : std::string("NULL")) + ")");
-    return std::stoull(c.QueryValue("SELECT LAST_INSERT_ID()").value_or("0"));
+    const auto id = std::stoull(c.QueryValue("SELECT LAST_INSERT_ID()").value_or("0"));
+    InsertCampaignEvent(c, id, {.event = "created", .actor = actor, .details = {{"name", n.name}}});
+    return id;
 }
 
 }  // namespace
 
 app::CreateResult MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& n,
-                                                     const std::optional<app::IdempotentRequest>& idempotency) {
+                                                     const std::optional<app::IdempotentRequest>& idempotency,
+                                                     const std::string& actor) {
     return pool_.With([&](MysqlConnection& c) {
         if (!idempotency) {
-            return app::CreateResult{app::CreateResult::Outcome::kCreated, InsertCampaign(c, n)};
+            c.Execute("START TRANSACTION");
+            const auto id = InsertCampaign(c, n, actor);
+            c.Execute("COMMIT");
+            return app::CreateResult{app::CreateResult::Outcome::kCreated, id};
         }
         const auto key_condition =
             " WHERE api_key_name=" + c.Quote(idempotency->scope) + " AND idempotency_key=" + c.Quote(idempotency->key);
@@ -95,7 +103,7 @@ app::CreateResult MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& 
                                c.Quote(idempotency->request_hash) + ")") == 1;
         app::CreateResult result;
         if (first) {
-            result.id = InsertCampaign(c, n);
+            result.id = InsertCampaign(c, n, actor);
             c.Execute("UPDATE api_idempotency_keys SET campaign_id=" + std::to_string(result.id) + key_condition);
         } else {
             const auto row = c.Query("SELECT request_hash, campaign_id FROM api_idempotency_keys" + key_condition);
@@ -187,12 +195,45 @@ std::vector<app::MessageRecord> MysqlCampaignStore::ListMessages(std::uint64_t c
 }
 
 bool MysqlCampaignStore::Transition(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
-                                    std::optional<domain::TimePoint> scheduled_at) {
+                                    const app::AuditNote& note, std::optional<domain::TimePoint> scheduled_at) {
     return pool_.With([&](MysqlConnection& c) {
         const std::string set_time = scheduled_at ? ", scheduled_at='" + SqlTime(*scheduled_at) + "'" : "";
-        return c.Execute("UPDATE campaigns SET status=" + c.Quote(to) + ", status_reason=NULL" + set_time +
-                         " WHERE id=" + std::to_string(id) + " AND status IN (" + StatusList(c, from) + ")") > 0;
+        c.Execute("START TRANSACTION");
+        const bool changed =
+            c.Execute("UPDATE campaigns SET status=" + c.Quote(to) + ", status_reason=NULL" + set_time +
+                      " WHERE id=" + std::to_string(id) + " AND status IN (" + StatusList(c, from) + ")") > 0;
+        if (changed) {
+            InsertCampaignEvent(c, id, note);
+        }
+        c.Execute("COMMIT");
+        return changed;
     });
+}
+
+void MysqlCampaignStore::RecordEvent(std::uint64_t campaign_id, const app::AuditNote& note) {
+    pool_.With([&](MysqlConnection& c) {
+        InsertCampaignEvent(c, campaign_id, note);
+        return 0;
+    });
+}
+
+std::vector<app::CampaignEvent> MysqlCampaignStore::ListEvents(std::uint64_t campaign_id, std::uint64_t after_id,
+                                                               std::size_t limit) {
+    const auto rows = pool_.With([&](MysqlConnection& c) {
+        return c.Query("SELECT id, event, actor, details, createdAt FROM campaign_events WHERE campaign_id=" +
+                       std::to_string(campaign_id) + " AND id > " + std::to_string(after_id) + " ORDER BY id LIMIT " +
+                       std::to_string(limit));
+    });
+    std::vector<app::CampaignEvent> events;
+    for (const auto& r : rows) {
+        const auto details = nlohmann::json::parse(r[3].value_or("{}"), nullptr, false);
+        events.push_back({.id = std::stoull(r[0].value_or("0")),
+                          .note = {.event = r[1].value_or(""),
+                                   .actor = r[2].value_or(""),
+                                   .details = details.is_discarded() ? nlohmann::json::object() : details},
+                          .created_at = r[4].value_or("")});
+    }
+    return events;
 }
 
 std::uint64_t MysqlCampaignStore::CancelUnsent(std::uint64_t campaign_id) {

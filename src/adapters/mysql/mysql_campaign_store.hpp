@@ -11,7 +11,8 @@ public:
     explicit MysqlCampaignStore(domain::DatabaseConfig config);
 
     app::CreateResult CreateCampaign(const domain::NewCampaign& campaign,
-                                     const std::optional<app::IdempotentRequest>& idempotency) override;
+                                     const std::optional<app::IdempotentRequest>& idempotency,
+                                     const std::string& actor) override;
     std::optional<app::CampaignRecord> GetCampaign(std::uint64_t id) override;
     std::vector<app::CampaignRecord> ListCampaigns(std::uint64_t before_id, std::size_t limit,
                                                    const std::optional<std::string>& status) override;
@@ -21,7 +22,10 @@ public:
     std::vector<app::MessageRecord> ListMessages(std::uint64_t campaign_id, const std::optional<std::string>& status,
                                                  std::uint64_t after_id, std::size_t limit) override;
     bool Transition(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
-                    std::optional<domain::TimePoint> scheduled_at) override;
+                    const app::AuditNote& note, std::optional<domain::TimePoint> scheduled_at) override;
+    void RecordEvent(std::uint64_t campaign_id, const app::AuditNote& note) override;
+    std::vector<app::CampaignEvent> ListEvents(std::uint64_t campaign_id, std::uint64_t after_id,
+                                               std::size_t limit) override;
     std::uint64_t CancelUnsent(std::uint64_t campaign_id) override;
     bool AddSuppression(const app::Suppression& suppression) override;
     bool RemoveSuppression(const std::string& channel, const std::string& address) override;

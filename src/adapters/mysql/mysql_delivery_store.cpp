@@ -1,5 +1,7 @@
 #include "adapters/mysql/mysql_delivery_store.hpp"
 
+#include "adapters/mysql/campaign_events.hpp"
+
 #include <map>
 #include <set>
 
@@ -186,11 +188,25 @@ void MysqlDeliveryStore::Record(const std::vector<domain::DeliveryOutcome>& outc
             const auto id = std::to_string(campaign);
             if (!c.QueryValue("SELECT 1 FROM outbox WHERE campaign_id=" + id +
                               " AND status IN ('pending','queued','sending','retrying') LIMIT 1")) {
-                c.Execute("UPDATE campaigns SET status='completed' WHERE id=" + id + " AND status='running'");
+                MarkCompleted(c, campaign);
             }
         }
         return 0;
     });
+}
+
+void MysqlDeliveryStore::MarkCompleted(MysqlConnection& c, std::uint64_t campaign) {
+    const auto id = std::to_string(campaign);
+    c.Execute("START TRANSACTION");
+    if (c.Execute("UPDATE campaigns SET status='completed' WHERE id=" + id + " AND status='running'") > 0) {
+        nlohmann::json counts = nlohmann::json::object();
+        for (const auto& row :
+             c.Query("SELECT status, COUNT(*) FROM outbox WHERE campaign_id=" + id + " GROUP BY status")) {
+            counts[row[0].value_or("")] = std::stoull(row[1].value_or("0"));
+        }
+        InsertCampaignEvent(c, campaign, {.event = "completed", .actor = "consumer", .details = counts});
+    }
+    c.Execute("COMMIT");
 }
 
 void MysqlDeliveryStore::Release(const std::vector<std::uint64_t>& outbox_ids) {

@@ -18,6 +18,9 @@ public:
     void Release(const std::vector<std::uint64_t>& outbox_ids) override;
 
 private:
+    /// A running campaign with nothing left to send becomes completed, with its `completed` event (final counts).
+    static void MarkCompleted(MysqlConnection& c, std::uint64_t campaign);
+
     MysqlPool pool_;
 };
 

@@ -1,5 +1,7 @@
 #include "adapters/mysql/mysql_preparation_store.hpp"
 
+#include "adapters/mysql/campaign_events.hpp"
+
 #include <algorithm>
 
 #include "adapters/mysql/mysql_outbox_store.hpp"
@@ -124,14 +126,27 @@ std::vector<std::uint64_t> MysqlPreparationStore::StartDueCampaigns(domain::Time
                                                                     std::chrono::seconds max_lateness) {
     return pool_.With([&](MysqlConnection& c) {
         const auto oldest = "'" + SqlTime(now - max_lateness) + "'";
-        c.Execute(
-            "UPDATE campaigns SET status='preparing', status_reason=NULL WHERE status='scheduled' AND scheduled_at <= "
-            "'" +
-            SqlTime(now) + "' AND scheduled_at >= " + oldest);
+        const auto due =
+            " WHERE status='scheduled' AND scheduled_at <= '" + SqlTime(now) + "' AND scheduled_at >= " + oldest;
+        const auto missed = " WHERE status='scheduled' AND scheduled_at < " + oldest + " AND status_reason IS NULL";
+        c.Execute("START TRANSACTION");
+        const auto started = c.Query("SELECT id, scheduled_at FROM campaigns" + due + " FOR UPDATE");
+        c.Execute("UPDATE campaigns SET status='preparing', status_reason=NULL" + due);
+        for (const auto& row : started) {
+            InsertCampaignEvent(c, std::stoull(row[0].value_or("0")),
+                                {.event = "started", .actor = "scheduler", .details = {{"scheduled_at", *row[1]}}});
+        }
+        const auto late = c.Query("SELECT id, scheduled_at FROM campaigns" + missed + " FOR UPDATE");
         c.Execute(
             "UPDATE campaigns SET status_reason='missed schedule: scheduled_at passed more than "
-            "SCHEDULE_MAX_LATENESS ago; call prepare to start' WHERE status='scheduled' AND scheduled_at < " +
-            oldest + " AND status_reason IS NULL");
+            "SCHEDULE_MAX_LATENESS ago; call prepare to start'" +
+            missed);
+        for (const auto& row : late) {
+            InsertCampaignEvent(
+                c, std::stoull(row[0].value_or("0")),
+                {.event = "schedule_missed", .actor = "scheduler", .details = {{"scheduled_at", *row[1]}}});
+        }
+        c.Execute("COMMIT");
         std::vector<std::uint64_t> ids;
         for (const auto& row : c.Query("SELECT id FROM campaigns WHERE status='preparing' ORDER BY id")) {
             ids.push_back(std::stoull(row[0].value_or("0")));
@@ -143,8 +158,16 @@ std::vector<std::uint64_t> MysqlPreparationStore::StartDueCampaigns(domain::Time
 void MysqlPreparationStore::FinishPreparation(std::uint64_t campaign_id, bool ok) {
     pool_.With([&](MysqlConnection& c) {
         const auto id = std::to_string(campaign_id);
-        c.Execute(std::string("UPDATE campaigns SET status='") + (ok ? "running" : "failed") +
-                  "' WHERE status='preparing' AND id=" + id);
+        c.Execute("START TRANSACTION");
+        if (c.Execute(std::string("UPDATE campaigns SET status='") + (ok ? "running" : "failed") +
+                      "' WHERE status='preparing' AND id=" + id) > 0) {
+            const auto rows = c.QueryValue("SELECT COUNT(*) FROM outbox WHERE campaign_id=" + id).value_or("0");
+            InsertCampaignEvent(c, campaign_id,
+                                {.event = ok ? "prepared" : "preparation_failed",
+                                 .actor = "scheduler",
+                                 .details = {{"outbox_rows", std::stoull(rows)}}});
+        }
+        c.Execute("COMMIT");
         // A campaign cancelled while it was being prepared: the rows written after the cancel are cancelled too.
         return c.Execute(
             "UPDATE outbox o JOIN campaigns c ON c.id = o.campaign_id SET o.status='cancelled', "

@@ -7,6 +7,7 @@
 #include "app/log.hpp"
 #include "domain/sha256.hpp"
 #include "domain/target_reader.hpp"
+#include "domain/traceparent.hpp"
 
 namespace bulkmsg::app {
 
@@ -105,6 +106,12 @@ std::optional<HttpResponse> ParsePage(const std::string& query_text, std::size_t
         page.status = it->second;
     }
     return std::nullopt;
+}
+
+// The request's W3C traceparent (the server's span when tracing wraps the API), or "".
+std::string TraceOf(const HttpRequest& request) {
+    const auto it = request.headers.find("traceparent");
+    return it != request.headers.end() && domain::IsValidTraceparent(it->second) ? it->second : "";
 }
 
 // A page of a list route: the first `limit` rows as JSON and, when the store returned one more (callers ask for
@@ -283,16 +290,16 @@ struct CampaignApi::Table {
             {"POST", "/campaigns/{id}/targets",
              [](CampaignApi& api, const RouteCall& c) { return api.UploadTargets(c.id, c.request, c.key_name); }},
             {"POST", "/campaigns/{id}/prepare",
-             [](CampaignApi& api, const RouteCall& c) { return api.Prepare(c.id, c.key_name); }},
+             [](CampaignApi& api, const RouteCall& c) { return api.Prepare(c.id, c.request, c.key_name); }},
             {"POST", "/campaigns/{id}/schedule",
              [](CampaignApi& api, const RouteCall& c) { return api.Schedule(c.id, c.request, c.key_name); }},
             {"POST", "/campaigns/{id}/pause",
              [](CampaignApi& api, const RouteCall& c) {
-                 return api.Move(c.id, {"running"}, "paused", "pause", {.event = "paused", .actor = c.key_name});
+                 return api.Move(c.id, {"running"}, "paused", "pause", {"paused", c.key_name});
              }},
             {"POST", "/campaigns/{id}/resume",
              [](CampaignApi& api, const RouteCall& c) {
-                 return api.Move(c.id, {"paused"}, "running", "resume", {.event = "resumed", .actor = c.key_name});
+                 return api.Move(c.id, {"paused"}, "running", "resume", {"resumed", c.key_name});
              }},
             {"POST", "/campaigns/{id}/cancel",
              [](CampaignApi& api, const RouteCall& c) { return api.Cancel(c.id, c.key_name); }},
@@ -471,19 +478,20 @@ HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& req
     }
     reader->Finish();
     flush();
-    store_.RecordEvent(id, {.event = "targets_added",
-                            .actor = key_name,
-                            .details = {{"accepted", totals.accepted},
-                                        {"duplicates", totals.duplicates},
-                                        {"rejected", rejected},
-                                        {"content_type", type}}});
+    store_.RecordEvent(id, {"targets_added",
+                            key_name,
+                            {{"accepted", totals.accepted},
+                             {"duplicates", totals.duplicates},
+                             {"rejected", rejected},
+                             {"content_type", type}}});
     return JsonResponse(
         200,
         {{"accepted", totals.accepted}, {"duplicates", totals.duplicates}, {"rejected", rejected}, {"errors", errors}});
 }
 
-HttpResponse CampaignApi::Prepare(std::uint64_t id, const std::string& key_name) {
-    if (store_.Transition(id, {"draft", "scheduled"}, "preparing", {.event = "prepare_requested", .actor = key_name})) {
+HttpResponse CampaignApi::Prepare(std::uint64_t id, const HttpRequest& request, const std::string& key_name) {
+    const AuditNote note{"prepare_requested", key_name, nlohmann::json::object(), TraceOf(request)};
+    if (store_.Transition(id, {"draft", "scheduled"}, "preparing", note)) {
         // The scheduler duty of the poller process prepares campaigns in `preparing`.
         return JsonResponse(202, {{"id", id}, {"status", "preparing"}});
     }
@@ -515,9 +523,8 @@ HttpResponse CampaignApi::Schedule(std::uint64_t id, const HttpRequest& request,
     if (!errors.empty()) {
         return JsonError(422, "validation_failed", "the schedule is not valid", Details(errors));
     }
-    const AuditNote note{.event = "scheduled",
-                         .actor = key_name,
-                         .details = {{"scheduled_at", body->at("scheduled_at").get<std::string>()}}};
+    const AuditNote note{
+        "scheduled", key_name, {{"scheduled_at", body->at("scheduled_at").get<std::string>()}}, TraceOf(request)};
     return Move(id, {"draft", "scheduled"}, "scheduled", "schedule", note, at);
 }
 
@@ -529,7 +536,7 @@ HttpResponse CampaignApi::Move(std::uint64_t id, const std::vector<std::string>&
 
 HttpResponse CampaignApi::Cancel(std::uint64_t id, const std::string& key_name) {
     const std::vector<std::string> cancellable = {"draft", "scheduled", "preparing", "running", "paused"};
-    if (!store_.Transition(id, cancellable, "cancelled", {.event = "cancelled", .actor = key_name})) {
+    if (!store_.Transition(id, cancellable, "cancelled", {"cancelled", key_name})) {
         return Refuse(id, "cancel");
     }
     const auto cancelled = store_.CancelUnsent(id);

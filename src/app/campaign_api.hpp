@@ -34,7 +34,7 @@ private:
     HttpResponse ListCampaigns(const HttpRequest& request);
     HttpResponse ShowCampaign(std::uint64_t id);
     HttpResponse UploadTargets(std::uint64_t id, const HttpRequest& request, const std::string& key_name);
-    HttpResponse Prepare(std::uint64_t id, const std::string& key_name);
+    HttpResponse Prepare(std::uint64_t id, const HttpRequest& request, const std::string& key_name);
     HttpResponse Schedule(std::uint64_t id, const HttpRequest& request, const std::string& key_name);
     /// Moves the campaign from one of `from` to `to`, recording `note`; `action` names the refused verb.
     HttpResponse Move(std::uint64_t id, const std::vector<std::string>& from, const std::string& to, const char* action,

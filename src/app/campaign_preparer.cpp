@@ -3,17 +3,13 @@
 #include <stdexcept>
 
 #include "app/log.hpp"
-#include "domain/traceparent.hpp"
+#include "app/tracing/tracer.hpp"
 
 namespace bulkmsg::app {
 
-CampaignPreparer::CampaignPreparer(PreparationStore& store, RandomSource& random, domain::DefaultSenders senders,
-                                   std::size_t batch_size, std::chrono::seconds max_lateness)
-    : store_(store),
-      random_(random),
-      senders_(std::move(senders)),
-      batch_size_(batch_size),
-      max_lateness_(max_lateness) {}
+CampaignPreparer::CampaignPreparer(PreparationStore& store, domain::DefaultSenders senders, std::size_t batch_size,
+                                   std::chrono::seconds max_lateness)
+    : store_(store), senders_(std::move(senders)), batch_size_(batch_size), max_lateness_(max_lateness) {}
 
 CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, domain::TimePoint now,
                                                    const StopToken* stop) {
@@ -22,8 +18,10 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, do
         throw std::out_of_range("campaign " + std::to_string(campaign_id) + " does not exist");
     }
     domain::MessageRenderer renderer(*campaign, senders_);
-    // One trace per preparation run; every row carries it so the poller and consumers continue it.
-    const auto traceparent = domain::MakeTraceparent(random_.Bytes24());
+    // Each batch is a span of the trace of the request that prepared (or scheduled) the campaign, or of a new trace;
+    // every row carries its batch's span so the poller and consumers continue the trace.
+    const auto parent = store_.CampaignTraceparent(campaign_id);
+    auto& tracer = ProcessTracer();
     Report report;
     std::uint64_t after = 0;
     while (!(stop && stop->StopRequested())) {
@@ -32,6 +30,8 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, do
             report.complete = true;
             return report;
         }
+        auto span = tracer.Start("prepare batch", domain::SpanKind::kInternal, parent);
+        const auto traceparent = span.Traceparent();
         const auto suppressed = store_.Suppressed(targets);
         std::vector<OutboxInsert> rows;
         rows.reserve(targets.size());
@@ -42,8 +42,13 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, do
                             domain::IdempotencyKey(campaign_id, target.user_ref, target.kind), traceparent,
                             available_at, suppressed.contains(id) ? suppressed.at(id) : std::string()});
         }
-        report.inserted += store_.InsertOutbox(rows);
+        const auto inserted = store_.InsertOutbox(rows);
+        report.inserted += inserted;
         report.targets += targets.size();
+        span.attributes = {{"bulkmsg.campaign_id", campaign_id},
+                           {"bulkmsg.targets", targets.size()},
+                           {"bulkmsg.rows_inserted", inserted}};
+        tracer.End(span);
         after = targets.back().id;
     }
     return report;

@@ -3,7 +3,6 @@
 #include <cstdint>
 
 #include "app/preparation_store.hpp"
-#include "app/random_source.hpp"
 #include "app/stop_token.hpp"
 
 namespace bulkmsg::app {
@@ -20,8 +19,8 @@ public:
         bool complete = false;       // false when stopped before the last batch
     };
 
-    CampaignPreparer(PreparationStore& store, RandomSource& random, domain::DefaultSenders senders,
-                     std::size_t batch_size, std::chrono::seconds max_lateness = std::chrono::hours(24));
+    CampaignPreparer(PreparationStore& store, domain::DefaultSenders senders, std::size_t batch_size,
+                     std::chrono::seconds max_lateness = std::chrono::hours(24));
 
     /// Prepares every target of the campaign; rows are available from `now`, or with a send window from the
     /// window's next start in each target's time zone. Throws domain::TemplateError when a template does not parse,
@@ -36,7 +35,6 @@ public:
 
 private:
     PreparationStore& store_;
-    RandomSource& random_;
     domain::DefaultSenders senders_;
     std::size_t batch_size_;
     std::chrono::seconds max_lateness_;

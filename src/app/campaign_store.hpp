@@ -53,9 +53,17 @@ struct Suppression {
 /// cancelled; started, prepared, preparation_failed, schedule_missed, completed), who did it (`actor`: the API key's
 /// name, or the service role for automatic steps) and event-specific details.
 struct AuditNote {
+    AuditNote(std::string event_name, std::string by, nlohmann::json event_details = nlohmann::json::object(),
+              std::string trace = "")
+        : event(std::move(event_name)),
+          actor(std::move(by)),
+          details(std::move(event_details)),
+          traceparent(std::move(trace)) {}
+
     std::string event;
     std::string actor;
-    nlohmann::json details = nlohmann::json::object();
+    nlohmann::json details;
+    std::string traceparent;  // the request's trace; a status change stores it with the campaign when not empty
 };
 
 /// One stored audit-trail entry.

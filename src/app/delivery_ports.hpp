@@ -16,6 +16,7 @@ struct Delivery {
     std::uint64_t tag = 0;  // the broker's delivery tag on this worker's channel
     std::string body;
     bool redelivered = false;
+    std::string traceparent;  // the message's `traceparent` header (the poller's publish span); "" when absent
 };
 
 /// The work queue as a consumer sees it (port; RabbitMQ with manual acks in production). One per worker thread.

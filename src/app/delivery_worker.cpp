@@ -7,6 +7,7 @@
 #include "app/metrics/metrics.hpp"
 #include "domain/backoff.hpp"
 #include "domain/queue_message.hpp"
+#include "domain/traceparent.hpp"
 
 namespace bulkmsg::app {
 
@@ -171,7 +172,11 @@ void DeliveryWorker::Admit(std::vector<Delivery> deliveries, std::vector<ClaimRe
             continue;
         }
         const auto channel = v.message.kind;
-        waiting_[channel].push_back({tag, std::move(v.message), v.attempts, now});
+        // The consume span continues the poller's publish span (message header), else the row's own trace.
+        const auto& header = deliveries[deliver[j]].traceparent;
+        auto span = ProcessTracer().Start("consume", domain::SpanKind::kConsumer,
+                                          domain::IsValidTraceparent(header) ? header : v.message.traceparent);
+        waiting_[channel].push_back({tag, std::move(v.message), v.attempts, now, std::move(span)});
     }
 }
 
@@ -242,19 +247,67 @@ bool DeliveryWorker::DispatchChannel(domain::Channel channel, std::deque<Waiting
         }
         auto item = std::make_shared<Waiting>(std::move(waiting.front()));
         waiting.pop_front();
+        // The provider request carries the provider call's span as its traceparent.
+        auto call = std::make_shared<domain::Span>(
+            ProcessTracer().Start("provider " + name, domain::SpanKind::kClient, item->span.Traceparent()));
+        item->message.traceparent = call->Traceparent();
         ++in_flight_;
         in_flight_gauge_.Inc();
         ++sent;
-        provider.Send(item->message, [this, item, name](domain::SendResult result) {
+        provider.Send(item->message, [this, item, name, call](domain::SendResult result) {
             --in_flight_;
             in_flight_gauge_.Dec();
+            EndProviderSpan(*call, name, result);
             OnResult(*item, name, std::move(result));
         });
     }
     return progressed || sent > 0;
 }
 
-void DeliveryWorker::OnResult(const Waiting& item, const std::string& provider, domain::SendResult result) {
+void DeliveryWorker::EndProviderSpan(domain::Span& call, const std::string& provider,
+                                     const domain::SendResult& result) {
+    auto& tracer = ProcessTracer();
+    if (!tracer.Recording()) {
+        return;
+    }
+    call.attributes = {{"bulkmsg.provider", provider},
+                       {"bulkmsg.outcome", std::string(domain::ToString(result.outcome))}};
+    if (!result.provider_message_id.empty()) {
+        call.attributes.emplace_back("bulkmsg.provider_message_id", result.provider_message_id);
+    }
+    call.error = result.outcome != domain::SendOutcome::kSent;
+    call.status_message = call.error ? result.reason : "";
+    tracer.End(call);
+}
+
+void DeliveryWorker::EndConsume(Waiting& item, const std::string& provider, const domain::DeliveryOutcome& outcome) {
+    const auto trace_id = item.span.context.trace_id;
+    const auto level = outcome.status == "failed" ? LogLevel::kWarn : LogLevel::kDebug;
+    if (LogEnabled(level)) {
+        Log(level, "consumer", "message " + outcome.status,
+            {{"campaign_id", item.message.campaign_id},
+             {"outbox_id", item.message.outbox_id},
+             {"attempt", outcome.attempts},
+             {"provider", provider},
+             {"trace_id", trace_id},
+             {"reason", outcome.last_error}});
+    }
+    auto& tracer = ProcessTracer();
+    if (!tracer.Recording()) {
+        return;
+    }
+    item.span.attributes = {{"messaging.system", "rabbitmq"},
+                            {"bulkmsg.campaign_id", item.message.campaign_id},
+                            {"bulkmsg.outbox_id", item.message.outbox_id},
+                            {"bulkmsg.attempt", outcome.attempts},
+                            {"bulkmsg.provider", provider},
+                            {"bulkmsg.status", outcome.status}};
+    item.span.error = outcome.status == "failed";
+    item.span.status_message = item.span.error ? outcome.last_error : "";
+    tracer.End(item.span);
+}
+
+void DeliveryWorker::OnResult(Waiting& item, const std::string& provider, domain::SendResult result) {
     const auto now = clock_.Now();
     if (result.outcome == domain::SendOutcome::kRateLimited) {
         const auto until = now + std::max(result.retry_after, std::chrono::seconds(1));
@@ -273,6 +326,7 @@ void DeliveryWorker::OnResult(const Waiting& item, const std::string& provider, 
     auto outcome = domain::DecideOutcome(item.message.outbox_id, item.message.campaign_id, result, item.attempts,
                                          options_.retry, now, random_.Unit());
     (outcome.status == "sent" ? stats_.sent : outcome.status == "failed" ? stats_.failed : stats_.retried)++;
+    EndConsume(item, provider, outcome);
     Finish(item.tag, std::move(outcome), item.message, suppress);
 }
 

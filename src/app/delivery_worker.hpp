@@ -12,6 +12,7 @@
 #include "app/providers/provider_router.hpp"
 #include "app/random_source.hpp"
 #include "app/stop_token.hpp"
+#include "app/tracing/tracer.hpp"
 
 namespace bulkmsg::app {
 
@@ -65,6 +66,7 @@ private:
         domain::OutboundMessage message;
         unsigned attempts;
         domain::TimePoint since;
+        domain::Span span;  // the consume span: from claim to outcome, parent of the provider call's span
     };
     struct Finished {
         std::uint64_t tag;
@@ -79,7 +81,12 @@ private:
                std::vector<ClaimVerdict> verdicts);
     bool Dispatch();
     bool DispatchChannel(domain::Channel channel, std::deque<Waiting>& waiting);
-    void OnResult(const Waiting& item, const std::string& provider, domain::SendResult result);
+    void OnResult(Waiting& item, const std::string& provider, domain::SendResult result);
+    /// Ends the provider call's span with the answer's outcome (when tracing records).
+    static void EndProviderSpan(domain::Span& call, const std::string& provider, const domain::SendResult& result);
+    /// Logs the message's outcome (failed: warn; sent or retrying: debug) with its ids and trace, and ends its
+    /// consume span.
+    static void EndConsume(Waiting& item, const std::string& provider, const domain::DeliveryOutcome& outcome);
     void Finish(std::uint64_t tag, domain::DeliveryOutcome outcome, domain::OutboundMessage message, bool suppress);
     /// Records this step's provider acceptances in SentMarkers at once (one call), before their rows are written.
     void MarkSent();

@@ -71,6 +71,10 @@ void InitLogging(const domain::LogConfig& config) {
     Logger()->set_level(spdlog::level::from_str(config.level));
 }
 
+bool LogEnabled(LogLevel level) {
+    return Logger()->should_log(ToSpdlog(level));
+}
+
 void Log(LogLevel level, std::string_view component, std::string_view message, const LogFields& fields) {
     auto logger = Logger();
     if (!logger->should_log(ToSpdlog(level))) {

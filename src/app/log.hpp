@@ -24,6 +24,9 @@ std::string FormatLogLine(std::chrono::system_clock::time_point time, LogLevel l
 /// Configures the process-wide logger (stdout, level and format from the configuration).
 void InitLogging(const domain::LogConfig& config);
 
+/// True when lines of `level` are written (to skip building fields of per-message lines).
+bool LogEnabled(LogLevel level);
+
 /// Writes one line if `level` is enabled. Thread-safe. Callers never pass secrets as fields.
 void Log(LogLevel level, std::string_view component, std::string_view message, const LogFields& fields = {});
 

@@ -4,6 +4,7 @@
 
 #include "app/log.hpp"
 #include "app/metrics/metrics.hpp"
+#include "app/tracing/tracer.hpp"
 #include "domain/backoff.hpp"
 #include "domain/queue_message.hpp"
 #include "domain/traceparent.hpp"
@@ -16,11 +17,11 @@ OutboxRelay::OutboxRelay(OutboxStore& store, MessagePublisher& publisher, Clock&
 
 namespace {
 
-OutgoingMessage ToMessage(const domain::OutboxRow& row, RandomSource& random) {
+// The message carries the row's publish span (a PRODUCER span continuing the row's trace, or starting one when the
+// row has none), so the consumer's span becomes its child.
+OutgoingMessage ToMessage(const domain::OutboxRow& row, const domain::Span& publish_span) {
     domain::QueueMessage body{row.id, row.idempotency_key, row.campaign_id, row.user_ref, row.kind};
-    std::string traceparent =
-        domain::IsValidTraceparent(row.traceparent) ? row.traceparent : domain::MakeTraceparent(random.Bytes24());
-    return {domain::EncodeQueueMessage(body), row.idempotency_key, row.attempts + 1, std::move(traceparent)};
+    return {domain::EncodeQueueMessage(body), row.idempotency_key, row.attempts + 1, publish_span.Traceparent()};
 }
 
 std::string_view KindLabel(domain::ClaimKind kind) {
@@ -39,6 +40,7 @@ struct OutboxRelay::InFlight {
     std::unique_ptr<OutboxClaim> claim;
     PublishTicket ticket;
     std::chrono::steady_clock::time_point published_at;
+    std::vector<domain::Span> spans;  // one publish span per row, ended when the confirms are in
 };
 
 OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_batches, const StopToken* stop) {
@@ -59,18 +61,39 @@ OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_b
                 break;
             }
             std::vector<OutgoingMessage> messages;
+            std::vector<domain::Span> spans;
             messages.reserve(rows.size());
+            spans.reserve(rows.size());
             for (const auto& row : rows) {
-                messages.push_back(ToMessage(row, random_));
+                spans.push_back(ProcessTracer().Start("publish", domain::SpanKind::kProducer, row.traceparent));
+                messages.push_back(ToMessage(row, spans.back()));
             }
             const auto ticket = publisher_.Publish(messages);
-            in_flight.push_back({std::move(claim), ticket, std::chrono::steady_clock::now()});
+            in_flight.push_back({std::move(claim), ticket, std::chrono::steady_clock::now(), std::move(spans)});
         }
         if (in_flight.empty()) {
             return result;
         }
         Finish(kind, in_flight.front());
         in_flight.pop_front();
+    }
+}
+
+void OutboxRelay::EndSpans(InFlight& batch, const std::vector<bool>& acked) const {
+    auto& tracer = ProcessTracer();
+    if (!tracer.Recording()) {
+        return;
+    }
+    const auto& rows = batch.claim->Rows();
+    for (std::size_t i = 0; i < batch.spans.size(); ++i) {
+        auto& span = batch.spans[i];
+        span.attributes = {{"messaging.system", "rabbitmq"},
+                           {"bulkmsg.outbox_id", rows[i].id},
+                           {"bulkmsg.campaign_id", rows[i].campaign_id},
+                           {"bulkmsg.attempt", rows[i].attempts + 1}};
+        span.error = !acked.at(i);
+        span.status_message = span.error ? "not confirmed by the broker" : "";
+        tracer.End(span);
     }
 }
 
@@ -89,6 +112,7 @@ void OutboxRelay::Finish(domain::ClaimKind kind, InFlight& batch) {
         }
     }
     batch.claim->CommitQueued(confirmed, clock_.Now());
+    EndSpans(batch, acked);
 
     stats_.batches++;
     stats_.claimed += rows.size();

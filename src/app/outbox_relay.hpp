@@ -69,6 +69,8 @@ public:
 private:
     struct InFlight;
     void Finish(domain::ClaimKind kind, InFlight& batch);
+    /// Ends the batch's publish spans (an error when the broker did not confirm the row) when tracing records.
+    void EndSpans(InFlight& batch, const std::vector<bool>& acked) const;
 
     OutboxStore& store_;
     MessagePublisher& publisher_;

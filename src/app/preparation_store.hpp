@@ -35,6 +35,8 @@ class PreparationStore {
 public:
     virtual ~PreparationStore() = default;
     virtual std::optional<domain::CampaignContent> LoadCampaign(std::uint64_t campaign_id) = 0;
+    /// The traceparent stored by the request that prepared or scheduled the campaign; "" when none.
+    virtual std::string CampaignTraceparent(std::uint64_t campaign_id) = 0;
     /// Up to `limit` targets of the campaign with id > after_target_id, in id order (keyset pagination).
     virtual std::vector<StoredTarget> TargetsAfter(std::uint64_t campaign_id, std::uint64_t after_target_id,
                                                    std::size_t limit) = 0;

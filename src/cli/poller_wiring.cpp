@@ -36,8 +36,7 @@ void RunPoller(const domain::Config& config, app::StopToken& stop, app::RelaySta
 void RunScheduler(const domain::Config& config, app::StopToken& stop) {
     mysql::MysqlPreparationStore store(config.db);
     app::SystemRandom random;
-    app::CampaignPreparer preparer(store, random, {config.email.from, config.sms.sender_id},
-                                   config.poller.prepare_batch_size,
+    app::CampaignPreparer preparer(store, {config.email.from, config.sms.sender_id}, config.poller.prepare_batch_size,
                                    std::chrono::seconds(config.poller.schedule_max_lateness_seconds));
     unsigned failures = 0;
     while (!stop.StopRequested()) {

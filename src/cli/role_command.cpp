@@ -9,6 +9,7 @@
 #include "app/campaign_api.hpp"
 #include "app/log.hpp"
 #include "app/metrics/metrics.hpp"
+#include "app/observed_handler.hpp"
 #include "app/ops_routes.hpp"
 #include "cli/commands.hpp"
 #include "cli/consumer_wiring.hpp"
@@ -16,6 +17,7 @@
 #include "cli/metrics_wiring.hpp"
 #include "cli/poller_wiring.hpp"
 #include "cli/shutdown_signal.hpp"
+#include "cli/tracing_wiring.hpp"
 
 namespace bulkmsg::cli {
 
@@ -34,18 +36,17 @@ int RunRole(const std::string& role, const domain::Config& config) {
     }
     const std::uint16_t port = serves_api ? config.api_port : config.metrics_port;
     SetUpMetrics(role, config);
-    auto& metrics = app::ProcessMetrics();
+    const auto tracing = SetUpTracing(role, config);
     app::OpsRoutes ops(
-        role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); }, &metrics.registry);
+        role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); },
+        &app::ProcessMetrics().registry);
     mysql::MysqlCampaignStore campaign_store(config.db);
     app::SystemClock clock;
     redis::RedisProgressCache progress_cache(config.redis, config.db.name);
     app::CampaignApi api(campaign_store, clock, &progress_cache);
-    const auto handler = [&](const app::HttpRequest& r) {
-        auto response = serves_api && app::CampaignApi::Owns(r.path) ? api.Handle(r) : ops.Handle(r);
-        metrics.http_requests.With({std::to_string(response.status)}).Inc();
-        return response;
-    };
+    const auto handler = app::ObservedHandler([&](const app::HttpRequest& r) {
+        return serves_api && app::CampaignApi::Owns(r.path) ? api.Handle(r) : ops.Handle(r);
+    });
     const std::uint64_t body_limit = serves_api ? std::uint64_t{config.api_body_limit_mb} << 20 : 1 << 20;
     http::HttpServer server({"0.0.0.0", port, 2, body_limit}, handler);
     try {

@@ -79,6 +79,8 @@ const std::vector<VariableSpec>& ConfigVariables() {
         {"SHUTDOWN_TIMEOUT_SECONDS", "10"},
         {"LOG_LEVEL", "info"},
         {"LOG_FORMAT", "json"},
+        {"OTEL_EXPORTER_OTLP_ENDPOINT", ""},
+        {"OTEL_SERVICE_NAME", "bulkmsg"},
     };
     return specs;
 }
@@ -299,6 +301,7 @@ Config ParseConfig(const EnvVars& vars) {
 
     c.log = {r.OneOf("LOG_LEVEL", {"trace", "debug", "info", "warn", "error", "critical", "off"}),
              r.OneOf("LOG_FORMAT", {"json", "text"})};
+    c.tracing = {r.Url("OTEL_EXPORTER_OTLP_ENDPOINT", true), r.Required("OTEL_SERVICE_NAME")};
     c.node_env = r.OneOf("NODE_ENV", {"development", "test", "production"});
     c.api_port = r.Port("EXPRESS_APP_PORT");
     c.metrics_port = r.Port("METRICS_PORT");

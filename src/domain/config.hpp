@@ -114,6 +114,11 @@ struct LogConfig {
     std::string format;  // json | text
 };
 
+struct TracingConfig {
+    std::string otlp_endpoint;  // OTEL_EXPORTER_OTLP_ENDPOINT (base URL, spans go to /v1/traces); empty = no export
+    std::string service_name;   // OTEL_SERVICE_NAME
+};
+
 /// The effective configuration of every bulkmsg process, parsed once at start-up.
 struct Config {
     DatabaseConfig db;
@@ -127,6 +132,7 @@ struct Config {
     ProviderTransportConfig provider_transport;
     ConsumerConfig consumer;
     LogConfig log;
+    TracingConfig tracing;
     std::string node_env;
     std::uint16_t api_port = 0;
     std::uint16_t metrics_port = 0;

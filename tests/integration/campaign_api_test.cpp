@@ -219,7 +219,7 @@ TEST_F(CampaignApiTest, LifecyclePrepareScheduleCancelWithItsAuditTrail) {
     // The poller's scheduler duty does the preparation; run it here.
     mysql::MysqlPreparationStore store(db_.Config());
     testing::FakeRandom random;
-    app::CampaignPreparer preparer(store, random, {"noreply@example.com", "+15005550006"}, 1000);
+    app::CampaignPreparer preparer(store, {"noreply@example.com", "+15005550006"}, 1000);
     ASSERT_EQ(preparer.RunDue(domain::Clock::now()), 1u);
     const auto progress = Call("GET", path + "/progress");
     EXPECT_EQ(progress.body["targets"], 2);
@@ -303,7 +303,7 @@ TEST_F(CampaignApiTest, SuppressedRecipientsAreCountedButNeverQueued) {
     Call("POST", path + "/prepare");
     mysql::MysqlPreparationStore store(db_.Config());
     testing::FakeRandom random;
-    app::CampaignPreparer preparer(store, random, {"noreply@example.com", "+15005550006"}, 1000);
+    app::CampaignPreparer preparer(store, {"noreply@example.com", "+15005550006"}, 1000);
     ASSERT_EQ(preparer.RunDue(domain::Clock::now()), 1u);
     EXPECT_EQ(db_.Value("SELECT CONCAT(status, '|', last_error) FROM outbox WHERE user_ref='bo@example.com'"),
               "suppressed|suppressed: unsubscribed");
@@ -391,7 +391,7 @@ TEST_F(CampaignApiTest, SendWindowGivesEachRowItsLocalStartAcrossADstChange) {
     ASSERT_EQ(Call("POST", path + "/prepare").status, 202u);
     mysql::MysqlPreparationStore store(db_.Config());
     testing::FakeRandom random;
-    app::CampaignPreparer preparer(store, random, {"noreply@example.com", "+15005550006"}, 1000);
+    app::CampaignPreparer preparer(store, {"noreply@example.com", "+15005550006"}, 1000);
     ASSERT_EQ(preparer.RunDue(*domain::ParseRfc3339("2026-03-07T20:00:00Z")), 1u);
     const auto available = [&](const std::string& user) {
         return db_.Value("SELECT available_at FROM outbox WHERE user_ref='" + user + "'");

@@ -30,7 +30,7 @@ protected:
                           std::to_string(count));
     }
     app::CampaignPreparer Preparer(mysql::MysqlPreparationStore& store) {
-        return app::CampaignPreparer(store, random_, {"noreply@example.com", "+15005550006"}, 1000);
+        return app::CampaignPreparer(store, {"noreply@example.com", "+15005550006"}, 1000);
     }
 
     testing::MigratedDatabase db_;

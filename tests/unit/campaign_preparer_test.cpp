@@ -18,6 +18,9 @@ public:
         auto it = campaigns.find(id);
         return it == campaigns.end() ? std::nullopt : std::optional(it->second);
     }
+    std::string CampaignTraceparent(std::uint64_t id) override {
+        return traceparents.contains(id) ? traceparents.at(id) : "";
+    }
     std::vector<StoredTarget> TargetsAfter(std::uint64_t campaign_id, std::uint64_t after, std::size_t limit) override {
         ++target_queries;
         std::vector<StoredTarget> page;
@@ -81,6 +84,7 @@ public:
     }
 
     std::map<std::uint64_t, domain::CampaignContent> campaigns;
+    std::map<std::uint64_t, std::string> traceparents;
     std::vector<std::pair<std::uint64_t, StoredTarget>> targets;
     std::vector<OutboxInsert> outbox;
     std::set<std::string> keys;
@@ -106,7 +110,7 @@ protected:
                                std::nullopt};
     }
     CampaignPreparer Preparer(std::size_t batch = 10) {
-        return CampaignPreparer(store_, random_, {"noreply@example.com", "+15005550006"}, batch);
+        return CampaignPreparer(store_, {"noreply@example.com", "+15005550006"}, batch);
     }
     FakePreparationStore store_;
     testing::FakeRandom random_;
@@ -229,7 +233,7 @@ TEST_F(CampaignPreparerTest, ScheduleMissedByMoreThanTheMaxLatenessDoesNotStartB
     store_.AddTargets(7, 5);
     store_.status_of[7] = "scheduled";
     store_.scheduled_at[7] = clock.Now() - std::chrono::hours(25);
-    CampaignPreparer preparer(store_, random_, {"noreply@example.com", "+15005550006"}, 10, std::chrono::hours(24));
+    CampaignPreparer preparer(store_, {"noreply@example.com", "+15005550006"}, 10, std::chrono::hours(24));
     EXPECT_EQ(preparer.RunDue(clock.Now()), 0u);
     EXPECT_EQ(store_.status_of[7], "scheduled");
     EXPECT_TRUE(store_.flagged.contains(7));

@@ -1,5 +1,7 @@
 #include "app/delivery_worker.hpp"
 
+#include "app/tracing/tracer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -36,7 +38,7 @@ public:
     void Add(std::uint64_t outbox_id, bool redelivered = false) {
         ready.push_back({next_tag++,
                          domain::EncodeQueueMessage({outbox_id, "key" + std::to_string(outbox_id), 1, "u", "email"}),
-                         redelivered});
+                         redelivered, ""});
     }
 
     std::deque<Delivery> ready;
@@ -192,6 +194,40 @@ TEST_F(DeliveryWorkerTest, AcknowledgesOnlyAfterTheOutcomesAreStoredInOneBatch) 
     EXPECT_EQ(worker.Held(), 0u);
 }
 
+// Collects exported spans; installed as the process tracer's exporter for one test.
+class RecordingExporter final : public SpanExporter {
+public:
+    RecordingExporter() { ProcessTracer().SetExporter(this); }
+    ~RecordingExporter() override { ProcessTracer().SetExporter(nullptr); }
+    void Export(domain::Span span) override { spans.push_back(std::move(span)); }
+    std::vector<domain::Span> spans;
+};
+
+TEST_F(DeliveryWorkerTest, ConsumeSpanContinuesThePublishSpanAndTheProviderGetsItsCallSpan) {
+    RecordingExporter exporter;
+    const std::string publish = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    queue_.Add(1);
+    queue_.ready.back().traceparent = publish;
+    auto worker = Worker();
+    worker.Step();
+    ASSERT_EQ(provider_->pending.size(), 1u);
+    const auto sent_with = provider_->pending[0].first.traceparent;
+    provider_->AnswerAll(domain::Permanent("bad address"));
+    ASSERT_EQ(exporter.spans.size(), 2u);
+    const auto& call = exporter.spans[0];
+    const auto& consume = exporter.spans[1];
+    EXPECT_EQ(consume.name, "consume");
+    EXPECT_EQ(consume.kind, domain::SpanKind::kConsumer);
+    EXPECT_EQ(consume.context.trace_id, "0af7651916cd43dd8448eb211c80319c");
+    EXPECT_EQ(consume.parent_span_id, "b7ad6b7169203331");
+    EXPECT_TRUE(consume.error);
+    EXPECT_EQ(consume.status_message, "bad address");
+    EXPECT_EQ(call.kind, domain::SpanKind::kClient);
+    EXPECT_EQ(call.parent_span_id, consume.context.span_id);
+    EXPECT_EQ(call.context.trace_id, consume.context.trace_id);
+    EXPECT_EQ(sent_with, call.Traceparent()) << "the provider request carries the call span";
+}
+
 TEST_F(DeliveryWorkerTest, ReceivedMessagesAreClaimedTogetherWithinTheClaimInterval) {
     DeliveryWorkerOptions options;
     options.claim_interval = 10ms;
@@ -262,7 +298,7 @@ TEST_F(DeliveryWorkerTest, DoneAndUnknownMessagesAreAcknowledgedAndUnknownOnesDe
     store_.done.insert(1);
     queue_.Add(1);
     queue_.Add(5000);
-    queue_.ready.push_back({queue_.next_tag++, "not json", false});
+    queue_.ready.push_back({queue_.next_tag++, "not json", false, ""});
     auto worker = Worker();
     worker.Step();
     EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1, 2, 3}));

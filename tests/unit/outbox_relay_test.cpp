@@ -1,5 +1,7 @@
 #include "app/outbox_relay.hpp"
 
+#include "app/tracing/tracer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -214,10 +216,41 @@ TEST_F(OutboxRelayTest, MessageCarriesTheOriginalBodyKeyAttemptAndTraceparent) {
               R"({"outboxId":1,"idempotencyKey":"key-1","campaignId":7,"userRef":"user1@example.com","kind":"email"})");
     EXPECT_EQ(retry.message_id, "key-1");
     EXPECT_EQ(retry.attempt, 3u);
-    EXPECT_EQ(retry.traceparent, trace);
+    // The header carries the row's trace with the publish span's id, so the consumer's span is its child.
+    EXPECT_EQ(retry.traceparent.substr(0, 36), trace.substr(0, 36));
+    EXPECT_NE(retry.traceparent, trace);
+    EXPECT_TRUE(domain::IsValidTraceparent(retry.traceparent));
     // A row without a valid stored trace context gets a fresh one.
     EXPECT_EQ(publisher_.delivered[1].attempt, 1u);
     EXPECT_TRUE(domain::IsValidTraceparent(publisher_.delivered[1].traceparent));
+}
+
+// Collects exported spans; installed as the process tracer's exporter for one test.
+class RecordingExporter final : public SpanExporter {
+public:
+    RecordingExporter() { ProcessTracer().SetExporter(this); }
+    ~RecordingExporter() override { ProcessTracer().SetExporter(nullptr); }
+    void Export(domain::Span span) override { spans.push_back(std::move(span)); }
+    std::vector<domain::Span> spans;
+};
+
+TEST_F(OutboxRelayTest, EachPublishIsAProducerSpanOfTheRowsTraceEndedAtItsConfirm) {
+    RecordingExporter exporter;
+    store_.Add("pending", clock_.Now() - 1s, 0, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    store_.Add("pending", clock_.Now() - 1s);
+    publisher_.nack_ids = {"key-2"};
+    Relay().RelayBatch(ClaimKind::kPending);
+    ASSERT_EQ(exporter.spans.size(), 2u);
+    const auto& first = exporter.spans[0];
+    EXPECT_EQ(first.name, "publish");
+    EXPECT_EQ(first.kind, domain::SpanKind::kProducer);
+    EXPECT_EQ(first.context.trace_id, "0af7651916cd43dd8448eb211c80319c");
+    EXPECT_EQ(first.parent_span_id, "b7ad6b7169203331");
+    EXPECT_EQ(first.Traceparent(), publisher_.delivered[0].traceparent);
+    EXPECT_FALSE(first.error);
+    EXPECT_GE(first.end_unix_nanos, first.start_unix_nanos);
+    EXPECT_TRUE(exporter.spans[1].parent_span_id.empty()) << "a row without a trace starts one";
+    EXPECT_TRUE(exporter.spans[1].error) << "the broker nacked it";
 }
 
 TEST_F(OutboxRelayTest, NackedRowsStayPending) {

@@ -29,6 +29,25 @@ void AmqpConsumer::Check(int status, const char* what) {
     }
 }
 
+namespace {
+
+/// A string-valued header of the message, or "" when it is absent or not a string.
+std::string HeaderText(const amqp_basic_properties_t& properties, std::string_view name) {
+    if ((properties._flags & AMQP_BASIC_HEADERS_FLAG) == 0) {
+        return "";
+    }
+    for (int i = 0; i < properties.headers.num_entries; ++i) {
+        const auto& entry = properties.headers.entries[i];
+        const std::string_view key(static_cast<const char*>(entry.key.bytes), entry.key.len);
+        if (key == name && (entry.value.kind == AMQP_FIELD_KIND_UTF8 || entry.value.kind == AMQP_FIELD_KIND_BYTES)) {
+            return {static_cast<const char*>(entry.value.value.bytes.bytes), entry.value.value.bytes.len};
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
 std::optional<app::Delivery> AmqpConsumer::ReceiveOne(std::chrono::milliseconds timeout) {
     auto* state = connection_->Raw();
     amqp_maybe_release_buffers(state);
@@ -38,7 +57,7 @@ std::optional<app::Delivery> AmqpConsumer::ReceiveOne(std::chrono::milliseconds 
     if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
         app::Delivery d{envelope.delivery_tag,
                         std::string(static_cast<const char*>(envelope.message.body.bytes), envelope.message.body.len),
-                        envelope.redelivered != 0};
+                        envelope.redelivered != 0, HeaderText(envelope.message.properties, "traceparent")};
         amqp_destroy_envelope(&envelope);
         unacked_.insert(d.tag);
         return d;

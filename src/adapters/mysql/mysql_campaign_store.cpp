@@ -76,7 +76,7 @@ std::uint64_t InsertCampaign(MysqlConnection& c, const domain::NewCampaign& n, c
         (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + "," +
         (t.send_window ? c.Quote(domain::SendWindowJson(*t.send_window).dump()) : std::string("NULL")) + ")");
     const auto id = std::stoull(c.QueryValue("SELECT LAST_INSERT_ID()").value_or("0"));
-    InsertCampaignEvent(c, id, {.event = "created", .actor = actor, .details = {{"name", n.name}}});
+    InsertCampaignEvent(c, id, {"created", actor, {{"name", n.name}}});
     return id;
 }
 
@@ -198,9 +198,10 @@ bool MysqlCampaignStore::Transition(std::uint64_t id, const std::vector<std::str
                                     const app::AuditNote& note, std::optional<domain::TimePoint> scheduled_at) {
     return pool_.With([&](MysqlConnection& c) {
         const std::string set_time = scheduled_at ? ", scheduled_at='" + SqlTime(*scheduled_at) + "'" : "";
+        const std::string set_trace = note.traceparent.empty() ? "" : ", traceparent=" + c.Quote(note.traceparent);
         c.Execute("START TRANSACTION");
         const bool changed =
-            c.Execute("UPDATE campaigns SET status=" + c.Quote(to) + ", status_reason=NULL" + set_time +
+            c.Execute("UPDATE campaigns SET status=" + c.Quote(to) + ", status_reason=NULL" + set_time + set_trace +
                       " WHERE id=" + std::to_string(id) + " AND status IN (" + StatusList(c, from) + ")") > 0;
         if (changed) {
             InsertCampaignEvent(c, id, note);
@@ -228,9 +229,8 @@ std::vector<app::CampaignEvent> MysqlCampaignStore::ListEvents(std::uint64_t cam
     for (const auto& r : rows) {
         const auto details = nlohmann::json::parse(r[3].value_or("{}"), nullptr, false);
         events.push_back({.id = std::stoull(r[0].value_or("0")),
-                          .note = {.event = r[1].value_or(""),
-                                   .actor = r[2].value_or(""),
-                                   .details = details.is_discarded() ? nlohmann::json::object() : details},
+                          .note = {r[1].value_or(""), r[2].value_or(""),
+                                   details.is_discarded() ? nlohmann::json::object() : details},
                           .created_at = r[4].value_or("")});
     }
     return events;

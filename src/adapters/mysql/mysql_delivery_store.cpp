@@ -204,7 +204,7 @@ void MysqlDeliveryStore::MarkCompleted(MysqlConnection& c, std::uint64_t campaig
              c.Query("SELECT status, COUNT(*) FROM outbox WHERE campaign_id=" + id + " GROUP BY status")) {
             counts[row[0].value_or("")] = std::stoull(row[1].value_or("0"));
         }
-        InsertCampaignEvent(c, campaign, {.event = "completed", .actor = "consumer", .details = counts});
+        InsertCampaignEvent(c, campaign, {"completed", "consumer", counts});
     }
     c.Execute("COMMIT");
 }

@@ -51,6 +51,12 @@ std::optional<domain::CampaignContent> MysqlPreparationStore::LoadCampaign(std::
                                    SendWindowOf(r[8])};
 }
 
+std::string MysqlPreparationStore::CampaignTraceparent(std::uint64_t campaign_id) {
+    return pool_.With([&](MysqlConnection& c) {
+        return c.QueryValue("SELECT traceparent FROM campaigns WHERE id=" + std::to_string(campaign_id)).value_or("");
+    });
+}
+
 std::vector<app::StoredTarget> MysqlPreparationStore::TargetsAfter(std::uint64_t campaign_id,
                                                                    std::uint64_t after_target_id, std::size_t limit) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
@@ -134,7 +140,7 @@ std::vector<std::uint64_t> MysqlPreparationStore::StartDueCampaigns(domain::Time
         c.Execute("UPDATE campaigns SET status='preparing', status_reason=NULL" + due);
         for (const auto& row : started) {
             InsertCampaignEvent(c, std::stoull(row[0].value_or("0")),
-                                {.event = "started", .actor = "scheduler", .details = {{"scheduled_at", *row[1]}}});
+                                {"started", "scheduler", {{"scheduled_at", *row[1]}}});
         }
         const auto late = c.Query("SELECT id, scheduled_at FROM campaigns" + missed + " FOR UPDATE");
         c.Execute(
@@ -142,9 +148,8 @@ std::vector<std::uint64_t> MysqlPreparationStore::StartDueCampaigns(domain::Time
             "SCHEDULE_MAX_LATENESS ago; call prepare to start'" +
             missed);
         for (const auto& row : late) {
-            InsertCampaignEvent(
-                c, std::stoull(row[0].value_or("0")),
-                {.event = "schedule_missed", .actor = "scheduler", .details = {{"scheduled_at", *row[1]}}});
+            InsertCampaignEvent(c, std::stoull(row[0].value_or("0")),
+                                {"schedule_missed", "scheduler", {{"scheduled_at", *row[1]}}});
         }
         c.Execute("COMMIT");
         std::vector<std::uint64_t> ids;
@@ -162,10 +167,9 @@ void MysqlPreparationStore::FinishPreparation(std::uint64_t campaign_id, bool ok
         if (c.Execute(std::string("UPDATE campaigns SET status='") + (ok ? "running" : "failed") +
                       "' WHERE status='preparing' AND id=" + id) > 0) {
             const auto rows = c.QueryValue("SELECT COUNT(*) FROM outbox WHERE campaign_id=" + id).value_or("0");
-            InsertCampaignEvent(c, campaign_id,
-                                {.event = ok ? "prepared" : "preparation_failed",
-                                 .actor = "scheduler",
-                                 .details = {{"outbox_rows", std::stoull(rows)}}});
+            InsertCampaignEvent(
+                c, campaign_id,
+                {ok ? "prepared" : "preparation_failed", "scheduler", {{"outbox_rows", std::stoull(rows)}}});
         }
         c.Execute("COMMIT");
         // A campaign cancelled while it was being prepared: the rows written after the cancel are cancelled too.

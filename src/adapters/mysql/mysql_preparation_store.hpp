@@ -19,6 +19,7 @@ public:
     ~MysqlPreparationStore() override;
 
     std::optional<domain::CampaignContent> LoadCampaign(std::uint64_t campaign_id) override;
+    std::string CampaignTraceparent(std::uint64_t campaign_id) override;
     std::vector<app::StoredTarget> TargetsAfter(std::uint64_t campaign_id, std::uint64_t after_target_id,
                                                 std::size_t limit) override;
     std::map<std::uint64_t, std::string> Suppressed(const std::vector<app::StoredTarget>& targets) override;

@@ -52,7 +52,10 @@ Metrics::Metrics()
       dependency_errors(registry.AddCounter("bulkmsg_dependency_errors_total",
                                             "Failed operations against MySQL, RabbitMQ or Redis", {"dependency"})),
       http_requests(
-          registry.AddCounter("bulkmsg_http_requests_total", "HTTP requests answered, by status code", {"code"})) {
+          registry.AddCounter("bulkmsg_http_requests_total", "HTTP requests answered, by status code", {"code"})),
+      trace_spans(registry.AddCounter("bulkmsg_trace_spans_total",
+                                      "Spans sent to the OTLP endpoint, or dropped (queue full or export failed)",
+                                      {"result"})) {
     db_connections.With({"in_use"});
     db_connections.With({"idle"});
 }

@@ -30,6 +30,7 @@ struct Metrics {
     Family<Gauge>& db_connections;                // {state = in_use | idle}
     Family<Counter>& dependency_errors;           // {dependency = mysql | rabbitmq | redis}
     Family<Counter>& http_requests;               // {code}: API requests answered
+    Family<Counter>& trace_spans;                 // {result = exported | dropped}
 };
 
 /// The process-wide metric set (created on first use, never destroyed).

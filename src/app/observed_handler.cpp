@@ -1,0 +1,34 @@
+#include "app/observed_handler.hpp"
+
+#include "app/metrics/metrics.hpp"
+#include "app/tracing/tracer.hpp"
+
+namespace bulkmsg::app {
+
+HttpHandler ObservedHandler(HttpHandler inner) {
+    return [inner = std::move(inner)](const HttpRequest& request) {
+        auto& metrics = ProcessMetrics();
+        if (!request.path.starts_with("/api/")) {
+            auto response = inner(request);
+            metrics.http_requests.With({std::to_string(response.status)}).Inc();
+            return response;
+        }
+        auto& tracer = ProcessTracer();
+        const auto incoming = request.headers.find("traceparent");
+        auto span = tracer.Start(request.method + " " + request.path, domain::SpanKind::kServer,
+                                 incoming == request.headers.end() ? "" : incoming->second);
+        auto traced = request;
+        traced.headers["traceparent"] = span.Traceparent();
+        auto response = inner(traced);
+        metrics.http_requests.With({std::to_string(response.status)}).Inc();
+        span.attributes = {{"http.request.method", request.method},
+                           {"url.path", request.path},
+                           {"http.response.status_code", response.status}};
+        span.error = response.status >= 500;
+        tracer.End(span);
+        response.headers.emplace_back("traceparent", span.Traceparent());
+        return response;
+    };
+}
+
+}  // namespace bulkmsg::app

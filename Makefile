@@ -5,7 +5,7 @@ CMAKE_FLAGS ?=
 BULKMSG = ./$(BUILD_DIR)/bulkmsg
 
 .PHONY: setup build test start consumer api all seed migrate demo stack-up stack-down stack-status stack-reset \
-        bench sanitize format clean
+        bench sanitize fuzz format clean
 
 setup:
 	scripts/setup
@@ -53,13 +53,17 @@ stack-status:
 stack-reset:
 	scripts/stack reset
 
-# Unit and integration tiers under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/).
 bench: build
 	mkdir -p bench/results
 	$(BUILD_DIR)/bench/bulkmsg_poller_bench --rows 200000 --pollers 1,2 --json bench/results/poller-classic.json
 
+# Unit and integration tiers under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/).
 sanitize:
 	BUILD_DIR=build-asan SANITIZE=address,undefined scripts/test
+
+# libFuzzer targets (clang, ASan + UBSan, build-fuzz/) for FUZZ_SECONDS each (default 60).
+fuzz:
+	scripts/fuzz
 
 format:
 	find src tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

@@ -60,7 +60,7 @@ std::string MustacheTemplate::Render(const nlohmann::json& context,
                                      const std::map<std::string, std::string>& partials) {
     auto data = ToData(context);
     for (const auto& [name, partial] : partials) {
-        data.set(name, mstch::partial([partial] { return partial; }));
+        data.set(name, mstch::partial([text = partial] { return text; }));
     }
     return compiled_->tmpl.render(data);
 }

@@ -200,6 +200,99 @@ TEST_F(CampaignApiTest, HundredThousandRowCsvUpload) {
         "Name77");
 }
 
+// Hostile input of every kind: each request gets a 4xx JSON error with a code (and, for validation, the field),
+// never a 5xx or a dropped connection; nothing is stored; the process keeps serving.
+TEST_F(CampaignApiTest, HostileInputGets4xxNamingTheProblemAndStoresNothing) {
+    const auto id = CreateCampaign();
+    const auto path = "/api/v1/campaigns/" + std::to_string(id);
+    const std::string injection = "1' OR '1'='1'; DROP TABLE outbox; --";
+    std::string deep_json(200'000, '[');
+    deep_json += std::string(200'000, ']');
+    struct Case {
+        std::string method, path, body, type;
+        unsigned status;
+        std::string field;  // expected among the error's details, when not empty
+        std::optional<std::string> key = std::nullopt;
+    };
+    const std::vector<Case> cases = {
+        {"POST", "/api/v1/campaigns", "{\"name\":\"a", "application/json", 400, ""},
+        {"POST", "/api/v1/campaigns", deep_json, "application/json", 422, "body"},
+        {"POST", "/api/v1/campaigns", "{\"name\":\"\xff\xfe\",\"kind\":\"email\"}", "application/json", 400, ""},
+        {"POST", "/api/v1/campaigns",
+         Json{{"name", std::string(300, 'n')}, {"kind", "email"}, {"template", {{"text", "x"}}}}.dump(),
+         "application/json", 422, "name"},
+        {"POST", "/api/v1/campaigns",
+         Json{{"name", "x"}, {"kind", "email"}, {"template", {{"text", std::string(2 << 20, 't')}}}}.dump(),
+         "application/json", 422, "template.text"},
+        {"POST", "/api/v1/campaigns",
+         Json{{"name", injection}, {"kind", injection}, {"template", {{"text", "x"}}}}.dump(), "application/json", 422,
+         "kind"},
+        {"POST", "/api/v1/campaigns", Json{{"name", "x"}, {"kind", "sms"}, {"template", {{"text", 5}}}}.dump(),
+         "application/json", 422, "template.text"},
+        {"POST", "/api/v1/campaigns", Json{{"name", "x"}, {"kind", "sms"}, {"template", {{"text", "{{/x}}"}}}}.dump(),
+         "application/json", 422, "template.text"},
+        {"POST", "/api/v1/campaigns",
+         Json{{"name", "x"}, {"kind", "sms"}, {"template", {{"text", "x"}}}, {"scheduled_at", "2026-02-30T09:00:00Z"}}
+             .dump(),
+         "application/json", 422, "scheduled_at"},
+        {"POST", "/api/v1/campaigns",
+         Json{{"name", "x"}, {"kind", "sms"}, {"template", {{"text", "x"}}}, {"send_window", {{"local_time", "25:99"}}}}
+             .dump(),
+         "application/json", 422, "send_window.local_time"},
+        {"POST", "/api/v1/campaigns", "<campaign/>", "application/xml", 415, ""},
+        {"POST", "/api/v1/campaigns", "{}", "application/json", 401, "", std::string("bmk_") + std::string(64, '0')},
+        {"POST", "/api/v1/campaigns", "{}", "application/json", 401, "", std::string("")},
+        {"GET", "/api/v1/campaigns?limit=-1", "", "", 400, ""},
+        {"GET", "/api/v1/campaigns?limit=99999999999999999999999", "", "", 400, ""},
+        {"GET", "/api/v1/campaigns?cursor=" + injection, "", "", 400, ""},
+        {"GET", "/api/v1/campaigns?status=running'%20OR%201=1", "", "", 400, ""},
+        {"GET", "/api/v1/campaigns/1%3BDROP%20TABLE%20campaigns", "", "", 400, "id"},
+        {"GET", "/api/v1/campaigns/18446744073709551616", "", "", 400, "id"},
+        {"POST", path + "/schedule", R"({"scheduled_at":"2026-13-45T00:00:00Z"})", "application/json", 422,
+         "scheduled_at"},
+        {"POST", path + "/schedule", R"({"scheduled_at":12})", "application/json", 422, "scheduled_at"},
+        {"POST", path + "/targets", "<targets/>", "application/xml", 415, ""},
+        {"POST", "/api/v1/suppressions", Json{{"channel", injection}, {"address", injection}}.dump(),
+         "application/json", 422, "channel"},
+        {"GET", "/api/v1/campaigns/" + std::to_string(id + 1000) + "/messages", "", "", 404, ""},
+    };
+    for (const auto& c : cases) {
+        const auto reply = Call(c.method, c.path, c.body, c.type, c.key);
+        EXPECT_EQ(reply.status, c.status) << c.method << " " << c.path.substr(0, 80) << " " << c.body.substr(0, 80)
+                                          << " → " << reply.body.dump().substr(0, 300);
+        EXPECT_TRUE(reply.body.is_object() && reply.body["error"]["code"].is_string())
+            << c.path.substr(0, 80) << " " << c.body.substr(0, 80);
+        if (!c.field.empty()) {
+            EXPECT_THAT(ErrorFields(reply), ::testing::Contains(c.field)) << c.body.substr(0, 80);
+        }
+    }
+
+    // Bad recipients are refused row by row with the field and row named; nothing of them is stored.
+    const std::string bad_rows = "user_ref,timezone\nnot-an-email,UTC\nana@example.com,Mars/Olympus\n" + injection +
+                                 ",UTC\n,UTC\n" + std::string(70'000, 'x') + "@example.com,UTC\n";
+    const auto upload = Call("POST", path + "/targets", bad_rows, "text/csv");
+    EXPECT_EQ(upload.status, 200u) << upload.body;
+    EXPECT_EQ(upload.body["accepted"], 0);
+    EXPECT_EQ(upload.body["rejected"], 5);
+    EXPECT_EQ(upload.body["errors"][0],
+              (Json{{"row", 1}, {"field", "user_ref"}, {"reason", upload.body["errors"][0]["reason"]}}));
+    EXPECT_EQ(upload.body["errors"][1]["field"], "timezone");
+    const auto sms = CreateCampaign({{"name", "Texts"}, {"kind", "sms"}, {"template", {{"text", "hi"}}}});
+    const auto sms_upload = Call(
+        "POST", "/api/v1/campaigns/" + std::to_string(sms) + "/targets",
+        "{\"user_ref\":\"0123\"}\n{\"user_ref\":\"+1415555010O\"}\n{\"user_ref\":\"+14155550100\",\"kind\":\"push\"}\n",
+        "application/x-ndjson");
+    EXPECT_EQ(sms_upload.body["accepted"], 0) << sms_upload.body;
+    EXPECT_EQ(sms_upload.body["rejected"], 3) << "bad numbers, and a push token that is a phone number";
+
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaigns"), "2");
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaign_targets"), "0");
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM suppressions"), "0");
+    EXPECT_EQ(testing::HttpGet(port_, "/live").status, 200u);
+    EXPECT_EQ(testing::HttpGet(port_, "/metrics").body.find("bulkmsg_http_requests_total{code=\"500\"}"),
+              std::string::npos);
+}
+
 TEST_F(CampaignApiTest, LifecyclePrepareScheduleCancelWithItsAuditTrail) {
     const auto id = CreateCampaign();
     const auto path = "/api/v1/campaigns/" + std::to_string(id);

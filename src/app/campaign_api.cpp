@@ -188,8 +188,21 @@ std::optional<nlohmann::json> ParseJsonBody(const HttpRequest& request, HttpResp
 
 }  // namespace
 
-CampaignApi::CampaignApi(CampaignStore& store, Clock& clock, ProgressCache* cache)
-    : store_(store), clock_(clock), cache_(cache) {}
+CampaignApi::CampaignApi(CampaignStore& store, Clock& clock, ProgressCache* cache, RateLimiter* limiter,
+                         double requests_per_second)
+    : store_(store), clock_(clock), cache_(cache), limiter_(limiter), requests_per_second_(requests_per_second) {}
+
+bool CampaignApi::OverRateLimit(const std::string& key_name) {
+    if (limiter_ == nullptr || requests_per_second_ <= 0) {
+        return false;
+    }
+    try {
+        return limiter_->Acquire("api:" + key_name, requests_per_second_, 1, clock_.Now()) == 0;
+    } catch (const std::exception& e) {
+        Log(LogLevel::kWarn, "api", "request rate limiter unavailable; not limiting", {{"error", e.what()}});
+        return false;
+    }
+}
 
 void CampaignApi::ForgetProgress(std::uint64_t id) {
     if (cache_ && id != 0) {
@@ -248,6 +261,14 @@ HttpResponse CampaignApi::Handle(const HttpRequest& request) {
     const auto name = store_.ApiKeyName(domain::Sha256Hex(auth->second.substr(bearer.size())));
     if (!name) {
         return JsonError(401, "unauthorized", "the API key is not valid or was revoked");
+    }
+    if (OverRateLimit(*name)) {
+        auto response =
+            JsonError(429, "rate_limited",
+                      "this API key sent more than " + std::to_string(static_cast<long>(requests_per_second_)) +
+                          " requests per second; retry after a second");
+        response.headers.emplace_back("Retry-After", "1");
+        return response;
     }
     return Route(request, *name);
 }

@@ -5,6 +5,7 @@
 
 #include "app/campaign_store.hpp"
 #include "app/clock.hpp"
+#include "app/delivery_ports.hpp"
 #include "app/http_types.hpp"
 #include "app/progress_cache.hpp"
 
@@ -18,7 +19,10 @@ class CampaignApi {
 public:
     /// `cache` (may be null) holds each campaign's progress for a few seconds and the samples behind the send
     /// rate; without it, or when it fails, progress is counted in MySQL on every request.
-    CampaignApi(CampaignStore& store, Clock& clock, ProgressCache* cache = nullptr);
+    /// `limiter` (may be null) with `requests_per_second` > 0 limits each API key to that rate (bursts of one
+    /// second's worth); a key over it gets 429 with Retry-After. When the limiter fails, requests pass.
+    CampaignApi(CampaignStore& store, Clock& clock, ProgressCache* cache = nullptr, RateLimiter* limiter = nullptr,
+                double requests_per_second = 0);
 
     /// True for paths this API serves (everything under /api/v1).
     static bool Owns(const std::string& path);
@@ -53,10 +57,14 @@ private:
     /// 409 naming the campaign's status, or 404 when it does not exist.
     HttpResponse Refuse(std::uint64_t id, const std::string& action);
     void ForgetProgress(std::uint64_t id);
+    /// True when `key_name` has used up its request rate (API_RATE_LIMIT_PER_SEC).
+    bool OverRateLimit(const std::string& key_name);
 
     CampaignStore& store_;
     Clock& clock_;
     ProgressCache* cache_;
+    RateLimiter* limiter_;
+    double requests_per_second_;
 };
 
 }  // namespace bulkmsg::app

@@ -5,6 +5,7 @@
 
 #include "adapters/http/http_server.hpp"
 #include "adapters/mysql/mysql_campaign_store.hpp"
+#include "adapters/redis/redis_delivery_guards.hpp"
 #include "adapters/redis/redis_progress_cache.hpp"
 #include "app/campaign_api.hpp"
 #include "app/log.hpp"
@@ -43,7 +44,8 @@ int RunRole(const std::string& role, const domain::Config& config) {
     mysql::MysqlCampaignStore campaign_store(config.db);
     app::SystemClock clock;
     redis::RedisProgressCache progress_cache(config.redis, config.db.name);
-    app::CampaignApi api(campaign_store, clock, &progress_cache);
+    redis::RedisRateLimiter request_limiter(config.redis, config.db.name, 1.0);
+    app::CampaignApi api(campaign_store, clock, &progress_cache, &request_limiter, config.api_rate_limit_per_sec);
     const auto handler = app::ObservedHandler([&](const app::HttpRequest& r) {
         return serves_api && app::CampaignApi::Owns(r.path) ? api.Handle(r) : ops.Handle(r);
     });

@@ -293,6 +293,29 @@ TEST_F(CampaignApiTest, HostileInputGets4xxNamingTheProblemAndStoresNothing) {
               std::string::npos);
 }
 
+TEST_F(CampaignApiTest, EachKeyIsLimitedToItsRequestRate) {
+    api_.reset();
+    Start({{"API_RATE_LIMIT_PER_SEC", "3"}});
+    std::vector<unsigned> statuses;
+    for (int i = 0; i < 5; ++i) {
+        statuses.push_back(Call("GET", "/api/v1/campaigns").status);
+    }
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200u), 3) << "a burst of one second's worth";
+    const auto limited = Call("GET", "/api/v1/campaigns");
+    EXPECT_EQ(limited.status, 429u);
+    EXPECT_EQ(limited.body["error"]["code"], "rate_limited");
+    const auto raw = testing::SendRawHttpUntilClose(
+        port_,
+        "GET /api/v1/campaigns HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: Bearer " + key_ + "\r\n\r\n");
+    EXPECT_THAT(raw, HasSubstr("Retry-After: 1\r\n"));
+    EXPECT_EQ(testing::HttpGet(port_, "/health").status, 200u) << "operational endpoints are not limited";
+    const auto other = testing::RunBulkmsg({"apikey", "create", "--name", "other"}, {{"DB_NAME", db_.Config().name}});
+    const auto other_key = other.output.substr(other.output.rfind("bmk_"), 68);
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns", "", "", other_key).status, 200u) << "another key has its own budget";
+    std::this_thread::sleep_for(1100ms);
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns").status, 200u) << "the bucket refills";
+}
+
 TEST_F(CampaignApiTest, LifecyclePrepareScheduleCancelWithItsAuditTrail) {
     const auto id = CreateCampaign();
     const auto path = "/api/v1/campaigns/" + std::to_string(id);

@@ -60,12 +60,12 @@ void RedisSentMarkers::Mark(const std::vector<std::pair<std::string, std::string
     });
 }
 
-RedisRateLimiter::RedisRateLimiter(domain::RedisConfig config, std::string key_namespace)
-    : session_(std::move(config)), prefix_("bulkmsg:" + key_namespace + ":") {}
+RedisRateLimiter::RedisRateLimiter(domain::RedisConfig config, std::string key_namespace, double burst_seconds)
+    : session_(std::move(config)), prefix_("bulkmsg:" + key_namespace + ":"), burst_seconds_(burst_seconds) {}
 
 std::size_t RedisRateLimiter::Acquire(const std::string& bucket, double per_second, std::size_t wanted,
                                       domain::TimePoint now) {
-    const double capacity = std::max(1.0, std::floor(per_second / 20.0));
+    const double capacity = std::max(1.0, std::floor(per_second * burst_seconds_));
     const auto granted = session_.Run([&](RedisClient& c) {
         return c.Command({"EVAL", kTokenBucket, "1", prefix_ + "rate:" + bucket, std::to_string(per_second),
                           std::to_string(capacity), std::to_string(domain::EpochMillis(now)), std::to_string(wanted)});

@@ -26,7 +26,9 @@ private:
 /// Thread-safe.
 class RedisRateLimiter final : public app::RateLimiter {
 public:
-    RedisRateLimiter(domain::RedisConfig config, std::string key_namespace);
+    /// A bucket holds `burst_seconds` of its rate (at least one token): providers get smooth sends (50 ms), API keys
+    /// bursts of a second.
+    RedisRateLimiter(domain::RedisConfig config, std::string key_namespace, double burst_seconds = 0.05);
 
     std::size_t Acquire(const std::string& bucket, double per_second, std::size_t wanted,
                         domain::TimePoint now) override;
@@ -36,6 +38,7 @@ public:
 private:
     RedisSession session_;
     std::string prefix_;
+    double burst_seconds_;
 };
 
 }  // namespace bulkmsg::redis

@@ -1,8 +1,9 @@
 #include "app/metrics/metrics_registry.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
-#include <regex>
 #include <stdexcept>
 
 namespace bulkmsg::app {
@@ -163,10 +164,25 @@ void RenderFamily(std::string& out, const Family<Histogram>& family) {
 
 }  // namespace
 
+namespace {
+
+// [a-zA-Z_:][a-zA-Z0-9_:]*, the Prometheus metric name syntax.
+bool IsValidMetricName(std::string_view name) {
+    const auto allowed = [](char c, bool first) {
+        return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':' ||
+               (!first && std::isdigit(static_cast<unsigned char>(c)));
+    };
+    if (name.empty() || !allowed(name[0], true)) {
+        return false;
+    }
+    return std::all_of(name.begin() + 1, name.end(), [&](char c) { return allowed(c, false); });
+}
+
+}  // namespace
+
 template <typename Metric>
 Family<Metric>& MetricsRegistry::Add(std::unique_ptr<Family<Metric>> family) {
-    static const std::regex valid("[a-zA-Z_:][a-zA-Z0-9_:]*");
-    if (!std::regex_match(family->Name(), valid)) {
+    if (!IsValidMetricName(family->Name())) {
         throw std::invalid_argument("invalid metric name: " + family->Name());
     }
     std::lock_guard lock(mutex_);

@@ -1,0 +1,390 @@
+"""Chaos run: one campaign through separate poller and consumer processes while servers, processes and the
+providers fail, then a check that nothing was lost and nothing sent twice beyond what the kills allow.
+
+Run through tests/chaos/run (see its --help). Needs the built binaries and the local stack (scripts/stack); uses
+its own database, queues and simulator, and removes the database afterwards unless --keep.
+"""
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+TERMINAL = ("sent", "failed", "cancelled", "suppressed")
+
+
+def log(message):
+    print(f"chaos [{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def read_env_file(path):
+    values = {}
+    if not os.path.exists(path):
+        return values
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            values[key.removeprefix("export ").strip()] = value.strip().strip('"').strip("'")
+    return values
+
+
+def http(method, url, body=None, headers=None, timeout=30):
+    data = body.encode() if isinstance(body, str) else body
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.rng = random.Random(args.seed)
+        self.build = os.path.join(ROOT, args.build_dir)
+        self.tmp = tempfile.mkdtemp(prefix="bulkmsg-chaos-")
+        self.env = dict(os.environ)
+        self.env.update(read_env_file(os.path.join(ROOT, ".env.example")))
+        self.env.update(read_env_file(os.path.join(ROOT, ".env")))
+        tag = f"{os.getpid()}"
+        per_channel_rate = max(1, args.recipients // (3 * args.duration))
+        self.env.update({
+            "DB_NAME": f"bulkmsg_t_chaos_{tag}",  # the stack grants the user bulkmsg_t_* databases
+            "NOTIFICATION_QUEUE": f"chaos.notify.{tag}",
+            "DEAD_LETTER_QUEUE": f"chaos.failed.{tag}",
+            "LOG_LEVEL": "warn",
+            "LOG_FORMAT": "json",
+            "POLL_INTERVAL_MS": "200",
+            "RETRY_DELAY_SECONDS": "1",
+            "MAX_ATTEMPTS": "100",
+            "QUEUED_LEASE_SECONDS": "10",
+            "SHUTDOWN_TIMEOUT_SECONDS": "5",
+            "CONSUMER_WORKERS": "2",
+            "CONSUMER_MAX_IN_FLIGHT": str(args.in_flight),
+            "CONSUMER_PREFETCH": str(args.in_flight * 2),
+            # Throttled, so the campaign lasts about --duration seconds and the faults hit it while it sends.
+            "EMAIL_RATE_PER_SEC": str(per_channel_rate),
+            "SMS_RATE_PER_SEC": str(per_channel_rate),
+            "PUSH_RATE_PER_SEC": str(per_channel_rate),
+        })
+        self.processes = {}  # name -> Popen
+        self.kills = 0
+        self.consumer_kills = 0
+        self.actions = []
+        self.campaign = None
+        self.stale_campaign = None
+        self.key = None
+
+    # --- processes -------------------------------------------------------------------------------------------
+    def bulkmsg(self, *argv, check=True):
+        result = subprocess.run([os.path.join(self.build, "bulkmsg"), *argv], env=self.env, cwd=self.tmp,
+                                capture_output=True, text=True, timeout=120)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"bulkmsg {' '.join(argv)} failed: {result.stdout}{result.stderr}")
+        return result.stdout
+
+    def start(self, name, role):
+        env = dict(self.env)
+        env["METRICS_PORT"] = str(free_port())
+        out = open(os.path.join(self.tmp, f"{name}.log"), "a")
+        self.processes[name] = subprocess.Popen([os.path.join(self.build, "bulkmsg"), role], env=env, cwd=self.tmp,
+                                                stdout=out, stderr=subprocess.STDOUT)
+
+    def kill(self, name, role):
+        self.processes[name].send_signal(signal.SIGKILL)
+        self.processes[name].wait()
+        self.kills += 1
+        self.consumer_kills += role == "consumer"
+        self.start(name, role)
+
+    def stop_all(self):
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def stack(self, *argv):
+        subprocess.run([os.path.join(ROOT, "scripts", "stack"), *argv], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+    # --- database ----------------------------------------------------------------------------------------------
+    def sql(self, statement, database=True):
+        argv = ["mariadb", "-h", self.env["DB_HOST"], "-P", self.env["DB_PORT"], "-u", self.env["DB_USERNAME"],
+                "-N", "-B", "-e", statement]
+        if database:
+            argv.insert(1, self.env["DB_NAME"])
+        env = dict(os.environ, MYSQL_PWD=self.env["DB_PASSWORD"])
+        for _ in range(60):  # the server may be restarting
+            result = subprocess.run(argv, env=env, capture_output=True, text=True)
+            if result.returncode == 0:
+                return [line.split("\t") for line in result.stdout.splitlines()]
+            time.sleep(1)
+        raise RuntimeError(f"SQL failed: {statement}: {result.stderr}")
+
+    def counts(self):
+        return {status: int(n) for status, n in self.sql(
+            f"SELECT status, COUNT(*) FROM outbox WHERE campaign_id={self.campaign} GROUP BY status")}
+
+    # --- simulator ---------------------------------------------------------------------------------------------
+    def start_simulator(self):
+        http_port, apns_port = free_port(), free_port()
+        creds = os.path.join(self.tmp, "sim")
+        subprocess.run([os.path.join(ROOT, "scripts", "sim-credentials"), creds, str(http_port), str(apns_port)],
+                       check=True, stdout=subprocess.DEVNULL)
+        out = open(os.path.join(self.tmp, "sim.log"), "w")
+        self.processes["simulator"] = subprocess.Popen([
+            os.path.join(self.build, "bulkmsg-provider-sim"), "--http-port", str(http_port), "--apns-port",
+            str(apns_port), "--tls-cert", f"{creds}/server.pem", "--tls-key", f"{creds}/server.key",
+            "--fcm-public-key", f"{creds}/fcm.pub.pem", "--apns-public-key", f"{creds}/apns.pub.pem",
+            "--sendgrid-api-key", "SG.simulator", "--twilio-account-sid", "ACsimulator", "--twilio-auth-token",
+            "simulator-token", "--apns-key-id", "SIMKEY0001", "--apns-team-id", "SIMTEAM001"],
+            stdout=out, stderr=subprocess.STDOUT)
+        self.env.update(read_env_file(f"{creds}/sim.env"))
+        self.sim = self.env["PROVIDER_SIMULATOR_URL"]
+        for _ in range(100):
+            try:
+                if http("GET", f"{self.sim}/_sim/stats")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the simulator did not start")
+
+    def faults(self, **values):
+        http("POST", f"{self.sim}/_sim/faults", json.dumps(values))
+
+    # --- the campaign ------------------------------------------------------------------------------------------
+    def api(self, method, path, body=None, content_type="application/json"):
+        headers = {"Authorization": f"Bearer {self.key}", "Content-Type": content_type}
+        return http(method, f"http://127.0.0.1:{self.api_port}/api/v1{path}", body, headers, timeout=120)
+
+    def create_campaign(self, name):
+        status, body = self.api("POST", "/campaigns", json.dumps({
+            "name": name, "kind": "email",
+            "template": {"subject": "Hi {{name}}", "text": "Hello {{name}}", "title": "Hi {{name}}"}}))
+        assert status == 201, body
+        return json.loads(body)["id"]
+
+    def upload(self, campaign, count):
+        lines = []
+        for i in range(count):
+            kind = ("email", "sms", "push")[i % 3]
+            if kind == "email":
+                ref = f"chaos{i}@example.com"
+            elif kind == "sms":
+                ref = f"+1415{i:07d}"
+            else:
+                ref = f"{i:064x}" if i % 2 else f"fcm-chaos-{i}-" + "x" * 40
+            lines.append(json.dumps({"user_ref": ref, "kind": kind, "metadata": {"name": f"User {i}"}}))
+        status, body = self.api("POST", f"/campaigns/{campaign}/targets", "\n".join(lines) + "\n",
+                                "application/x-ndjson")
+        assert status == 200 and json.loads(body)["accepted"] == count, body
+
+    def set_up(self):
+        self.sql(f"CREATE DATABASE `{self.env['DB_NAME']}`", database=False)
+        self.bulkmsg("migrate")
+        self.key = self.bulkmsg("apikey", "create", "--name", "chaos").strip().splitlines()[-1]
+        self.start_simulator()
+        self.api_port = free_port()
+        self.env["EXPRESS_APP_PORT"] = str(self.api_port)
+        self.start("api", "api")
+        for _ in range(100):
+            try:
+                if http("GET", f"http://127.0.0.1:{self.api_port}/live")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        self.campaign = self.create_campaign(f"chaos {self.args.recipients}")
+        self.upload(self.campaign, self.args.recipients)
+        # A campaign scheduled for later whose time then lies two days back, as after restoring a backup: it must
+        # be flagged, not started.
+        self.stale_campaign = self.create_campaign("restored with a schedule in the past")
+        self.upload(self.stale_campaign, 9)
+        status, body = self.api("POST", f"/campaigns/{self.stale_campaign}/schedule",
+                                json.dumps({"scheduled_at": "2030-01-01T00:00:00Z"}))
+        assert status == 200, body
+        self.sql(f"UPDATE campaigns SET scheduled_at = NOW(6) - INTERVAL 2 DAY WHERE id={self.stale_campaign}")
+        for i in range(self.args.pollers):
+            self.start(f"poller{i}", "poller")
+        for i in range(self.args.consumers):
+            self.start(f"consumer{i}", "consumer")
+        status, body = self.api("POST", f"/campaigns/{self.campaign}/prepare")
+        assert status == 202, body
+
+    # --- chaos -------------------------------------------------------------------------------------------------
+    def act(self, action):
+        self.actions.append(action)
+        log(f"{action}; outbox {self.counts()}")
+        if action == "kill poller":
+            i = self.rng.randrange(self.args.pollers)
+            self.kill(f"poller{i}", "poller")
+        elif action == "kill consumer":
+            i = self.rng.randrange(self.args.consumers)
+            self.kill(f"consumer{i}", "consumer")
+        elif action == "kill every consumer":
+            for i in range(self.args.consumers):
+                self.kill(f"consumer{i}", "consumer")
+        elif action == "restart rabbitmq":
+            self.stack("stop", "rabbit")
+            time.sleep(2)
+            self.stack("start", "rabbit")
+        elif action == "restart mariadb":
+            self.stack("stop", "mysql")
+            time.sleep(2)
+            self.stack("start", "mysql")
+        elif action == "stop redis":
+            self.stack("stop", "redis")
+            time.sleep(self.args.redis_outage)
+            self.stack("start", "redis")
+        elif action == "5xx burst":
+            self.faults(error_rate=0.5)
+            time.sleep(3)
+            self.faults(error_rate=0.0)
+        elif action == "429 burst":
+            self.faults(rate_limit_burst=300, retry_after_seconds=2)
+        elif action == "slow provider":
+            self.faults(latency_ms=800)
+            time.sleep(3)
+            self.faults(latency_ms=0)
+        elif action == "dropped connections":
+            self.faults(drop_rate=0.2)
+            time.sleep(3)
+            self.faults(drop_rate=0.0)
+        elif action == "pause and resume during throttling":
+            self.faults(rate_limit_burst=300, retry_after_seconds=2)
+            status, body = self.api("POST", f"/campaigns/{self.campaign}/pause")
+            assert status in (200, 409), body
+            time.sleep(3)
+            status, body = self.api("POST", f"/campaigns/{self.campaign}/resume")
+            assert status in (200, 409), body
+
+    def unfinished(self):
+        return sum(n for status, n in self.counts().items() if status not in TERMINAL)
+
+    def chaos(self):
+        faults = ["5xx burst", "429 burst", "slow provider", "dropped connections", "pause and resume during throttling"]
+        servers = ["restart rabbitmq", "restart mariadb", "stop redis"]
+        kills = ["kill poller", "kill consumer", "kill every consumer"] if self.args.kills else []
+        # Every action once, in a shuffled order, then random ones while messages remain.
+        script = faults + servers + kills
+        self.rng.shuffle(script)
+        time.sleep(2)  # let preparation start
+        for action in script:
+            self.act(action)
+            time.sleep(self.args.interval)
+        deadline = time.time() + self.args.timeout
+        pool = faults + kills
+        while self.unfinished() > 0 and time.time() < deadline and self.args.extra_chaos:
+            self.act(self.rng.choice(pool))
+            time.sleep(self.args.interval)
+        self.faults(error_rate=0.0, latency_ms=0, rate_limit_burst=0, drop_rate=0.0)
+        while self.unfinished() > 0 and time.time() < deadline:
+            time.sleep(1)
+
+    # --- verdict -----------------------------------------------------------------------------------------------
+    def verdict(self):
+        counts = self.counts()
+        rows = self.sql(f"SELECT idempotency_key, status, COALESCE(last_error, '') FROM outbox "
+                        f"WHERE campaign_id={self.campaign}")
+        _, body = http("GET", f"{self.sim}/_sim/stats?keys=1")
+        keys = json.loads(body)["keys"]
+        sent_keys = [k for k, status, _ in rows if status == "sent"]
+        missing_at_provider = [k for k in sent_keys if keys.get(k, 0) == 0]
+        failed_without_reason = [k for k, status, reason in rows if status == "failed" and not reason]
+        unfinished = [k for k, status, _ in rows if status not in TERMINAL]
+        ours = {k for k, _, _ in rows}
+        duplicates = sum(n - 1 for k, n in keys.items() if k in ours and n > 1)
+        bound = self.consumer_kills * int(self.env["CONSUMER_WORKERS"]) * int(self.env["CONSUMER_MAX_IN_FLIGHT"])
+        stale = self.sql(f"SELECT status, COALESCE(status_reason, ''), "
+                         f"(SELECT COUNT(*) FROM outbox WHERE campaign_id={self.stale_campaign}) "
+                         f"FROM campaigns WHERE id={self.stale_campaign}")[0]
+        lost = len(unfinished) + len(missing_at_provider) + (len(rows) - self.args.recipients if len(rows) < self.args.recipients else 0)
+        result = {
+            "recipients": self.args.recipients, "outbox": counts, "lost": lost, "unfinished": len(unfinished),
+            "sent_but_not_at_provider": len(missing_at_provider), "failed_without_reason": len(failed_without_reason),
+            "duplicates": duplicates, "duplicate_bound": bound, "kills": self.kills, "consumer_kills": self.consumer_kills,
+            "actions": self.actions, "stale_campaign": {"status": stale[0], "reason": stale[1], "outbox_rows": int(stale[2])},
+            "seconds": round(time.time() - self.started, 1), "seed": self.args.seed,
+        }
+        checks = {
+            "every row sent or failed with a reason": not unfinished and not failed_without_reason
+                                                        and len(rows) == self.args.recipients,
+            "lost = 0": lost == 0,
+            "duplicates within the bound of the kills": duplicates <= bound,
+            "campaign restored with a past schedule is flagged, not started":
+                stale[0] == "scheduled" and stale[1].startswith("missed schedule") and int(stale[2]) == 0,
+        }
+        if not self.args.kills:
+            checks["duplicates = 0 without process kills"] = duplicates == 0
+        result["checks"] = checks
+        return result
+
+    def main(self):
+        self.started = time.time()
+        try:
+            self.set_up()
+            self.chaos()
+            self.stop_all()
+            result = self.verdict()
+        finally:
+            self.stop_all()
+            if not self.args.keep:
+                try:
+                    self.sql(f"DROP DATABASE IF EXISTS `{self.env['DB_NAME']}`", database=False)
+                except RuntimeError:
+                    pass
+        print(json.dumps(result, indent=2))
+        if self.args.json:
+            os.makedirs(os.path.dirname(os.path.abspath(self.args.json)), exist_ok=True)
+            with open(self.args.json, "w") as f:
+                json.dump(result, f, indent=2)
+        failed = [name for name, ok in result["checks"].items() if not ok]
+        for name, ok in result["checks"].items():
+            log(f"{'PASS' if ok else 'FAIL'}: {name}")
+        log(f"lost {result['lost']}, duplicates {result['duplicates']} (bound {result['duplicate_bound']}), "
+            f"{result['kills']} kills, {len(result['actions'])} actions, {result['seconds']} s; logs in {self.tmp}")
+        return 1 if failed else 0
+
+
+def parse_args():
+    p = argparse.ArgumentParser(prog="tests/chaos/run", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--recipients", type=int, default=50_000, help="recipients over email, SMS and push")
+    p.add_argument("--duration", type=int, default=120,
+                   help="seconds the campaign should take under the provider rate limits it sets")
+    p.add_argument("--no-kills", dest="kills", action="store_false", help="faults and server restarts only")
+    p.add_argument("--pollers", type=int, default=2)
+    p.add_argument("--consumers", type=int, default=2)
+    p.add_argument("--in-flight", type=int, default=64, help="CONSUMER_MAX_IN_FLIGHT per worker")
+    p.add_argument("--interval", type=float, default=3.0, help="seconds between chaos actions")
+    p.add_argument("--redis-outage", type=int, default=30, help="seconds Redis stays stopped")
+    p.add_argument("--extra-chaos", action="store_true", help="keep injecting random faults until all is sent")
+    p.add_argument("--timeout", type=int, default=600, help="seconds to wait for every row to finish")
+    p.add_argument("--seed", type=int, default=int(time.time()))
+    p.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", "build"))
+    p.add_argument("--json", help="write the result here")
+    p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    return p.parse_args()
+
+
+if __name__ == "__main__":
+    sys.exit(Run(parse_args()).main())

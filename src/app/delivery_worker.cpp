@@ -208,7 +208,10 @@ bool DeliveryWorker::DispatchChannel(domain::Channel channel, std::deque<Waiting
     const auto now = clock_.Now();
     bool progressed = false;
     // Messages that waited too long for a token or a held provider go back to the outbox for later.
-    while (!waiting.empty() && now - waiting.front().since >= options_.max_wait_for_rate) {
+    // Never later than half the lease: past the lease the poller republishes the row and another consumer could
+    // claim and send it while this one still holds it.
+    const auto max_wait = std::min<domain::Clock::duration>(options_.max_wait_for_rate, options_.lease / 2);
+    while (!waiting.empty() && now - waiting.front().since >= max_wait) {
         auto item = std::move(waiting.front());
         waiting.pop_front();
         ++stats_.deferred;

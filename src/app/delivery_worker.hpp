@@ -26,7 +26,8 @@ struct DeliveryWorkerOptions {
     std::chrono::seconds lease{900};               // QUEUED_LEASE_SECONDS: a 'sending' row older than this is free
     domain::RetryPolicy retry;
     std::map<domain::Channel, double> rate_per_second;  // shared token buckets by channel; 0 or absent = unlimited
-    std::chrono::seconds max_wait_for_rate{30};         // a message waiting longer for a token goes back to the outbox
+    std::chrono::seconds max_wait_for_rate{
+        30};  // a message waiting longer (or half the lease) for a token goes back to the outbox
 };
 
 struct DeliveryStats {

@@ -265,6 +265,13 @@ void ParseConsumer(const Reader& r, Config& c) {
     k.push_rate = r.Integer("PUSH_RATE_PER_SEC", 0, 1'000'000);
     k.sent_marker_ttl_seconds = r.Integer("SENT_MARKER_TTL_SECONDS", 60, 365 * 86'400);
     k.shutdown_timeout_seconds = r.Integer("SHUTDOWN_TIMEOUT_SECONDS", 1, 3600);
+    // A claimed message waits at most half the lease for a rate token, then its provider call may take the whole
+    // timeout: both must end before the lease does, or the poller republishes a row that is still being sent.
+    if (static_cast<std::uint64_t>(c.poller.queued_lease_seconds) * 1000 < 3ULL * c.provider_transport.timeout_ms) {
+        throw ConfigError("QUEUED_LEASE_SECONDS", "must be at least 3 x PROVIDER_TIMEOUT_MS (" +
+                                                      std::to_string(3ULL * c.provider_transport.timeout_ms / 1000) +
+                                                      " s), so a message being sent is never republished");
+    }
     // The markers must outlive every redelivery and retry of a message, or a late retry could send it again.
     const double doublings =
         k.exponential_backoff ? std::pow(2.0, std::min(k.max_attempts, 30u)) * 1.25 : k.max_attempts;

@@ -73,7 +73,8 @@ class Run:
             "POLL_INTERVAL_MS": "200",
             "RETRY_DELAY_SECONDS": "1",
             "MAX_ATTEMPTS": "100",
-            "QUEUED_LEASE_SECONDS": "10",
+            "QUEUED_LEASE_SECONDS": "12",  # short, so rows of killed consumers come back fast
+            "PROVIDER_TIMEOUT_MS": "4000",  # the lease must cover 3 provider timeouts
             "SHUTDOWN_TIMEOUT_SECONDS": "5",
             "CONSUMER_WORKERS": "2",
             "CONSUMER_MAX_IN_FLIGHT": str(args.in_flight),
@@ -87,6 +88,7 @@ class Run:
         self.kills = 0
         self.consumer_kills = 0
         self.actions = []
+        self.api_errors = []
         self.campaign = None
         self.stale_campaign = None
         self.key = None
@@ -113,11 +115,12 @@ class Run:
         self.consumer_kills += role == "consumer"
         self.start(name, role)
 
-    def stop_all(self):
-        for process in self.processes.values():
+    def stop_all(self, keep=()):
+        stopping = [p for name, p in self.processes.items() if name not in keep]
+        for process in stopping:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for process in self.processes.values():
+        for process in stopping:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -271,11 +274,16 @@ class Run:
             self.faults(drop_rate=0.0)
         elif action == "pause and resume during throttling":
             self.faults(rate_limit_burst=300, retry_after_seconds=2)
-            status, body = self.api("POST", f"/campaigns/{self.campaign}/pause")
-            assert status in (200, 409), body
+            self.expect_answer(self.api("POST", f"/campaigns/{self.campaign}/pause"), (200, 409))
             time.sleep(3)
-            status, body = self.api("POST", f"/campaigns/{self.campaign}/resume")
-            assert status in (200, 409), body
+            self.expect_answer(self.api("POST", f"/campaigns/{self.campaign}/resume"), (200, 409))
+        self.expect_answer(self.api("GET", f"/campaigns/{self.campaign}/progress"), (200,))
+
+    def expect_answer(self, reply, statuses):
+        """Records an API answer outside `statuses` (e.g. a 500 after a server restart) as a failure."""
+        if reply[0] not in statuses:
+            self.api_errors.append(f"{reply[0]} {reply[1][:200]}")
+            log(f"API answered {reply[0]}: {reply[1][:200]}")
 
     def unfinished(self):
         return sum(n for status, n in self.counts().items() if status not in TERMINAL)
@@ -322,7 +330,7 @@ class Run:
             "recipients": self.args.recipients, "outbox": counts, "lost": lost, "unfinished": len(unfinished),
             "sent_but_not_at_provider": len(missing_at_provider), "failed_without_reason": len(failed_without_reason),
             "duplicates": duplicates, "duplicate_bound": bound, "kills": self.kills, "consumer_kills": self.consumer_kills,
-            "actions": self.actions, "stale_campaign": {"status": stale[0], "reason": stale[1], "outbox_rows": int(stale[2])},
+            "actions": self.actions, "api_errors": self.api_errors, "stale_campaign": {"status": stale[0], "reason": stale[1], "outbox_rows": int(stale[2])},
             "seconds": round(time.time() - self.started, 1), "seed": self.args.seed,
         }
         checks = {
@@ -330,6 +338,7 @@ class Run:
                                                         and len(rows) == self.args.recipients,
             "lost = 0": lost == 0,
             "duplicates within the bound of the kills": duplicates <= bound,
+            "the API answered every request during the run (no 5xx)": not self.api_errors,
             "campaign restored with a past schedule is flagged, not started":
                 stale[0] == "scheduled" and stale[1].startswith("missed schedule") and int(stale[2]) == 0,
         }
@@ -343,7 +352,7 @@ class Run:
         try:
             self.set_up()
             self.chaos()
-            self.stop_all()
+            self.stop_all(keep=("simulator",))  # the verdict reads what the simulator received
             result = self.verdict()
         finally:
             self.stop_all()

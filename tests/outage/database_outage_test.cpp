@@ -39,5 +39,29 @@ TEST(DatabaseOutageTest, PollerSurvivesAMariaDbRestartAndLosesNoRow) {
     poller.StopExpectingRecovery();
 }
 
+// The API's pooled connections die with the server; the first request after the restart must still succeed.
+TEST(DatabaseOutageTest, ApiAnswersTheFirstRequestAfterAMariaDbRestart) {
+    testing::MigratedDatabase db;
+    const auto created = testing::RunBulkmsg({"apikey", "create", "--name", "outage"}, {{"DB_NAME", db.Config().name}});
+    ASSERT_EQ(created.exit_code, 0) << created.output;
+    const auto key = created.output.substr(created.output.rfind("bmk_"), 68);
+    const auto port = testing::FreePort();
+    testing::ChildProcess api(
+        {BULKMSG_BINARY, "api"},
+        testing::BulkmsgEnv({{"DB_NAME", db.Config().name}, {"EXPRESS_APP_PORT", std::to_string(port)}}),
+        testing::EmptyWorkDir());
+    const std::string request =
+        "GET /api/v1/campaigns HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: Bearer " + key + "\r\n\r\n";
+    ASSERT_TRUE(testing::WaitUntil([&] { return testing::SendRawHttp(port, request).status == 200; }, 10s));
+
+    ASSERT_EQ(testing::RunStackScript({"stop", "mysql"}).exit_code, 0);
+    const auto started = testing::RunStackScript({"start", "mysql"});
+    ASSERT_EQ(started.exit_code, 0) << started.output;
+    db.Reconnect();
+    std::this_thread::sleep_for(1500ms);  // the pooled connections have been idle longer than the check interval
+    const auto first = testing::SendRawHttp(port, request);
+    EXPECT_EQ(first.status, 200u) << first.body << api.OutputSoFar();
+}
+
 }  // namespace
 }  // namespace bulkmsg

@@ -164,6 +164,11 @@ TEST(ConfigTest, RejectsBadPollerAndQueueSettingsNamingTheVariable) {
     EXPECT_EQ(ErrorVariable({{"POLL_BATCH_SIZE", "0"}}), "POLL_BATCH_SIZE");
     EXPECT_EQ(ErrorVariable({{"POLL_BATCH_SIZE", "10001"}}), "POLL_BATCH_SIZE");
     EXPECT_EQ(ErrorVariable({{"QUEUED_LEASE_SECONDS", "-5"}}), "QUEUED_LEASE_SECONDS");
+    // A lease shorter than a claimed message's wait plus its provider call would republish rows still being sent.
+    EXPECT_EQ(ErrorVariable({{"QUEUED_LEASE_SECONDS", "20"}}), "QUEUED_LEASE_SECONDS");  // default timeout 10 s
+    EXPECT_EQ(
+        ParseConfig({{"QUEUED_LEASE_SECONDS", "20"}, {"PROVIDER_TIMEOUT_MS", "5000"}}).poller.queued_lease_seconds,
+        20u);
     EXPECT_EQ(ErrorVariable({{"RABBITMQ_QUEUE_TYPE", "stream"}}), "RABBITMQ_QUEUE_TYPE");
     EXPECT_EQ(ErrorVariable({{"SCHEDULE_MAX_LATENESS", "soon"}}), "SCHEDULE_MAX_LATENESS");
     EXPECT_EQ(ErrorVariable({{"SCHEDULE_MAX_LATENESS", "10s"}}), "SCHEDULE_MAX_LATENESS");

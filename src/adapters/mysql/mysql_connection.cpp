@@ -93,6 +93,10 @@ std::optional<std::string> MysqlConnection::QueryValue(std::string_view sql) {
     return rows.front().front();
 }
 
+bool MysqlConnection::Alive() {
+    return mysql_ping(mysql_) == 0;
+}
+
 std::string MysqlConnection::Quote(std::string_view value) {
     std::string escaped(value.size() * 2 + 1, '\0');
     auto length =

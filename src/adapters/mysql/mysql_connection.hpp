@@ -34,6 +34,8 @@ public:
     MysqlConnection(const MysqlConnection&) = delete;
     MysqlConnection& operator=(const MysqlConnection&) = delete;
 
+    /// True when the server still answers on this connection (a round trip; never throws).
+    bool Alive();
     /// Runs a statement that returns no rows; returns the affected row count.
     std::uint64_t Execute(std::string_view sql);
     /// Runs a query and returns all its rows (NULL as nullopt).

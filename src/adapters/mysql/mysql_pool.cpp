@@ -8,14 +8,21 @@ MysqlPool::MysqlPool(domain::DatabaseConfig config, std::size_t max_idle, std::s
     : config_(std::move(config)), max_idle_(max_idle), session_setup_(std::move(session_setup)) {}
 
 std::unique_ptr<MysqlConnection> MysqlPool::Acquire() {
-    {
-        std::lock_guard lock(mutex_);
-        if (!idle_.empty()) {
-            auto connection = std::move(idle_.back());
+    while (true) {
+        Idle idle;
+        {
+            std::lock_guard lock(mutex_);
+            if (idle_.empty()) {
+                break;
+            }
+            idle = std::move(idle_.back());
             idle_.pop_back();
             MoveGauge("idle", "in_use");
-            return connection;
         }
+        if (std::chrono::steady_clock::now() - idle.since < kCheckAfterIdle || idle.connection->Alive()) {
+            return std::move(idle.connection);
+        }
+        // Dead (e.g. the server restarted): dropped here, the next idle one or a new connection is tried.
     }
     auto connection = std::make_unique<MysqlConnection>(config_);
     if (!session_setup_.empty()) {
@@ -27,7 +34,7 @@ std::unique_ptr<MysqlConnection> MysqlPool::Acquire() {
 void MysqlPool::Release(std::unique_ptr<MysqlConnection> connection) {
     std::lock_guard lock(mutex_);
     if (idle_.size() < max_idle_) {
-        idle_.push_back(std::move(connection));
+        idle_.push_back({std::move(connection), std::chrono::steady_clock::now()});
         MoveGauge("in_use", "idle");
     }
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -38,8 +39,16 @@ private:
     domain::DatabaseConfig config_;
     std::size_t max_idle_;
     std::string session_setup_;
+    struct Idle {
+        std::unique_ptr<MysqlConnection> connection;
+        std::chrono::steady_clock::time_point since;
+    };
+    /// A connection idle longer than this is pinged before use: the server may have restarted meanwhile, and the
+    /// first statement on a dead connection would fail the caller's request.
+    static constexpr std::chrono::seconds kCheckAfterIdle{1};
+
     std::mutex mutex_;
-    std::vector<std::unique_ptr<MysqlConnection>> idle_;
+    std::vector<Idle> idle_;
 };
 
 }  // namespace bulkmsg::mysql

@@ -48,7 +48,8 @@ struct ClaimVerdict {
     Kind kind = Kind::kInvalid;
     domain::OutboundMessage message;  // kDeliver
     unsigned attempts = 0;            // kDeliver: attempts already made
-    std::string reason;               // kInvalid
+    bool taken_over = false;  // kDeliver: the row was 'sending': an earlier send may have been accepted unrecorded
+    std::string reason;       // kInvalid
 };
 
 struct ClaimRequest {

@@ -152,9 +152,11 @@ void DeliveryWorker::Admit(std::vector<Delivery> deliveries, std::vector<ClaimRe
         --held_;
     }
     std::vector<std::optional<std::string>> already_sent(keys.size());
+    bool markers_read = true;
     try {
         already_sent = markers_.Find(keys);
     } catch (const std::exception& e) {
+        markers_read = false;
         Log(LogLevel::kWarn, "consumer", "sent markers unavailable; relying on the outbox status alone",
             {{"error", e.what()}});
     }
@@ -162,6 +164,15 @@ void DeliveryWorker::Admit(std::vector<Delivery> deliveries, std::vector<ClaimRe
     for (std::size_t j = 0; j < deliver.size(); ++j) {
         auto& v = verdicts[deliver[j]];
         const auto tag = deliveries[deliver[j]].tag;
+        if (v.taken_over && !markers_read) {
+            // Only the marker can tell whether the earlier holder's send was accepted. Leave the row 'sending' (our
+            // claim renewed its lease) and drop this copy: the poller republishes it after the lease, to be checked
+            // again once Redis answers.
+            acks_.push_back(tag);
+            --held_;
+            ++stats_.deferred;
+            continue;
+        }
         if (already_sent[j]) {
             // The provider accepted it before (the row write was lost): record it, do not send it again.
             ++stats_.deduplicated;

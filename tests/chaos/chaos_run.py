@@ -68,7 +68,7 @@ class Run:
             "DB_NAME": f"bulkmsg_t_chaos_{tag}",  # the stack grants the user bulkmsg_t_* databases
             "NOTIFICATION_QUEUE": f"chaos.notify.{tag}",
             "DEAD_LETTER_QUEUE": f"chaos.failed.{tag}",
-            "LOG_LEVEL": "warn",
+            "LOG_LEVEL": os.environ.get("CHAOS_LOG_LEVEL", "warn"),
             "LOG_FORMAT": "json",
             "POLL_INTERVAL_MS": "200",
             "RETRY_DELAY_SECONDS": "1",
@@ -294,6 +294,8 @@ class Run:
         kills = ["kill poller", "kill consumer", "kill every consumer"] if self.args.kills else []
         # Every action once, in a shuffled order, then random ones while messages remain.
         script = faults + servers + kills
+        if self.args.actions:
+            script = [a for a in script if a in self.args.actions.split(",")]
         self.rng.shuffle(script)
         time.sleep(2)  # let preparation start
         for action in script:
@@ -320,7 +322,8 @@ class Run:
         failed_without_reason = [k for k, status, reason in rows if status == "failed" and not reason]
         unfinished = [k for k, status, _ in rows if status not in TERMINAL]
         ours = {k for k, _, _ in rows}
-        duplicates = sum(n - 1 for k, n in keys.items() if k in ours and n > 1)
+        duplicated = sorted(k for k, n in keys.items() if k in ours and n > 1)
+        duplicates = sum(keys[k] - 1 for k in duplicated)
         bound = self.consumer_kills * int(self.env["CONSUMER_WORKERS"]) * int(self.env["CONSUMER_MAX_IN_FLIGHT"])
         stale = self.sql(f"SELECT status, COALESCE(status_reason, ''), "
                          f"(SELECT COUNT(*) FROM outbox WHERE campaign_id={self.stale_campaign}) "
@@ -329,7 +332,7 @@ class Run:
         result = {
             "recipients": self.args.recipients, "outbox": counts, "lost": lost, "unfinished": len(unfinished),
             "sent_but_not_at_provider": len(missing_at_provider), "failed_without_reason": len(failed_without_reason),
-            "duplicates": duplicates, "duplicate_bound": bound, "kills": self.kills, "consumer_kills": self.consumer_kills,
+            "duplicates": duplicates, "duplicated_keys": duplicated[:20], "duplicate_bound": bound, "kills": self.kills, "consumer_kills": self.consumer_kills,
             "actions": self.actions, "api_errors": self.api_errors, "stale_campaign": {"status": stale[0], "reason": stale[1], "outbox_rows": int(stale[2])},
             "seconds": round(time.time() - self.started, 1), "seed": self.args.seed,
         }
@@ -386,6 +389,7 @@ def parse_args():
     p.add_argument("--in-flight", type=int, default=64, help="CONSUMER_MAX_IN_FLIGHT per worker")
     p.add_argument("--interval", type=float, default=3.0, help="seconds between chaos actions")
     p.add_argument("--redis-outage", type=int, default=30, help="seconds Redis stays stopped")
+    p.add_argument("--actions", help="comma-separated subset of the actions to run (default: all)")
     p.add_argument("--extra-chaos", action="store_true", help="keep injecting random faults until all is sent")
     p.add_argument("--timeout", type=int, default=600, help="seconds to wait for every row to finish")
     p.add_argument("--seed", type=int, default=int(time.time()))

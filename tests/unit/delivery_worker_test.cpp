@@ -71,6 +71,7 @@ public:
                 v.message.idempotency_key = r.idempotency_key;
                 v.message.kind = domain::Channel::kEmail;
                 v.message.user_ref = "u" + std::to_string(r.outbox_id) + "@example.com";
+                v.taken_over = sending.contains(r.outbox_id);
             }
             out.push_back(std::move(v));
         }
@@ -91,6 +92,7 @@ public:
     }
 
     std::set<std::uint64_t> done;
+    std::set<std::uint64_t> sending;  // rows another worker held ('sending' past the lease or redelivered)
     std::vector<domain::DeliveryOutcome> recorded;
     std::vector<std::uint64_t> released;
     unsigned fail_claims = 0, fail_records = 0;
@@ -99,6 +101,9 @@ public:
 class FakeMarkers final : public SentMarkers {
 public:
     std::vector<std::optional<std::string>> Find(const std::vector<std::string>& keys) override {
+        if (unavailable) {
+            throw std::runtime_error("Redis unavailable");
+        }
         std::vector<std::optional<std::string>> out;
         for (const auto& k : keys) {
             out.push_back(marks.contains(k) ? std::optional(marks.at(k)) : std::nullopt);
@@ -111,6 +116,7 @@ public:
         }
     }
     std::map<std::string, std::string> marks;
+    bool unavailable = false;
 };
 
 class FakeLimiter final : public RateLimiter {
@@ -226,6 +232,32 @@ TEST_F(DeliveryWorkerTest, ConsumeSpanContinuesThePublishSpanAndTheProviderGetsI
     EXPECT_EQ(call.parent_span_id, consume.context.span_id);
     EXPECT_EQ(call.context.trace_id, consume.context.trace_id);
     EXPECT_EQ(sent_with, call.Traceparent()) << "the provider request carries the call span";
+}
+
+// Found by the chaos run: a row left 'sending' by a worker whose outcome write was delayed (database outage) was
+// republished after the lease while Redis was down; sending it then relied on the row status alone and sent it twice.
+TEST_F(DeliveryWorkerTest, ATakenOverRowIsNotSentWhileTheSentMarkersCannotBeRead) {
+    store_.sending = {1};
+    markers_.unavailable = true;
+    queue_.Add(1);
+    queue_.Add(2);
+    auto worker = Worker();
+    worker.Step();
+    ASSERT_EQ(provider_->pending.size(), 1u) << "a fresh row is still sent";
+    EXPECT_EQ(provider_->pending[0].first.outbox_id, 2u);
+    EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1})) << "the copy is dropped; the row stays 'sending'";
+    EXPECT_TRUE(store_.recorded.empty());
+
+    markers_.unavailable = false;
+    markers_.marks["key1"] = "earlier-provider-id";
+    queue_.Add(1);
+    worker.Step();
+    clock_.Advance(20ms);
+    worker.Step();
+    ASSERT_EQ(provider_->pending.size(), 1u) << "once readable, the marker shows it was sent: not sent again";
+    ASSERT_EQ(store_.recorded.size(), 1u);
+    EXPECT_EQ(store_.recorded[0].status, "sent");
+    EXPECT_EQ(store_.recorded[0].provider_msg_id, "earlier-provider-id");
 }
 
 TEST_F(DeliveryWorkerTest, ReceivedMessagesAreClaimedTogetherWithinTheClaimInterval) {

@@ -51,6 +51,7 @@ app::ClaimVerdict Verdict(const app::ClaimRequest& request, const std::map<std::
             v.kind = Kind::kDeliver;
             v.message = row.message;
             v.attempts = row.attempts;
+            v.taken_over = row.status == "sending";
             return v;
         case domain::ClaimDecision::kDone: v.kind = Kind::kDone; return v;
         case domain::ClaimDecision::kBusy: v.kind = Kind::kBusy; return v;

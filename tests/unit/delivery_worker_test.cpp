@@ -1,6 +1,6 @@
 #include "app/delivery_worker.hpp"
 
-#include "app/tracing/tracer.hpp"
+#include "support/recording_exporter.hpp"
 
 #include <gtest/gtest.h>
 
@@ -200,17 +200,8 @@ TEST_F(DeliveryWorkerTest, AcknowledgesOnlyAfterTheOutcomesAreStoredInOneBatch) 
     EXPECT_EQ(worker.Held(), 0u);
 }
 
-// Collects exported spans; installed as the process tracer's exporter for one test.
-class RecordingExporter final : public SpanExporter {
-public:
-    RecordingExporter() { ProcessTracer().SetExporter(this); }
-    ~RecordingExporter() override { ProcessTracer().SetExporter(nullptr); }
-    void Export(domain::Span span) override { spans.push_back(std::move(span)); }
-    std::vector<domain::Span> spans;
-};
-
 TEST_F(DeliveryWorkerTest, ConsumeSpanContinuesThePublishSpanAndTheProviderGetsItsCallSpan) {
-    RecordingExporter exporter;
+    testing::RecordingExporter exporter;
     const std::string publish = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     queue_.Add(1);
     queue_.ready.back().traceparent = publish;

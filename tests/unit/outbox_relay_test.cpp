@@ -1,6 +1,6 @@
 #include "app/outbox_relay.hpp"
 
-#include "app/tracing/tracer.hpp"
+#include "support/recording_exporter.hpp"
 
 #include <gtest/gtest.h>
 
@@ -225,17 +225,8 @@ TEST_F(OutboxRelayTest, MessageCarriesTheOriginalBodyKeyAttemptAndTraceparent) {
     EXPECT_TRUE(domain::IsValidTraceparent(publisher_.delivered[1].traceparent));
 }
 
-// Collects exported spans; installed as the process tracer's exporter for one test.
-class RecordingExporter final : public SpanExporter {
-public:
-    RecordingExporter() { ProcessTracer().SetExporter(this); }
-    ~RecordingExporter() override { ProcessTracer().SetExporter(nullptr); }
-    void Export(domain::Span span) override { spans.push_back(std::move(span)); }
-    std::vector<domain::Span> spans;
-};
-
 TEST_F(OutboxRelayTest, EachPublishIsAProducerSpanOfTheRowsTraceEndedAtItsConfirm) {
-    RecordingExporter exporter;
+    testing::RecordingExporter exporter;
     store_.Add("pending", clock_.Now() - 1s, 0, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     store_.Add("pending", clock_.Now() - 1s);
     publisher_.nack_ids = {"key-2"};

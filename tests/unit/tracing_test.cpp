@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "app/observed_handler.hpp"
-#include "app/tracing/tracer.hpp"
 #include "domain/tracing/span.hpp"
+#include "support/recording_exporter.hpp"
 
 namespace bulkmsg {
 namespace {
@@ -57,16 +57,8 @@ TEST(TracingTest, OtlpJsonCarriesHexIdsNanosAsStringsTypedAttributesAndStatus) {
     EXPECT_EQ(json["status"], (nlohmann::json{{"code", 2}, {"message", "apns 410 Unregistered"}}));
 }
 
-class RecordingExporter final : public app::SpanExporter {
-public:
-    RecordingExporter() { app::ProcessTracer().SetExporter(this); }
-    ~RecordingExporter() override { app::ProcessTracer().SetExporter(nullptr); }
-    void Export(domain::Span span) override { spans.push_back(std::move(span)); }
-    std::vector<domain::Span> spans;
-};
-
 TEST(TracingTest, ApiRequestsRunInAServerSpanThatTheHandlerSeesAsTheirTraceparent) {
-    RecordingExporter exporter;
+    testing::RecordingExporter exporter;
     std::string seen;
     const auto handler = app::ObservedHandler([&](const app::HttpRequest& r) {
         const auto it = r.headers.find("traceparent");

@@ -23,6 +23,7 @@
 namespace bulkmsg::cli {
 
 int RunRole(const std::string& role, const domain::Config& config) {
+    IgnoreBrokenPipes();
     BlockShutdownSignals();
     const bool serves_api = role == "api" || role == "all";
     const bool polls = role == "poller" || role == "all";

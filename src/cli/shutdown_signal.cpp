@@ -17,6 +17,10 @@ sigset_t ShutdownSet() {
 
 }  // namespace
 
+void IgnoreBrokenPipes() {
+    signal(SIGPIPE, SIG_IGN);
+}
+
 void BlockShutdownSignals() {
     sigset_t set = ShutdownSet();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);

@@ -6,6 +6,10 @@ namespace bulkmsg::cli {
 /// signals stay pending until WaitForShutdownSignal collects them. Call before starting any thread.
 void BlockShutdownSignals();
 
+/// Ignores SIGPIPE for the whole process. A write to a socket the peer closed (MariaDB, RabbitMQ or Redis after a
+/// restart, a provider, an HTTP client that went away) must fail that call with EPIPE, not kill the process.
+void IgnoreBrokenPipes();
+
 /// Waits for SIGINT or SIGTERM and returns its number.
 int WaitForShutdownSignal();
 

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
     app.add_option("--ports-file", ports_file, "Write {\"http\":port,\"apns\":port} here once listening");
     CLI11_PARSE(app, argc, argv);
 
+    bulkmsg::cli::IgnoreBrokenPipes();
     bulkmsg::cli::BlockShutdownSignals();  // before any thread starts
     try {
         credentials.fcm_public_key_pem = ReadKey(fcm_public_key_file);

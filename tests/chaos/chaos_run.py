@@ -89,6 +89,7 @@ class Run:
         self.consumer_kills = 0
         self.actions = []
         self.api_errors = []
+        self.crashes = []
         self.campaign = None
         self.stale_campaign = None
         self.key = None
@@ -107,6 +108,14 @@ class Run:
         out = open(os.path.join(self.tmp, f"{name}.log"), "a")
         self.processes[name] = subprocess.Popen([os.path.join(self.build, "bulkmsg"), role], env=env, cwd=self.tmp,
                                                 stdout=out, stderr=subprocess.STDOUT)
+
+    def check_alive(self):
+        """Records any process that exited without being killed by the run (a crash), and restarts it."""
+        for name, process in list(self.processes.items()):
+            if name != "simulator" and process.poll() is not None:
+                self.crashes.append(f"{name} exited with {process.returncode}")
+                log(f"{name} exited with {process.returncode}; restarting it")
+                self.start(name, name.rstrip("0123456789"))
 
     def kill(self, name, role):
         self.processes[name].send_signal(signal.SIGKILL)
@@ -178,7 +187,10 @@ class Run:
     # --- the campaign ------------------------------------------------------------------------------------------
     def api(self, method, path, body=None, content_type="application/json"):
         headers = {"Authorization": f"Bearer {self.key}", "Content-Type": content_type}
-        return http(method, f"http://127.0.0.1:{self.api_port}/api/v1{path}", body, headers, timeout=120)
+        try:
+            return http(method, f"http://127.0.0.1:{self.api_port}/api/v1{path}", body, headers, timeout=120)
+        except OSError as e:
+            return 0, f"no answer: {e}"
 
     def create_campaign(self, name):
         status, body = self.api("POST", "/campaigns", json.dumps({
@@ -235,6 +247,7 @@ class Run:
 
     # --- chaos -------------------------------------------------------------------------------------------------
     def act(self, action):
+        self.check_alive()
         self.actions.append(action)
         log(f"{action}; outbox {self.counts()}")
         if action == "kill poller":
@@ -309,6 +322,7 @@ class Run:
         self.faults(error_rate=0.0, latency_ms=0, rate_limit_burst=0, drop_rate=0.0)
         while self.unfinished() > 0 and time.time() < deadline:
             time.sleep(1)
+        self.check_alive()
 
     # --- verdict -----------------------------------------------------------------------------------------------
     def verdict(self):
@@ -333,7 +347,7 @@ class Run:
             "recipients": self.args.recipients, "outbox": counts, "lost": lost, "unfinished": len(unfinished),
             "sent_but_not_at_provider": len(missing_at_provider), "failed_without_reason": len(failed_without_reason),
             "duplicates": duplicates, "duplicated_keys": duplicated[:20], "duplicate_bound": bound, "kills": self.kills, "consumer_kills": self.consumer_kills,
-            "actions": self.actions, "api_errors": self.api_errors, "stale_campaign": {"status": stale[0], "reason": stale[1], "outbox_rows": int(stale[2])},
+            "actions": self.actions, "api_errors": self.api_errors, "crashes": self.crashes, "stale_campaign": {"status": stale[0], "reason": stale[1], "outbox_rows": int(stale[2])},
             "seconds": round(time.time() - self.started, 1), "seed": self.args.seed,
         }
         checks = {
@@ -342,6 +356,7 @@ class Run:
             "lost = 0": lost == 0,
             "duplicates within the bound of the kills": duplicates <= bound,
             "the API answered every request during the run (no 5xx)": not self.api_errors,
+            "no process crashed": not self.crashes,
             "campaign restored with a past schedule is flagged, not started":
                 stale[0] == "scheduled" and stale[1].startswith("missed schedule") and int(stale[2]) == 0,
         }

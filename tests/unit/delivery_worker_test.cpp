@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <deque>
 #include <set>
 
@@ -223,6 +225,26 @@ TEST_F(DeliveryWorkerTest, ConsumeSpanContinuesThePublishSpanAndTheProviderGetsI
     EXPECT_EQ(call.parent_span_id, consume.context.span_id);
     EXPECT_EQ(call.context.trace_id, consume.context.trace_id);
     EXPECT_EQ(sent_with, call.Traceparent()) << "the provider request carries the call span";
+}
+
+TEST_F(DeliveryWorkerTest, AFailedMessageIsLoggedWithItsIdsAttemptProviderAndTrace) {
+    queue_.Add(1);
+    queue_.ready.back().traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    auto worker = Worker();
+    worker.Step();
+    ASSERT_EQ(provider_->pending.size(), 1u);
+    ::testing::internal::CaptureStdout();
+    provider_->AnswerAll(domain::Permanent("bad address"));
+    const auto output = ::testing::internal::GetCapturedStdout();
+    const auto line = nlohmann::json::parse(output.substr(0, output.find('\n')));
+    EXPECT_EQ(line["level"], "warn");
+    EXPECT_EQ(line["msg"], "message failed");
+    EXPECT_EQ(line["campaign_id"], 1);
+    EXPECT_EQ(line["outbox_id"], 1);
+    EXPECT_EQ(line["attempt"], 1);
+    EXPECT_EQ(line["provider"], "sendgrid");
+    EXPECT_EQ(line["trace_id"], "0af7651916cd43dd8448eb211c80319c");
+    EXPECT_EQ(line["reason"], "bad address");
 }
 
 // Found by the chaos run: a row left 'sending' by a worker whose outcome write was delayed (database outage) was

@@ -15,7 +15,6 @@ namespace bulkmsg::app {
 struct Delivery {
     std::uint64_t tag = 0;  // the broker's delivery tag on this worker's channel
     std::string body;
-    bool redelivered = false;
     std::string traceparent;  // the message's `traceparent` header (the poller's publish span); "" when absent
 };
 
@@ -41,38 +40,45 @@ struct ClaimVerdict {
         kDeliver,    // claimed: status is now 'sending'; send it
         kDone,       // already sent, failed, cancelled or suppressed: acknowledge, nothing to do
         kBusy,       // another worker holds it ('sending' within the lease): acknowledge
-        kPaused,     // its campaign is paused: the row went back to 'pending'
+        kPaused,     // its campaign is paused: the row went back to 'pending' ('sending' past the lease: stays)
         kCancelled,  // its campaign is cancelled: the row is now 'cancelled'
         kInvalid,    // unknown outbox id or a key that does not match: dead-letter it
     };
     Kind kind = Kind::kInvalid;
     domain::OutboundMessage message;  // kDeliver
     unsigned attempts = 0;            // kDeliver: attempts already made
-    bool taken_over = false;  // kDeliver: the row was 'sending': an earlier send may have been accepted unrecorded
+    std::uint64_t claim_token = 0;    // kDeliver: this claim's token (outcomes and releases name it)
+    bool taken_over = false;  // kDeliver: an earlier claim left its token: a send may have been accepted unrecorded
     std::string reason;       // kInvalid
 };
 
 struct ClaimRequest {
     std::uint64_t outbox_id = 0;
     std::string idempotency_key;
-    bool redelivered = false;  // the broker gave it to another consumer before: a 'sending' row may be taken over
-    std::string kind;          // the channel the message names (for metrics; the row's own kind is what is sent)
+    std::string kind;  // the channel the message names (for metrics; the row's own kind is what is sent)
+};
+
+/// A row a claim holds, by the claim's token.
+struct HeldRow {
+    std::uint64_t outbox_id = 0;
+    std::uint64_t claim_token = 0;
 };
 
 /// The outbox as the consumers use it (port; MySQL in production). Thread-safe.
 class DeliveryStore {
 public:
     virtual ~DeliveryStore() = default;
-    /// Claims the rows in one transaction: pending/queued/retrying rows (and 'sending' rows past the lease, or
-    /// redelivered) move to 'sending'. Returns one verdict per request, in order.
+    /// Claims the rows in one transaction: pending/queued/retrying rows (and 'sending' rows past the
+    /// lease) move to 'sending'. Returns one verdict per request, in order.
     virtual std::vector<ClaimVerdict> Claim(const std::vector<ClaimRequest>& requests, domain::TimePoint now,
                                             std::chrono::seconds lease) = 0;
-    /// Stores the outcomes in one transaction (only rows still 'sending' change), adds `suppress` recipients to
-    /// the suppression list and marks campaigns with nothing left to send `completed`.
+    /// Stores the outcomes in one transaction (only rows their claim token still holds change), adds `suppress`
+    /// recipients to the suppression list and marks campaigns with nothing left to send `completed`.
     virtual void Record(const std::vector<domain::DeliveryOutcome>& outcomes,
                         const std::vector<domain::OutboundMessage>& suppress, domain::TimePoint now) = 0;
-    /// Gives claimed rows back ('sending' → 'queued') so the next consumer can take them.
-    virtual void Release(const std::vector<std::uint64_t>& outbox_ids) = 0;
+    /// Gives claimed rows back ('sending' → 'queued', token cleared) so the next consumer can take them; a row
+    /// another claim has taken since is left alone.
+    virtual void Release(const std::vector<HeldRow>& rows) = 0;
 };
 
 /// Provider acceptances recorded outside MySQL (port; Redis SET NX with a TTL longer than the retry horizon), so a

@@ -97,9 +97,9 @@ void DeliveryWorker::ClaimReceived(domain::TimePoint now) {
     for (const auto& d : deliveries) {
         try {
             const auto m = domain::DecodeQueueMessage(d.body);
-            requests.push_back({m.outbox_id, m.idempotency_key, d.redelivered, m.kind});
+            requests.push_back({m.outbox_id, m.idempotency_key, m.kind});
         } catch (const domain::QueueMessageError&) {
-            requests.push_back({0, "", d.redelivered, ""});  // outbox id 0 never exists: the store calls it invalid
+            requests.push_back({0, "", ""});  // outbox id 0 never exists: the store calls it invalid
         }
     }
     std::vector<ClaimVerdict> verdicts;
@@ -166,8 +166,8 @@ void DeliveryWorker::Admit(std::vector<Delivery> deliveries, std::vector<ClaimRe
         const auto tag = deliveries[deliver[j]].tag;
         if (v.taken_over && !markers_read) {
             // Only the marker can tell whether the earlier holder's send was accepted. Leave the row 'sending' (our
-            // claim renewed its lease) and drop this copy: the poller republishes it after the lease, to be checked
-            // again once Redis answers.
+            // claim renewed its lease and its token keeps it marked) and drop this copy: the poller republishes it
+            // after the lease, to be checked again once Redis answers.
             acks_.push_back(tag);
             --held_;
             ++stats_.deferred;
@@ -179,7 +179,7 @@ void DeliveryWorker::Admit(std::vector<Delivery> deliveries, std::vector<ClaimRe
             ProcessMetrics().messages_deduplicated.With({std::string(domain::ToString(v.message.kind))}).Inc();
             auto outcome = domain::DecideOutcome(v.message.outbox_id, v.message.campaign_id,
                                                  domain::Sent(*already_sent[j]), v.attempts, options_.retry, now, 0);
-            Finish(tag, std::move(outcome), std::move(v.message), false);
+            Finish(tag, v.claim_token, std::move(outcome), std::move(v.message), false);
             continue;
         }
         const auto channel = v.message.kind;
@@ -187,7 +187,7 @@ void DeliveryWorker::Admit(std::vector<Delivery> deliveries, std::vector<ClaimRe
         const auto& header = deliveries[deliver[j]].traceparent;
         auto span = ProcessTracer().Start("consume", domain::SpanKind::kConsumer,
                                           domain::IsValidTraceparent(header) ? header : v.message.traceparent);
-        waiting_[channel].push_back({tag, std::move(v.message), v.attempts, now, std::move(span)});
+        waiting_[channel].push_back({tag, v.claim_token, std::move(v.message), v.attempts, now, std::move(span)});
     }
 }
 
@@ -230,7 +230,7 @@ bool DeliveryWorker::DispatchChannel(domain::Channel channel, std::deque<Waiting
             domain::DecideOutcome(item.message.outbox_id, item.message.campaign_id,
                                   domain::RateLimited("deferred: waited for the rate limit", std::chrono::seconds(1)),
                                   item.attempts, options_.retry, now, 0);
-        Finish(item.tag, std::move(outcome), std::move(item.message), false);
+        Finish(item.tag, item.claim_token, std::move(outcome), std::move(item.message), false);
         progressed = true;
     }
     if (waiting.empty() || stopping_ || in_flight_ >= options_.max_in_flight || now < next_token_try_[channel]) {
@@ -341,11 +341,12 @@ void DeliveryWorker::OnResult(Waiting& item, const std::string& provider, domain
                                          options_.retry, now, random_.Unit());
     (outcome.status == "sent" ? stats_.sent : outcome.status == "failed" ? stats_.failed : stats_.retried)++;
     EndConsume(item, provider, outcome);
-    Finish(item.tag, std::move(outcome), item.message, suppress);
+    Finish(item.tag, item.claim_token, std::move(outcome), item.message, suppress);
 }
 
-void DeliveryWorker::Finish(std::uint64_t tag, domain::DeliveryOutcome outcome, domain::OutboundMessage message,
-                            bool suppress) {
+void DeliveryWorker::Finish(std::uint64_t tag, std::uint64_t claim_token, domain::DeliveryOutcome outcome,
+                            domain::OutboundMessage message, bool suppress) {
+    outcome.claim_token = claim_token;
     if (finished_.empty()) {
         oldest_finished_ = clock_.Now();
     }
@@ -446,14 +447,15 @@ void DeliveryWorker::Drain(std::chrono::milliseconds timeout) {
         transport_.Poll(std::chrono::milliseconds(10));
     }
     MarkSent();
-    std::vector<std::uint64_t> release, tags;
+    std::vector<HeldRow> release;
+    std::vector<std::uint64_t> tags;
     for (const auto& d : received_) {
         tags.push_back(d.tag);
     }
     received_.clear();
     for (auto& [channel, waiting] : waiting_) {
         for (auto& item : waiting) {
-            release.push_back(item.message.outbox_id);
+            release.push_back({item.message.outbox_id, item.claim_token});
             tags.push_back(item.tag);
         }
         waiting.clear();

@@ -64,6 +64,7 @@ public:
 private:
     struct Waiting {
         std::uint64_t tag;
+        std::uint64_t claim_token;
         domain::OutboundMessage message;
         unsigned attempts;
         domain::TimePoint since;
@@ -88,7 +89,8 @@ private:
     /// Logs the message's outcome (failed: warn; sent or retrying: debug) with its ids and trace, and ends its
     /// consume span.
     static void EndConsume(Waiting& item, const std::string& provider, const domain::DeliveryOutcome& outcome);
-    void Finish(std::uint64_t tag, domain::DeliveryOutcome outcome, domain::OutboundMessage message, bool suppress);
+    void Finish(std::uint64_t tag, std::uint64_t claim_token, domain::DeliveryOutcome outcome,
+                domain::OutboundMessage message, bool suppress);
     /// Records this step's provider acceptances in SentMarkers at once (one call), before their rows are written.
     void MarkSent();
     /// Counts the outcomes just committed in bulkmsg_messages_{sent,failed,retried}_total.

@@ -9,11 +9,11 @@ enum class ClaimDecision { kDeliver, kDone, kBusy, kPaused, kCancelled };
 /// What a consumer does with a received message, from its row's status, its campaign's status and whether the
 /// row was claimed (or published) within the lease:
 ///   sent, failed, cancelled, suppressed → done (acknowledge only);
-///   'sending' by another worker within the lease → busy (that worker answers for it), unless the broker marks
-///     the message redelivered (its first consumer's channel closed) or the lease has run out → deliver;
-///   campaign cancelled → cancelled; campaign paused → paused (back to pending);
+///   'sending' within the lease → busy (its holder answers for it, even if this copy was redelivered: the copy
+///     may be a second one the poller published, and the holder may still be sending it); past the lease →
+///     taken over like an open row;
+///   campaign cancelled → cancelled; campaign paused → paused;
 ///   pending, queued, retrying → deliver.
-ClaimDecision DecideClaim(std::string_view row_status, std::string_view campaign_status, bool within_lease,
-                          bool redelivered);
+ClaimDecision DecideClaim(std::string_view row_status, std::string_view campaign_status, bool within_lease);
 
 }  // namespace bulkmsg::domain

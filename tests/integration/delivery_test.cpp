@@ -240,13 +240,15 @@ TEST_F(DeliveryTest, ConsumerKilledMidRunLosesNothing) {
     const auto campaign = db_.InsertCampaign();
     Insert(campaign, "email", 3000);
     Insert(campaign, "apns", 1000);
-    auto poller = Start("poller");
-    auto consumer = Start("consumer", {{"CONSUMER_MAX_IN_FLIGHT", "64"}});
+    // The rows the killed consumer held come back after the lease (the shortest the 10 s provider timeout allows).
+    const std::map<std::string, std::string> env = {{"CONSUMER_MAX_IN_FLIGHT", "64"}, {"QUEUED_LEASE_SECONDS", "30"}};
+    auto poller = Start("poller", env);
+    auto consumer = Start("consumer", env);
     ASSERT_TRUE(WaitForStatus("sent", 800, 60s));
     consumer->Signal(SIGKILL);
     consumer->Wait();
     const auto sending_at_kill = db_.Count("status='sending'");
-    consumer = Start("consumer", {{"CONSUMER_MAX_IN_FLIGHT", "64"}});
+    consumer = Start("consumer", env);
     ASSERT_TRUE(WaitForStatus("sent", 4000, 90s)) << db_.Value(
         "SELECT GROUP_CONCAT(status, ':', n) FROM (SELECT status, COUNT(*) n FROM outbox GROUP BY status) s");
     const auto stats = sim_.Stats();

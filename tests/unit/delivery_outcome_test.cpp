@@ -61,18 +61,18 @@ TEST(DeliveryOutcomeTest, RateLimitedDoesNotCountAnAttempt) {
 
 TEST(DeliveryClaimTest, DecidesFromRowAndCampaignStatus) {
     for (const char* done : {"sent", "failed", "cancelled", "suppressed"}) {
-        EXPECT_EQ(DecideClaim(done, "running", false, false), ClaimDecision::kDone) << done;
-        EXPECT_EQ(DecideClaim(done, "cancelled", false, true), ClaimDecision::kDone) << done;
+        EXPECT_EQ(DecideClaim(done, "running", false), ClaimDecision::kDone) << done;
+        EXPECT_EQ(DecideClaim(done, "cancelled", true), ClaimDecision::kDone) << done;
     }
     for (const char* open : {"pending", "queued", "retrying"}) {
-        EXPECT_EQ(DecideClaim(open, "running", true, false), ClaimDecision::kDeliver) << open;
-        EXPECT_EQ(DecideClaim(open, "paused", true, false), ClaimDecision::kPaused) << open;
-        EXPECT_EQ(DecideClaim(open, "cancelled", true, false), ClaimDecision::kCancelled) << open;
+        EXPECT_EQ(DecideClaim(open, "running", true), ClaimDecision::kDeliver) << open;
+        EXPECT_EQ(DecideClaim(open, "paused", true), ClaimDecision::kPaused) << open;
+        EXPECT_EQ(DecideClaim(open, "cancelled", true), ClaimDecision::kCancelled) << open;
     }
-    EXPECT_EQ(DecideClaim("sending", "running", true, false), ClaimDecision::kBusy);
-    EXPECT_EQ(DecideClaim("sending", "paused", true, false), ClaimDecision::kBusy);
-    EXPECT_EQ(DecideClaim("sending", "running", true, true), ClaimDecision::kDeliver) << "redelivered: take over";
-    EXPECT_EQ(DecideClaim("sending", "running", false, false), ClaimDecision::kDeliver) << "lease ran out";
+    EXPECT_EQ(DecideClaim("sending", "running", true), ClaimDecision::kBusy) << "its holder may still be sending it";
+    EXPECT_EQ(DecideClaim("sending", "paused", true), ClaimDecision::kBusy);
+    EXPECT_EQ(DecideClaim("sending", "running", false), ClaimDecision::kDeliver) << "lease ran out";
+    EXPECT_EQ(DecideClaim("sending", "paused", false), ClaimDecision::kPaused);
 }
 
 }  // namespace

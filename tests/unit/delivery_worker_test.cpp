@@ -37,10 +37,10 @@ public:
     }
     void StopConsuming() override { stopped = true; }
 
-    void Add(std::uint64_t outbox_id, bool redelivered = false) {
+    void Add(std::uint64_t outbox_id) {
         ready.push_back({next_tag++,
                          domain::EncodeQueueMessage({outbox_id, "key" + std::to_string(outbox_id), 1, "u", "email"}),
-                         redelivered, ""});
+                         ""});
     }
 
     std::deque<Delivery> ready;
@@ -53,6 +53,7 @@ public:
 
 class FakeStore final : public DeliveryStore {
 public:
+    static constexpr std::uint64_t kTokenBase = 7000;
     std::vector<ClaimVerdict> Claim(const std::vector<ClaimRequest>& requests, domain::TimePoint,
                                     std::chrono::seconds) override {
         if (fail_claims > 0) {
@@ -74,6 +75,7 @@ public:
                 v.message.kind = domain::Channel::kEmail;
                 v.message.user_ref = "u" + std::to_string(r.outbox_id) + "@example.com";
                 v.taken_over = sending.contains(r.outbox_id);
+                v.claim_token = kTokenBase + r.outbox_id;
             }
             out.push_back(std::move(v));
         }
@@ -89,12 +91,15 @@ public:
             recorded.push_back(o);
         }
     }
-    void Release(const std::vector<std::uint64_t>& ids) override {
-        released.insert(released.end(), ids.begin(), ids.end());
+    void Release(const std::vector<HeldRow>& rows) override {
+        for (const auto& row : rows) {
+            EXPECT_EQ(row.claim_token, kTokenBase + row.outbox_id) << "released under another claim's token";
+            released.push_back(row.outbox_id);
+        }
     }
 
     std::set<std::uint64_t> done;
-    std::set<std::uint64_t> sending;  // rows another worker held ('sending' past the lease or redelivered)
+    std::set<std::uint64_t> sending;  // rows another worker held ('sending' past the lease)
     std::vector<domain::DeliveryOutcome> recorded;
     std::vector<std::uint64_t> released;
     unsigned fail_claims = 0, fail_records = 0;
@@ -197,7 +202,10 @@ TEST_F(DeliveryWorkerTest, AcknowledgesOnlyAfterTheOutcomesAreStoredInOneBatch) 
     clock_.Advance(5ms);
     worker.Step();
     ASSERT_EQ(store_.recorded.size(), 3u);
-    EXPECT_EQ(store_.recorded[0].status, "sent");
+    for (const auto& outcome : store_.recorded) {
+        EXPECT_EQ(outcome.status, "sent");
+        EXPECT_EQ(outcome.claim_token, FakeStore::kTokenBase + outcome.outbox_id) << "written under its own claim";
+    }
     EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1, 2, 3}));
     EXPECT_EQ(worker.Held(), 0u);
 }
@@ -328,7 +336,7 @@ TEST_F(DeliveryWorkerTest, ClaimFailureRequeuesTheMessagesAndBacksOff) {
 
 TEST_F(DeliveryWorkerTest, AMessageTheProviderAlreadyAcceptedIsRecordedNotResent) {
     markers_.marks["key1"] = "earlier-id";
-    queue_.Add(1, true);
+    queue_.Add(1);
     auto worker = Worker();
     worker.Step();
     EXPECT_TRUE(provider_->pending.empty());
@@ -343,7 +351,7 @@ TEST_F(DeliveryWorkerTest, DoneAndUnknownMessagesAreAcknowledgedAndUnknownOnesDe
     store_.done.insert(1);
     queue_.Add(1);
     queue_.Add(5000);
-    queue_.ready.push_back({queue_.next_tag++, "not json", false, ""});
+    queue_.ready.push_back({queue_.next_tag++, "not json", ""});
     auto worker = Worker();
     worker.Step();
     EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1, 2, 3}));

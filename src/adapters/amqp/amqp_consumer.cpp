@@ -57,7 +57,7 @@ std::optional<app::Delivery> AmqpConsumer::ReceiveOne(std::chrono::milliseconds 
     if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
         app::Delivery d{envelope.delivery_tag,
                         std::string(static_cast<const char*>(envelope.message.body.bytes), envelope.message.body.len),
-                        envelope.redelivered != 0, HeaderText(envelope.message.properties, "traceparent")};
+                        HeaderText(envelope.message.properties, "traceparent")};
         amqp_destroy_envelope(&envelope);
         unacked_.insert(d.tag);
         return d;

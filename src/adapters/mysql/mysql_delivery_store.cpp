@@ -27,6 +27,7 @@ struct RowState {
     std::uint64_t campaign_id = 0;
     std::string idempotency_key;
     bool within_lease = false;
+    bool unresolved_claim = false;  // an earlier claim's token is still on the row
     domain::OutboundMessage message;
     unsigned attempts = 0;
 };
@@ -45,13 +46,12 @@ app::ClaimVerdict Verdict(const app::ClaimRequest& request, const std::map<std::
         return v;
     }
     using Kind = app::ClaimVerdict::Kind;
-    switch (
-        domain::DecideClaim(row.status, campaign_status.at(row.campaign_id), row.within_lease, request.redelivered)) {
+    switch (domain::DecideClaim(row.status, campaign_status.at(row.campaign_id), row.within_lease)) {
         case domain::ClaimDecision::kDeliver:
             v.kind = Kind::kDeliver;
             v.message = row.message;
             v.attempts = row.attempts;
-            v.taken_over = row.status == "sending";
+            v.taken_over = row.unresolved_claim;
             return v;
         case domain::ClaimDecision::kDone: v.kind = Kind::kDone; return v;
         case domain::ClaimDecision::kBusy: v.kind = Kind::kBusy; return v;
@@ -83,7 +83,8 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
             for (const auto& r :
                  c.Query("SELECT id, campaign_id, idempotency_key, kind, user_ref, payload, status, attempts, "
                          "COALESCE(traceparent, ''), sending_at IS NOT NULL AND sending_at > '" +
-                         SqlTime(now - lease) + "' FROM outbox WHERE id IN (" + IdList(ids) + ") FOR UPDATE")) {
+                         SqlTime(now - lease) + "', claim_token IS NOT NULL FROM outbox WHERE id IN (" + IdList(ids) +
+                         ") FOR UPDATE")) {
                 RowState row;
                 const auto id = std::stoull(r[0].value_or("0"));
                 row.campaign_id = std::stoull(r[1].value_or("0"));
@@ -98,6 +99,7 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
                 row.status = r[6].value_or("");
                 row.attempts = static_cast<unsigned>(std::stoul(r[7].value_or("0")));
                 row.within_lease = r[9].value_or("0") == "1";
+                row.unresolved_claim = r[10].value_or("0") == "1";
                 rows.emplace(id, std::move(row));
             }
         }
@@ -111,12 +113,16 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
             }
         }
         std::set<std::uint64_t> deliver, paused, cancelled;
+        const auto token = NewClaimToken();
         for (const auto& request : requests) {
             auto v = Verdict(request, rows, campaign_status);
             using Kind = app::ClaimVerdict::Kind;
             if (v.kind == Kind::kDeliver && !deliver.insert(request.outbox_id).second) {
                 v = {};  // the same row twice in one batch: the second copy is a duplicate
                 v.kind = Kind::kBusy;
+            }
+            if (v.kind == Kind::kDeliver) {
+                v.claim_token = token;
             }
             if (v.kind == Kind::kPaused) {
                 paused.insert(request.outbox_id);
@@ -126,12 +132,14 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
             verdicts.push_back(std::move(v));
         }
         if (!deliver.empty()) {
-            c.Execute("UPDATE outbox SET status='sending', sending_at='" + SqlTime(now) + "' WHERE id IN (" +
-                      IdList(deliver) + ")");
+            c.Execute("UPDATE outbox SET status='sending', sending_at='" + SqlTime(now) +
+                      "', claim_token=" + std::to_string(token) + " WHERE id IN (" + IdList(deliver) + ")");
         }
         if (!paused.empty()) {
+            // A 'sending' row (its holder's lease ran out) stays 'sending': an earlier send may have been accepted,
+            // and after resume the poller republishes it to be taken over with the sent-marker check.
             c.Execute("UPDATE outbox SET status='pending' WHERE id IN (" + IdList(paused) +
-                      ") AND status IN ('queued','retrying','sending','pending')");
+                      ") AND status IN ('queued','retrying')");
         }
         if (!cancelled.empty()) {
             c.Execute("UPDATE outbox SET status='cancelled', last_error='cancelled' WHERE id IN (" + IdList(cancelled) +
@@ -154,12 +162,13 @@ void MysqlDeliveryStore::Record(const std::vector<domain::DeliveryOutcome>& outc
         c.Execute("START TRANSACTION");
         auto attempts = [](const domain::DeliveryOutcome& o) { return std::to_string(o.attempts); };
         auto error = [&c](const domain::DeliveryOutcome& o) { return c.Quote(o.last_error.substr(0, 1024)); };
+        auto token = [](const domain::DeliveryOutcome& o) { return std::to_string(o.claim_token); };
         for (const auto& [status, rows] : by_status) {
             std::vector<std::uint64_t> ids;
             for (const auto* row : rows) {
                 ids.push_back(row->outbox_id);
             }
-            std::string set = "status='" + status + "', attempts=" + CaseById(rows, attempts);
+            std::string set = "status='" + status + "', claim_token=NULL, attempts=" + CaseById(rows, attempts);
             if (status == "sent") {
                 set += ", provider_msg_id=" +
                        CaseById(rows, [&c](const domain::DeliveryOutcome& o) { return c.Quote(o.provider_msg_id); }) +
@@ -172,7 +181,10 @@ void MysqlDeliveryStore::Record(const std::vector<domain::DeliveryOutcome>& outc
                            return "'" + SqlTime(o.available_at) + "'";
                        });
             }
-            c.Execute("UPDATE outbox SET " + set + " WHERE id IN (" + IdList(ids) + ") AND status='sending'");
+            // Only while this claim still holds the row: 'sending', or 'queued' when the poller republished it after
+            // the lease but no consumer has claimed it since.
+            c.Execute("UPDATE outbox SET " + set + " WHERE id IN (" + IdList(ids) +
+                      ") AND status IN ('sending','queued') AND claim_token=" + CaseById(rows, token));
         }
         if (!suppress.empty()) {
             std::string values;
@@ -210,14 +222,24 @@ void MysqlDeliveryStore::MarkCompleted(MysqlConnection& c, std::uint64_t campaig
     c.Execute("COMMIT");
 }
 
-void MysqlDeliveryStore::Release(const std::vector<std::uint64_t>& outbox_ids) {
-    if (outbox_ids.empty()) {
+void MysqlDeliveryStore::Release(const std::vector<app::HeldRow>& rows) {
+    if (rows.empty()) {
         return;
     }
+    std::string ids, tokens = "CASE id";
+    for (const auto& row : rows) {
+        ids += (ids.empty() ? "" : ",") + std::to_string(row.outbox_id);
+        tokens += " WHEN " + std::to_string(row.outbox_id) + " THEN " + std::to_string(row.claim_token);
+    }
     pool_.With([&](MysqlConnection& c) {
-        return c.Execute("UPDATE outbox SET status='queued' WHERE id IN (" + IdList(outbox_ids) +
-                         ") AND status='sending'");
+        return c.Execute("UPDATE outbox SET status='queued', claim_token=NULL WHERE id IN (" + ids +
+                         ") AND status='sending' AND claim_token=" + tokens + " END");
     });
+}
+
+std::uint64_t MysqlDeliveryStore::NewClaimToken() {
+    std::lock_guard lock(random_mutex_);
+    return random_() | 1;  // never 0, which outcomes without a claim carry
 }
 
 }  // namespace bulkmsg::mysql

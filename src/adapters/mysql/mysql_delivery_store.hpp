@@ -1,5 +1,8 @@
 #pragma once
 
+#include <mutex>
+#include <random>
+
 #include "adapters/mysql/mysql_pool.hpp"
 #include "app/delivery_ports.hpp"
 
@@ -15,13 +18,17 @@ public:
                                          std::chrono::seconds lease) override;
     void Record(const std::vector<domain::DeliveryOutcome>& outcomes,
                 const std::vector<domain::OutboundMessage>& suppress, domain::TimePoint now) override;
-    void Release(const std::vector<std::uint64_t>& outbox_ids) override;
+    void Release(const std::vector<app::HeldRow>& rows) override;
 
 private:
     /// A running campaign with nothing left to send becomes completed, with its `completed` event (final counts).
     static void MarkCompleted(MysqlConnection& c, std::uint64_t campaign);
+    /// A random token per claim transaction, unique across consumer processes in practice (64 random bits).
+    std::uint64_t NewClaimToken();
 
     MysqlPool pool_;
+    std::mutex random_mutex_;
+    std::mt19937_64 random_{std::random_device{}()};
 };
 
 }  // namespace bulkmsg::mysql

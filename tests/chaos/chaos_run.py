@@ -10,14 +10,12 @@ import json
 import os
 import random
 import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from pipeline import Pipeline, target_lines  # noqa: E402
+
 TERMINAL = ("sent", "failed", "cancelled", "suppressed")
 
 
@@ -25,51 +23,11 @@ def log(message):
     print(f"chaos [{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def read_env_file(path):
-    values = {}
-    if not os.path.exists(path):
-        return values
-    for line in open(path, encoding="utf-8"):
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, value = line.split("=", 1)
-            values[key.removeprefix("export ").strip()] = value.strip().strip('"').strip("'")
-    return values
-
-
-def http(method, url, body=None, headers=None, timeout=30):
-    data = body.encode() if isinstance(body, str) else body
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-
-
-class Run:
+class Run(Pipeline):
     def __init__(self, args):
-        self.args = args
-        self.rng = random.Random(args.seed)
-        self.build = os.path.join(ROOT, args.build_dir)
-        self.tmp = tempfile.mkdtemp(prefix="bulkmsg-chaos-")
-        self.env = dict(os.environ)
-        self.env.update(read_env_file(os.path.join(ROOT, ".env.example")))
-        self.env.update(read_env_file(os.path.join(ROOT, ".env")))
-        tag = f"{os.getpid()}"
         per_channel_rate = max(1, args.recipients // (3 * args.duration))
-        self.env.update({
-            "DB_NAME": f"bulkmsg_t_chaos_{tag}",  # the stack grants the user bulkmsg_t_* databases
-            "NOTIFICATION_QUEUE": f"chaos.notify.{tag}",
-            "DEAD_LETTER_QUEUE": f"chaos.failed.{tag}",
+        super().__init__("chaos", args.build_dir, {
             "LOG_LEVEL": os.environ.get("CHAOS_LOG_LEVEL", "warn"),
-            "LOG_FORMAT": "json",
             "POLL_INTERVAL_MS": "200",
             "RETRY_DELAY_SECONDS": "1",
             "MAX_ATTEMPTS": "100",
@@ -84,7 +42,8 @@ class Run:
             "SMS_RATE_PER_SEC": str(per_channel_rate),
             "PUSH_RATE_PER_SEC": str(per_channel_rate),
         })
-        self.processes = {}  # name -> Popen
+        self.args = args
+        self.rng = random.Random(args.seed)
         self.kills = 0
         self.consumer_kills = 0
         self.actions = []
@@ -92,22 +51,6 @@ class Run:
         self.crashes = []
         self.campaign = None
         self.stale_campaign = None
-        self.key = None
-
-    # --- processes -------------------------------------------------------------------------------------------
-    def bulkmsg(self, *argv, check=True):
-        result = subprocess.run([os.path.join(self.build, "bulkmsg"), *argv], env=self.env, cwd=self.tmp,
-                                capture_output=True, text=True, timeout=120)
-        if check and result.returncode != 0:
-            raise RuntimeError(f"bulkmsg {' '.join(argv)} failed: {result.stdout}{result.stderr}")
-        return result.stdout
-
-    def start(self, name, role):
-        env = dict(self.env)
-        env["METRICS_PORT"] = str(free_port())
-        out = open(os.path.join(self.tmp, f"{name}.log"), "a")
-        self.processes[name] = subprocess.Popen([os.path.join(self.build, "bulkmsg"), role], env=env, cwd=self.tmp,
-                                                stdout=out, stderr=subprocess.STDOUT)
 
     def check_alive(self):
         """Records any process that exited without being killed by the run (a crash), and restarts it."""
@@ -124,116 +67,16 @@ class Run:
         self.consumer_kills += role == "consumer"
         self.start(name, role)
 
-    def stop_all(self, keep=()):
-        stopping = [p for name, p in self.processes.items() if name not in keep]
-        for process in stopping:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in stopping:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-    def stack(self, *argv):
-        subprocess.run([os.path.join(ROOT, "scripts", "stack"), *argv], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-
-    # --- database ----------------------------------------------------------------------------------------------
-    def sql(self, statement, database=True):
-        argv = ["mariadb", "-h", self.env["DB_HOST"], "-P", self.env["DB_PORT"], "-u", self.env["DB_USERNAME"],
-                "-N", "-B", "-e", statement]
-        if database:
-            argv.insert(1, self.env["DB_NAME"])
-        env = dict(os.environ, MYSQL_PWD=self.env["DB_PASSWORD"])
-        for _ in range(60):  # the server may be restarting
-            result = subprocess.run(argv, env=env, capture_output=True, text=True)
-            if result.returncode == 0:
-                return [line.split("\t") for line in result.stdout.splitlines()]
-            time.sleep(1)
-        raise RuntimeError(f"SQL failed: {statement}: {result.stderr}")
-
-    def counts(self):
-        return {status: int(n) for status, n in self.sql(
-            f"SELECT status, COUNT(*) FROM outbox WHERE campaign_id={self.campaign} GROUP BY status")}
-
-    # --- simulator ---------------------------------------------------------------------------------------------
-    def start_simulator(self):
-        http_port, apns_port = free_port(), free_port()
-        creds = os.path.join(self.tmp, "sim")
-        subprocess.run([os.path.join(ROOT, "scripts", "sim-credentials"), creds, str(http_port), str(apns_port)],
-                       check=True, stdout=subprocess.DEVNULL)
-        out = open(os.path.join(self.tmp, "sim.log"), "w")
-        self.processes["simulator"] = subprocess.Popen([
-            os.path.join(self.build, "bulkmsg-provider-sim"), "--http-port", str(http_port), "--apns-port",
-            str(apns_port), "--tls-cert", f"{creds}/server.pem", "--tls-key", f"{creds}/server.key",
-            "--fcm-public-key", f"{creds}/fcm.pub.pem", "--apns-public-key", f"{creds}/apns.pub.pem",
-            "--sendgrid-api-key", "SG.simulator", "--twilio-account-sid", "ACsimulator", "--twilio-auth-token",
-            "simulator-token", "--apns-key-id", "SIMKEY0001", "--apns-team-id", "SIMTEAM001"],
-            stdout=out, stderr=subprocess.STDOUT)
-        self.env.update(read_env_file(f"{creds}/sim.env"))
-        self.sim = self.env["PROVIDER_SIMULATOR_URL"]
-        for _ in range(100):
-            try:
-                if http("GET", f"{self.sim}/_sim/stats")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("the simulator did not start")
-
-    def faults(self, **values):
-        http("POST", f"{self.sim}/_sim/faults", json.dumps(values))
-
-    # --- the campaign ------------------------------------------------------------------------------------------
-    def api(self, method, path, body=None, content_type="application/json"):
-        headers = {"Authorization": f"Bearer {self.key}", "Content-Type": content_type}
-        try:
-            return http(method, f"http://127.0.0.1:{self.api_port}/api/v1{path}", body, headers, timeout=120)
-        except OSError as e:
-            return 0, f"no answer: {e}"
-
-    def create_campaign(self, name):
-        status, body = self.api("POST", "/campaigns", json.dumps({
-            "name": name, "kind": "email",
-            "template": {"subject": "Hi {{name}}", "text": "Hello {{name}}", "title": "Hi {{name}}"}}))
-        assert status == 201, body
-        return json.loads(body)["id"]
-
-    def upload(self, campaign, count):
-        lines = []
-        for i in range(count):
-            kind = ("email", "sms", "push")[i % 3]
-            if kind == "email":
-                ref = f"chaos{i}@example.com"
-            elif kind == "sms":
-                ref = f"+1415{i:07d}"
-            else:
-                ref = f"{i:064x}" if i % 2 else f"fcm-chaos-{i}-" + "x" * 40
-            lines.append(json.dumps({"user_ref": ref, "kind": kind, "metadata": {"name": f"User {i}"}}))
-        status, body = self.api("POST", f"/campaigns/{campaign}/targets", "\n".join(lines) + "\n",
-                                "application/x-ndjson")
-        assert status == 200 and json.loads(body)["accepted"] == count, body
-
     def set_up(self):
-        self.sql(f"CREATE DATABASE `{self.env['DB_NAME']}`", database=False)
-        self.bulkmsg("migrate")
-        self.key = self.bulkmsg("apikey", "create", "--name", "chaos").strip().splitlines()[-1]
+        self.create_database()
         self.start_simulator()
-        self.api_port = free_port()
-        self.env["EXPRESS_APP_PORT"] = str(self.api_port)
-        self.start("api", "api")
-        for _ in range(100):
-            try:
-                if http("GET", f"http://127.0.0.1:{self.api_port}/live")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        self.start_api()
         self.campaign = self.create_campaign(f"chaos {self.args.recipients}")
-        self.upload(self.campaign, self.args.recipients)
+        self.upload(self.campaign, target_lines(self.args.recipients, "chaos"))
         # A campaign scheduled for later whose time then lies two days back, as after restoring a backup: it must
         # be flagged, not started.
         self.stale_campaign = self.create_campaign("restored with a schedule in the past")
-        self.upload(self.stale_campaign, 9)
+        self.upload(self.stale_campaign, target_lines(9, "chaos"))
         status, body = self.api("POST", f"/campaigns/{self.stale_campaign}/schedule",
                                 json.dumps({"scheduled_at": "2030-01-01T00:00:00Z"}))
         assert status == 200, body
@@ -249,7 +92,7 @@ class Run:
     def act(self, action):
         self.check_alive()
         self.actions.append(action)
-        log(f"{action}; outbox {self.counts()}")
+        log(f"{action}; outbox {self.counts(self.campaign)}")
         if action == "kill poller":
             i = self.rng.randrange(self.args.pollers)
             self.kill(f"poller{i}", "poller")
@@ -299,7 +142,7 @@ class Run:
             log(f"API answered {reply[0]}: {reply[1][:200]}")
 
     def unfinished(self):
-        return sum(n for status, n in self.counts().items() if status not in TERMINAL)
+        return sum(n for status, n in self.counts(self.campaign).items() if status not in TERMINAL)
 
     def chaos(self):
         faults = ["5xx burst", "429 burst", "slow provider", "dropped connections", "pause and resume during throttling"]
@@ -326,11 +169,10 @@ class Run:
 
     # --- verdict -----------------------------------------------------------------------------------------------
     def verdict(self):
-        counts = self.counts()
+        counts = self.counts(self.campaign)
         rows = self.sql(f"SELECT idempotency_key, status, COALESCE(last_error, '') FROM outbox "
                         f"WHERE campaign_id={self.campaign}")
-        _, body = http("GET", f"{self.sim}/_sim/stats?keys=1")
-        keys = json.loads(body)["keys"]
+        keys = self.sim_keys()
         sent_keys = [k for k, status, _ in rows if status == "sent"]
         missing_at_provider = [k for k in sent_keys if keys.get(k, 0) == 0]
         failed_without_reason = [k for k, status, reason in rows if status == "failed" and not reason]
@@ -375,10 +217,7 @@ class Run:
         finally:
             self.stop_all()
             if not self.args.keep:
-                try:
-                    self.sql(f"DROP DATABASE IF EXISTS `{self.env['DB_NAME']}`", database=False)
-                except RuntimeError:
-                    pass
+                self.drop_database()
         print(json.dumps(result, indent=2))
         if self.args.json:
             os.makedirs(os.path.dirname(os.path.abspath(self.args.json)), exist_ok=True)

@@ -138,7 +138,7 @@ bool OutboxRelay::PollOnce(const StopToken* stop) {
     bool more = false;
     for (auto kind : {domain::ClaimKind::kPending, domain::ClaimKind::kDueRetry, domain::ClaimKind::kStaleQueued,
                       domain::ClaimKind::kStaleSending}) {
-        more = Relay(kind, options_.batches_per_poll, stop).last_batch_full || more;
+        more = Relay(kind, options_.drain ? options_.batches_per_poll : 1, stop).last_batch_full || more;
     }
     return more;
 }
@@ -153,7 +153,7 @@ void OutboxRelay::Run(StopToken& stop) {
             }
             failures = 0;
             stats_.healthy = true;
-            if (!more) {
+            if (!more || !options_.drain) {
                 clock_.SleepFor(options_.poll_interval, stop);
             }
         } catch (const std::exception& e) {

@@ -22,6 +22,9 @@ struct RelayOptions {
     /// Batches of one kind per poll before the other kinds get their turn (so a large pending backlog
     /// does not hold due retries and stale rows back).
     std::size_t batches_per_poll = 32;
+    /// false: one batch of each kind per poll and a sleep of poll_interval after every poll, as the original
+    /// design did (for comparisons: the benchmark's baseline mode).
+    bool drain = true;
 };
 
 /// Counters of one poller, read by the metrics endpoint while the relay runs.

@@ -21,11 +21,13 @@ void RunPoller(const domain::Config& config, app::StopToken& stop, app::RelaySta
     options.lease = std::chrono::seconds(config.poller.queued_lease_seconds);
     options.poll_interval = std::chrono::milliseconds(config.poller.poll_interval_ms);
     options.pipeline_depth = config.poller.pipeline_depth;
+    options.drain = config.poller.drain;
     app::OutboxRelay relay(store, publisher, clock, random, options, stats);
     app::Log(app::LogLevel::kInfo, "poller", "polling the outbox",
              {{"batch_size", options.batch_size},
               {"poll_interval_ms", options.poll_interval.count()},
               {"pipeline_depth", options.pipeline_depth},
+              {"drain", options.drain},
               {"lease_seconds", options.lease.count()},
               {"queue", config.queues.queue}});
     relay.Run(stop);

@@ -63,6 +63,7 @@ const std::vector<VariableSpec>& ConfigVariables() {
         {"POLL_INTERVAL_MS", "5000"},
         {"POLL_BATCH_SIZE", "1000"},
         {"POLL_PIPELINE_DEPTH", "4"},
+        {"POLL_DRAIN", "true"},
         {"PREPARE_BATCH_SIZE", "1000"},
         {"SCHEDULE_MAX_LATENESS", "24h"},
         {"QUEUED_LEASE_SECONDS", "900"},
@@ -303,6 +304,7 @@ Config ParseConfig(const EnvVars& vars) {
         r.Integer("POLL_PIPELINE_DEPTH", 1, 16),           r.Integer("PREPARE_BATCH_SIZE", 1, 10'000),
         r.Integer("QUEUED_LEASE_SECONDS", 10, 7 * 86'400), r.Integer("PUBLISH_CONFIRM_TIMEOUT_MS", 100, 600'000)};
     c.poller.schedule_max_lateness_seconds = r.Duration("SCHEDULE_MAX_LATENESS", 60, 365 * 86'400);
+    c.poller.drain = r.OneOf("POLL_DRAIN", {"true", "false"}) == "true";
 
     ParseProviders(r, c);
     ParseConsumer(r, c);

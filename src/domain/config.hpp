@@ -94,6 +94,7 @@ struct PollerConfig {
     std::uint32_t queued_lease_seconds = 0;
     std::uint32_t confirm_timeout_ms = 0;
     std::uint32_t schedule_max_lateness_seconds = 0;  // older schedules wait for an explicit prepare
+    bool drain = true;  // POLL_DRAIN: poll again at once after a full batch (false: the original's fixed pace)
 };
 
 /// The consumer workers (`bulkmsg consumer`, `bulkmsg all`).

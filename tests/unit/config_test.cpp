@@ -157,11 +157,14 @@ TEST(ConfigTest, PollerAndQueueSettingsHaveTheOriginalDefaults) {
     EXPECT_EQ(config.poller.poll_interval_ms, 5000u);
     EXPECT_EQ(config.poller.batch_size, 1000u);
     EXPECT_EQ(config.poller.queued_lease_seconds, 900u);
+    EXPECT_TRUE(config.poller.drain);
+    EXPECT_FALSE(ParseConfig({{"POLL_DRAIN", "false"}}).poller.drain);
 }
 
 TEST(ConfigTest, RejectsBadPollerAndQueueSettingsNamingTheVariable) {
     EXPECT_EQ(ErrorVariable({{"POLL_INTERVAL_MS", "fast"}}), "POLL_INTERVAL_MS");
     EXPECT_EQ(ErrorVariable({{"POLL_BATCH_SIZE", "0"}}), "POLL_BATCH_SIZE");
+    EXPECT_EQ(ErrorVariable({{"POLL_DRAIN", "yes"}}), "POLL_DRAIN");
     EXPECT_EQ(ErrorVariable({{"POLL_BATCH_SIZE", "10001"}}), "POLL_BATCH_SIZE");
     EXPECT_EQ(ErrorVariable({{"QUEUED_LEASE_SECONDS", "-5"}}), "QUEUED_LEASE_SECONDS");
     // A lease shorter than a claimed message's wait plus its provider call would republish rows still being sent.

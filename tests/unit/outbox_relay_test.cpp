@@ -417,6 +417,26 @@ TEST_F(OutboxRelayTest, DrainsBacklogWithoutSleepingThenSleepsThePollInterval) {
     EXPECT_EQ(store_.Count("queued"), 25u);
 }
 
+TEST_F(OutboxRelayTest, WithoutDrainEveryPollTakesOneBatchThenSleepsAsTheOriginalDid) {
+    for (int i = 0; i < 25; ++i) {
+        store_.Add("pending", clock_.Now());
+    }
+    int polls = 0;
+    clock_.on_sleep = [&polls](StopToken& stop) {
+        if (++polls == 2) {
+            stop.RequestStop();
+        }
+    };
+    RelayOptions options;
+    options.batch_size = 10;
+    options.drain = false;
+    OutboxRelay relay(store_, publisher_, clock_, random_, options, stats_);
+    StopToken stop;
+    relay.Run(stop);
+    EXPECT_EQ(publisher_.delivered.size(), 20u) << "one batch of 10 per poll";
+    EXPECT_EQ(clock_.sleeps, (std::vector<std::chrono::milliseconds>{5000ms, 5000ms}));
+}
+
 TEST_F(OutboxRelayTest, BacksOffExponentiallyWhileTheStoreFailsThenRecovers) {
     store_.Add("pending", clock_.Now());
     store_.fail_claims = 4;

@@ -62,6 +62,18 @@ TEST(RedisAdapterTest, AuthenticatesAndRunsCommands) {
     EXPECT_EQ(client.Command({"DEL", key}), "1");
 }
 
+TEST(RedisAdapterTest, PipelineAnswersEveryCommandInOrderAndStaysInStepAfterAnError) {
+    redis::RedisClient client(StackConfig().redis);
+    const std::string key = "bulkmsg:test:pipeline:" + std::to_string(getpid());
+    EXPECT_EQ(client.Pipeline(
+                  {{"SET", key, "first", "NX", "EX", "60"}, {"SET", key, "second", "NX", "EX", "60"}, {"GET", key}}),
+              (std::vector<std::string>{"OK", "", "first"}))
+        << "the second SET NX found the key: nil";
+    EXPECT_THROW(client.Pipeline({{"INCR", key}, {"DEL", key}}), redis::RedisError) << "INCR of a non-number";
+    EXPECT_EQ(client.Command({"EXISTS", key}), "0") << "the command after the error still ran";
+    EXPECT_EQ(client.Command({"PING"}), "PONG") << "every reply was read: the next command gets its own";
+}
+
 TEST(RedisAdapterTest, RefusesClientsWithoutThePassword) {
     auto config = StackConfig().redis;
     ASSERT_FALSE(config.password.empty());

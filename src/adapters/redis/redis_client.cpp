@@ -67,19 +67,46 @@ std::vector<std::string> RedisClient::CommandList(const std::vector<std::string>
     return items;
 }
 
-std::unique_ptr<redisReply, void (*)(void*)> RedisClient::Send(const std::vector<std::string>& args) {
+std::vector<std::string> RedisClient::Pipeline(const std::vector<std::vector<std::string>>& commands) {
+    for (const auto& args : commands) {
+        Append(args);
+    }
+    std::vector<std::unique_ptr<redisReply, void (*)(void*)>> replies;
+    replies.reserve(commands.size());
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        replies.push_back(NextReply());
+    }
+    std::vector<std::string> texts;
+    texts.reserve(replies.size());
+    for (const auto& reply : replies) {
+        texts.push_back(ScalarText(*reply));
+    }
+    return texts;
+}
+
+void RedisClient::Append(const std::vector<std::string>& args) {
     std::vector<const char*> argv;
     std::vector<size_t> lengths;
     for (const auto& a : args) {
         argv.push_back(a.data());
         lengths.push_back(a.size());
     }
-    auto* raw = static_cast<redisReply*>(
-        redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()));
-    if (raw == nullptr) {
+    if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()) != REDIS_OK) {
         throw RedisError(std::string("Redis connection error: ") + context_->errstr);
     }
-    return {raw, freeReplyObject};
+}
+
+std::unique_ptr<redisReply, void (*)(void*)> RedisClient::NextReply() {
+    void* raw = nullptr;
+    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
+        throw RedisError(std::string("Redis connection error: ") + context_->errstr);
+    }
+    return {static_cast<redisReply*>(raw), freeReplyObject};
+}
+
+std::unique_ptr<redisReply, void (*)(void*)> RedisClient::Send(const std::vector<std::string>& args) {
+    Append(args);
+    return NextReply();
 }
 
 }  // namespace bulkmsg::redis

@@ -31,9 +31,14 @@ public:
     std::string Command(const std::vector<std::string>& args);
     /// Like Command for replies that are arrays (each element as text); a scalar reply is a one-element list.
     std::vector<std::string> CommandList(const std::vector<std::string>& args);
+    /// Sends every command at once and then reads the replies (one round trip, not one per command); returns each
+    /// reply as Command would. Throws RedisError on an error reply, after every reply was read.
+    std::vector<std::string> Pipeline(const std::vector<std::vector<std::string>>& commands);
 
 private:
     std::unique_ptr<::redisReply, void (*)(void*)> Send(const std::vector<std::string>& args);
+    void Append(const std::vector<std::string>& args);
+    std::unique_ptr<::redisReply, void (*)(void*)> NextReply();
     redisContext* context_;
 };
 

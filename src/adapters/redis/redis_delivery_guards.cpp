@@ -50,14 +50,18 @@ std::vector<std::optional<std::string>> RedisSentMarkers::Find(const std::vector
 }
 
 void RedisSentMarkers::Mark(const std::vector<std::pair<std::string, std::string>>& key_and_provider_id) {
-    session_.Run([&](RedisClient& c) {
-        for (const auto& [key, provider_id] : key_and_provider_id) {
-            // An empty value would read as "absent"; providers without an id still mark the key.
-            c.Command({"SET", prefix_ + key, provider_id.empty() ? "-" : provider_id, "NX", "EX",
-                       std::to_string(ttl_.count())});
-        }
-        return 0;
-    });
+    if (key_and_provider_id.empty()) {
+        return;
+    }
+    const auto ttl = std::to_string(ttl_.count());
+    std::vector<std::vector<std::string>> commands;
+    commands.reserve(key_and_provider_id.size());
+    for (const auto& [key, provider_id] : key_and_provider_id) {
+        // An empty value would read as "absent"; providers without an id still mark the key.
+        commands.push_back({"SET", prefix_ + key, provider_id.empty() ? "-" : provider_id, "NX", "EX", ttl});
+    }
+    // One round trip for the whole step's acceptances (one per key cost a Redis round trip per message).
+    session_.Run([&](RedisClient& c) { return c.Pipeline(commands); });
 }
 
 RedisRateLimiter::RedisRateLimiter(domain::RedisConfig config, std::string key_namespace, double burst_seconds)

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "app/log.hpp"
+#include "domain/outbox_row.hpp"
 #include "domain/sha256.hpp"
 #include "domain/target_reader.hpp"
 #include "domain/traceparent.hpp"
@@ -127,13 +128,15 @@ HttpResponse PageOf(const std::vector<Row>& rows, std::size_t limit, ToJson to_j
 }
 
 nlohmann::json ProgressJson(const CampaignCounts& counts) {
-    nlohmann::json by_status = {{"pending", 0}, {"queued", 0},   {"sending", 0},   {"sent", 0},
-                                {"failed", 0},  {"retrying", 0}, {"cancelled", 0}, {"suppressed", 0}};
+    nlohmann::json by_status = nlohmann::json::object();
+    for (const auto& status : domain::kOutboxStatuses) {
+        by_status[status] = 0;
+    }
     std::uint64_t in_outbox = 0, done = 0;
     for (const auto& [status, count] : counts.outbox_by_status) {
         by_status[status] = count;
         in_outbox += count;
-        if (status == "sent" || status == "failed" || status == "cancelled" || status == "suppressed") {
+        if (domain::IsFinalStatus(status)) {
             done += count;
         }
     }
@@ -586,9 +589,7 @@ HttpResponse CampaignApi::Events(std::uint64_t id, const HttpRequest& request) {
 
 HttpResponse CampaignApi::Messages(std::uint64_t id, const HttpRequest& request) {
     PageQuery page;
-    if (auto error = ParsePage(
-            request.query, 100, 1000,
-            {"pending", "queued", "sending", "sent", "failed", "retrying", "cancelled", "suppressed"}, page)) {
+    if (auto error = ParsePage(request.query, 100, 1000, domain::kOutboxStatuses, page)) {
         return *error;
     }
     if (!store_.GetCampaign(id)) {

@@ -10,6 +10,7 @@
 #include "app/log.hpp"
 #include "app/metrics/metrics.hpp"
 #include "app/version.hpp"
+#include "domain/outbox_row.hpp"
 
 namespace bulkmsg::cli {
 
@@ -49,8 +50,7 @@ private:
             database_ = std::make_unique<mysql::MysqlConnection>(config_.db, 5);
         }
         // Every status gets a series (0 when absent), so a status that empties reads 0, not its last count.
-        for (const char* status :
-             {"pending", "queued", "sending", "sent", "failed", "retrying", "cancelled", "suppressed"}) {
+        for (const auto& status : domain::kOutboxStatuses) {
             metrics.outbox_rows.With({status}).Set(0);
         }
         for (const auto& row : database_->Query("SELECT status, COUNT(*) FROM outbox GROUP BY status")) {

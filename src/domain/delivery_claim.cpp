@@ -1,9 +1,11 @@
 #include "domain/delivery_claim.hpp"
 
+#include "domain/outbox_row.hpp"
+
 namespace bulkmsg::domain {
 
 ClaimDecision DecideClaim(std::string_view row_status, std::string_view campaign_status, bool within_lease) {
-    if (row_status == "sent" || row_status == "failed" || row_status == "cancelled" || row_status == "suppressed") {
+    if (IsFinalStatus(row_status)) {
         return ClaimDecision::kDone;
     }
     if (row_status == "sending" && within_lease) {

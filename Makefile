@@ -55,7 +55,8 @@ stack-reset:
 
 bench: build
 	mkdir -p bench/results
-	$(BUILD_DIR)/bench/bulkmsg_poller_bench --rows 200000 --pollers 1,2 --json bench/results/poller-classic.json
+	BUILD_DIR=$(BUILD_DIR) bench/run --json bench/results/e2e-200000.json
+	$(BUILD_DIR)/bench/bulkmsg_micro_bench --benchmark_out=bench/results/micro.json --benchmark_out_format=json
 
 # Unit and integration tiers under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/).
 sanitize:

@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -77,9 +78,10 @@ class Pipeline:
     def __init__(self, name, build_dir, settings):
         self.build = os.path.join(ROOT, build_dir)
         self.tmp = tempfile.mkdtemp(prefix=f"bulkmsg-{name}-")
-        self.env = dict(os.environ)
-        self.env.update(read_env_file(os.path.join(ROOT, ".env.example")))
+        # .env.example, then .env, then the caller's environment (e.g. RABBITMQ_QUEUE_TYPE=quorum bench/run).
+        self.env = read_env_file(os.path.join(ROOT, ".env.example"))
         self.env.update(read_env_file(os.path.join(ROOT, ".env")))
+        self.env.update(os.environ)
         tag = f"{os.getpid()}"
         self.env.update({
             "DB_NAME": f"bulkmsg_t_{name}_{tag}",
@@ -89,6 +91,8 @@ class Pipeline:
         })
         self.env.update(settings)
         self.processes = {}  # name -> Popen
+        # SIGTERM unwinds like Ctrl-C, so the caller's cleanup stops these processes instead of orphaning them.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         self.key = None
         self.api_port = None
         self.sim = None
@@ -151,10 +155,16 @@ class Pipeline:
         self.key = self.bulkmsg("apikey", "create", "--name", "pipeline").strip().splitlines()[-1]
 
     def drop_database(self):
+        """Drops the database and this database's Redis keys (sent markers live for days otherwise)."""
         try:
             self.sql(f"DROP DATABASE IF EXISTS `{self.env['DB_NAME']}`", database=False)
         except RuntimeError:
             pass
+        script = "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end"
+        subprocess.run(["redis-cli", "-h", self.env["REDIS_HOST"], "-p", self.env["REDIS_PORT"], "--no-auth-warning",
+                        "EVAL", script, "0", f"bulkmsg:{self.env['DB_NAME']}:*"],
+                       env=dict(os.environ, REDISCLI_AUTH=self.env["REDIS_PASSWORD"]), stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
 
     # --- simulator ---------------------------------------------------------------------------------------------
     def start_simulator(self):

@@ -63,6 +63,41 @@ app::ClaimVerdict Verdict(const app::ClaimRequest& request, const std::map<std::
 
 }  // namespace
 
+std::vector<std::string> OutcomeUpdates(const std::vector<domain::DeliveryOutcome>& outcomes, domain::TimePoint now,
+                                        const std::function<std::string(std::string_view)>& quote) {
+    std::map<std::string, std::vector<const domain::DeliveryOutcome*>> by_status;
+    for (const auto& o : outcomes) {
+        by_status[o.status].push_back(&o);
+    }
+    auto attempts = [](const domain::DeliveryOutcome& o) { return std::to_string(o.attempts); };
+    auto error = [&quote](const domain::DeliveryOutcome& o) { return quote(o.last_error.substr(0, 1024)); };
+    auto token = [](const domain::DeliveryOutcome& o) { return std::to_string(o.claim_token); };
+    std::vector<std::string> statements;
+    for (const auto& [status, rows] : by_status) {
+        std::vector<std::uint64_t> ids;
+        for (const auto* row : rows) {
+            ids.push_back(row->outbox_id);
+        }
+        std::string set = "status='" + status + "', claim_token=NULL, attempts=" + CaseById(rows, attempts);
+        if (status == "sent") {
+            set += ", provider_msg_id=" +
+                   CaseById(rows, [&quote](const domain::DeliveryOutcome& o) { return quote(o.provider_msg_id); }) +
+                   ", sent_at='" + SqlTime(now) + "', last_error=NULL";
+        } else {
+            set += ", last_error=" + CaseById(rows, error);
+        }
+        if (status == "retrying") {
+            set += ", available_at=" +
+                   CaseById(rows, [](const domain::DeliveryOutcome& o) { return "'" + SqlTime(o.available_at) + "'"; });
+        }
+        // Only while this claim still holds the row: 'sending', or 'queued' when the poller republished it after
+        // the lease but no consumer has claimed it since.
+        statements.push_back("UPDATE outbox SET " + set + " WHERE id IN (" + IdList(ids) +
+                             ") AND status IN ('sending','queued') AND claim_token=" + CaseById(rows, token));
+    }
+    return statements;
+}
+
 MysqlDeliveryStore::MysqlDeliveryStore(domain::DatabaseConfig config)
     : pool_(std::move(config), 16, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED") {}
 
@@ -152,39 +187,14 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
 
 void MysqlDeliveryStore::Record(const std::vector<domain::DeliveryOutcome>& outcomes,
                                 const std::vector<domain::OutboundMessage>& suppress, domain::TimePoint now) {
-    std::map<std::string, std::vector<const domain::DeliveryOutcome*>> by_status;
     std::set<std::uint64_t> campaigns;
     for (const auto& o : outcomes) {
-        by_status[o.status].push_back(&o);
         campaigns.insert(o.campaign_id);
     }
     pool_.With([&](MysqlConnection& c) {
         c.Execute("START TRANSACTION");
-        auto attempts = [](const domain::DeliveryOutcome& o) { return std::to_string(o.attempts); };
-        auto error = [&c](const domain::DeliveryOutcome& o) { return c.Quote(o.last_error.substr(0, 1024)); };
-        auto token = [](const domain::DeliveryOutcome& o) { return std::to_string(o.claim_token); };
-        for (const auto& [status, rows] : by_status) {
-            std::vector<std::uint64_t> ids;
-            for (const auto* row : rows) {
-                ids.push_back(row->outbox_id);
-            }
-            std::string set = "status='" + status + "', claim_token=NULL, attempts=" + CaseById(rows, attempts);
-            if (status == "sent") {
-                set += ", provider_msg_id=" +
-                       CaseById(rows, [&c](const domain::DeliveryOutcome& o) { return c.Quote(o.provider_msg_id); }) +
-                       ", sent_at='" + SqlTime(now) + "', last_error=NULL";
-            } else {
-                set += ", last_error=" + CaseById(rows, error);
-            }
-            if (status == "retrying") {
-                set += ", available_at=" + CaseById(rows, [](const domain::DeliveryOutcome& o) {
-                           return "'" + SqlTime(o.available_at) + "'";
-                       });
-            }
-            // Only while this claim still holds the row: 'sending', or 'queued' when the poller republished it after
-            // the lease but no consumer has claimed it since.
-            c.Execute("UPDATE outbox SET " + set + " WHERE id IN (" + IdList(ids) +
-                      ") AND status IN ('sending','queued') AND claim_token=" + CaseById(rows, token));
+        for (const auto& sql : OutcomeUpdates(outcomes, now, [&c](std::string_view value) { return c.Quote(value); })) {
+            c.Execute(sql);
         }
         if (!suppress.empty()) {
             std::string values;

@@ -212,8 +212,9 @@ class Pipeline:
         assert status == 201, body
         return json.loads(body)["id"]
 
-    def upload(self, campaign, lines, chunk=50_000):
-        """Posts the NDJSON target lines in requests of `chunk` rows (each under the API's body limit)."""
+    def upload(self, campaign, lines, chunk=None):
+        """Posts the NDJSON target lines in requests of `chunk` rows (default: one request; the API streams it)."""
+        chunk = chunk or max(1, len(lines))
         for start in range(0, len(lines), chunk):
             part = lines[start:start + chunk]
             status, body = self.api("POST", f"/campaigns/{campaign}/targets", "\n".join(part) + "\n",

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <functional>
 
+#include "app/concurrent_writes.hpp"
 #include "app/log.hpp"
 #include "domain/outbox_row.hpp"
 #include "domain/sha256.hpp"
@@ -471,10 +472,16 @@ HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& req
     std::uint64_t rejected = 0;
     nlohmann::json errors = nlohmann::json::array();
     std::vector<domain::Target> batch;
-    const auto flush = [&] {
-        const auto result = store_.InsertTargets(id, batch);
+    // Batches are stored on their own threads while the next ones arrive and are parsed.
+    ConcurrentWrites<TargetInsertResult> writes(2, [&](TargetInsertResult result) {
         totals.accepted += result.accepted;
         totals.duplicates += result.duplicates;
+    });
+    const auto flush = [&] {
+        if (batch.empty()) {
+            return;
+        }
+        writes.Start([this, id, rows = std::move(batch)] { return store_.InsertTargets(id, rows); });
         batch.clear();
     };
     auto reader = domain::MakeTargetReader(type, campaign->content.kind, [&](domain::TargetRow&& row) {
@@ -496,21 +503,46 @@ HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& req
         return JsonError(415, "unsupported_media_type",
                          "send targets as application/json (array), application/x-ndjson or text/csv");
     }
-    constexpr std::size_t kChunk = 64 * 1024;
-    for (std::size_t offset = 0; offset < request.body.size(); offset += kChunk) {
-        reader->Feed(std::string_view(request.body).substr(offset, kChunk));
+    const auto record = [&] {
+        store_.RecordEvent(id, {"targets_added",
+                                key_name,
+                                {{"accepted", totals.accepted},
+                                 {"duplicates", totals.duplicates},
+                                 {"rejected", rejected},
+                                 {"content_type", type}}});
+    };
+    try {
+        ForEachBodyChunk(request, 64 * 1024, [&](std::string_view chunk) { reader->Feed(chunk); });
+    } catch (const BodyError& e) {
+        // Rows before the break are stored (uploads accept row by row); sending the whole body again is safe,
+        // since the stored rows then count as duplicates.
+        flush();
+        writes.Finish();
+        record();
+        return JsonError(
+            e.Status(), e.Code(),
+            std::string(e.what()) + "; " + std::to_string(totals.accepted) + " targets before it were stored",
+            nlohmann::json::array({{{"field", "body"},
+                                    {"reason", e.what()},
+                                    {"accepted", totals.accepted},
+                                    {"duplicates", totals.duplicates},
+                                    {"rejected", rejected}}}));
     }
     reader->Finish();
     flush();
-    store_.RecordEvent(id, {"targets_added",
-                            key_name,
-                            {{"accepted", totals.accepted},
-                             {"duplicates", totals.duplicates},
-                             {"rejected", rejected},
-                             {"content_type", type}}});
+    writes.Finish();
+    record();
     return JsonResponse(
         200,
         {{"accepted", totals.accepted}, {"duplicates", totals.duplicates}, {"rejected", rejected}, {"errors", errors}});
+}
+
+bool CampaignApi::StreamsBody(const HttpRequest& head) {
+    if (head.method != "POST" || !Owns(head.path)) {
+        return false;
+    }
+    const auto parts = Segments(std::string_view(head.path).substr(kPrefix.size()));
+    return parts.size() == 4 && parts[1] == "campaigns" && parts[3] == "targets";
 }
 
 HttpResponse CampaignApi::Prepare(std::uint64_t id, const HttpRequest& request, const std::string& key_name) {

@@ -29,6 +29,9 @@ public:
     /// Every route served, as (method, path template such as /api/v1/campaigns/{id}); the router dispatches
     /// from the same table. api/openapi.yaml must document exactly these.
     static std::vector<std::pair<std::string, std::string>> Routes();
+    /// True for requests whose body the server should stream to the handler (target uploads), judged on the
+    /// request line alone.
+    static bool StreamsBody(const HttpRequest& head);
     HttpResponse Handle(const HttpRequest& request);
 
 private:

@@ -10,7 +10,8 @@ namespace bulkmsg::app {
 /// Renders a campaign's targets into the outbox (suppressed recipients as `suppressed` rows, never sent), and (as the
 /// poller's scheduler duty) starts campaigns whose scheduled time has come. Preparation can be interrupted at any point
 /// and run again: each batch is one transaction, and the outbox's unique idempotency key makes a repeated batch insert
-/// nothing, so every target ends in the outbox exactly once.
+/// nothing, so every target ends in the outbox exactly once. Up to two batch writes run concurrently (on their own
+/// threads), so the store's InsertOutbox must be thread-safe.
 class CampaignPreparer {
 public:
     struct Report {

@@ -6,18 +6,6 @@
 
 namespace bulkmsg::app {
 
-HttpResponse JsonError(unsigned status, const std::string& code, const std::string& message,
-                       const nlohmann::json& details) {
-    return JsonResponse(status, {{"error", {{"code", code}, {"message", message}, {"details", details}}}});
-}
-
-HttpResponse JsonResponse(unsigned status, const nlohmann::json& body) {
-    HttpResponse response;
-    response.status = status;
-    response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return response;
-}
-
 OpsRoutes::OpsRoutes(std::string role, std::function<ReadinessReport()> readiness, MetricsRegistry* metrics)
     : role_(std::move(role)), readiness_(std::move(readiness)), metrics_(metrics) {}
 

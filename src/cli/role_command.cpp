@@ -50,8 +50,13 @@ int RunRole(const std::string& role, const domain::Config& config) {
     const auto handler = app::ObservedHandler([&](const app::HttpRequest& r) {
         return serves_api && app::CampaignApi::Owns(r.path) ? api.Handle(r) : ops.Handle(r);
     });
-    const std::uint64_t body_limit = serves_api ? std::uint64_t{config.api_body_limit_mb} << 20 : 1 << 20;
-    http::HttpServer server({"0.0.0.0", port, 2, body_limit}, handler);
+    // Uploads hold an I/O thread while they stream; more threads keep other requests answered meanwhile.
+    http::HttpServer server(
+        {"0.0.0.0", port, serves_api ? 4u : 2u, serves_api ? std::uint64_t{config.api_body_limit_mb} << 20 : 1 << 20},
+        handler);
+    if (serves_api) {
+        server.StreamBodies(app::CampaignApi::StreamsBody, std::uint64_t{config.api_upload_limit_mb} << 20);
+    }
     try {
         server.Start();
     } catch (const std::exception& e) {

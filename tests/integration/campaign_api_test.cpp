@@ -200,6 +200,53 @@ TEST_F(CampaignApiTest, HundredThousandRowCsvUpload) {
         "Name77");
 }
 
+std::string CsvTargets(int count) {
+    std::string csv = "user_ref,first_name\n";
+    for (int i = 0; i < count; ++i) {
+        csv += "user" + std::to_string(i) + "@example.com,Name" + std::to_string(i) + "\n";
+    }
+    return csv;
+}
+
+// Uploads are streamed: their own limit (API_UPLOAD_LIMIT_MB) instead of API_BODY_LIMIT_MB, and rows read before
+// a body breaks it stay stored and are counted in the 413.
+class CampaignUploadLimitTest : public CampaignApiTest {
+protected:
+    void SetUp() override { Start({{"API_BODY_LIMIT_MB", "1"}, {"API_UPLOAD_LIMIT_MB", "2"}}); }
+};
+
+TEST_F(CampaignUploadLimitTest, UploadBeyondTheBodyLimitIsStreamedAndOneBeyondTheUploadLimitKeepsItsStart) {
+    const auto id = std::to_string(CreateCampaign());
+    const auto within = CsvTargets(40'000);
+    ASSERT_GT(within.size(), 1u << 20);
+    const auto reply = Call("POST", "/api/v1/campaigns/" + id + "/targets", within, "text/csv");
+    ASSERT_EQ(reply.status, 200u) << reply.body;
+    EXPECT_EQ(reply.body["accepted"], 40'000);
+
+    // 3 MB, chunked (no length to refuse up front): the server stops reading at 2 MB.
+    const auto beyond = CsvTargets(80'000);
+    std::string chunked;
+    for (std::size_t at = 0; at < beyond.size(); at += 100'000) {
+        const auto piece = beyond.substr(at, 100'000);
+        char length[16];
+        std::snprintf(length, sizeof length, "%zx\r\n", piece.size());
+        chunked += length + piece + "\r\n";
+    }
+    const auto raw = testing::SendRawHttp(
+        port_, "POST /api/v1/campaigns/" + id + "/targets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key_ +
+                   "\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked + "0\r\n\r\n");
+    ASSERT_EQ(raw.status, 413u) << raw.body;
+    const auto error = Json::parse(raw.body)["error"];
+    EXPECT_EQ(error["code"], "payload_too_large");
+    const auto detail = error["details"][0];
+    EXPECT_EQ(detail["duplicates"], 40'000) << "the first 40,000 rows were already stored";
+    const auto accepted = detail["accepted"].get<int>();
+    EXPECT_GT(accepted, 0);
+    EXPECT_LT(accepted, 40'000);
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaign_targets WHERE campaign_id=" + id),
+              std::to_string(40'000 + accepted));
+}
+
 // Hostile input of every kind: each request gets a 4xx JSON error with a code (and, for validation, the field),
 // never a 5xx or a dropped connection; nothing is stored; the process keeps serving.
 TEST_F(CampaignApiTest, HostileInputGets4xxNamingTheProblemAndStoresNothing) {

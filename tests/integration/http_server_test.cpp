@@ -16,6 +16,7 @@ class HttpServerTest : public ::testing::Test {
 protected:
     void StartServer(app::HttpHandler handler) {
         server_ = std::make_unique<HttpServer>(HttpServerOptions{"127.0.0.1", 0, 2, 1024}, std::move(handler));
+        server_->StreamBodies([](const app::HttpRequest& head) { return head.path == "/stream"; }, 200'000);
         server_->Start();
     }
     std::unique_ptr<HttpServer> server_;
@@ -84,6 +85,78 @@ TEST_F(HttpServerTest, OversizedBodyGets413WithoutReachingTheHandler) {
     EXPECT_EQ(response.status, 413u);
     EXPECT_NE(response.body.find("payload_too_large"), std::string::npos);
     EXPECT_FALSE(called);
+}
+
+// A chunked body of `size` bytes in chunks of 10,000 bytes.
+std::string Chunked(std::size_t size) {
+    std::string body;
+    for (std::size_t sent = 0; sent < size; sent += 10'000) {
+        const auto n = std::min<std::size_t>(10'000, size - sent);
+        char length[16];
+        std::snprintf(length, sizeof length, "%zx\r\n", n);
+        body += length + std::string(n, 'x') + "\r\n";
+    }
+    return body + "0\r\n\r\n";
+}
+
+// Reads a streamed body, answering "<bytes>/<pieces>/<largest piece>" (a BodyError propagates).
+app::HttpResponse CountStreamedBody(const app::HttpRequest& r) {
+    std::size_t bytes = 0;
+    std::size_t pieces = 0;
+    std::size_t largest = 0;
+    std::string_view chunk;
+    while (r.body_stream->Next(chunk)) {
+        bytes += chunk.size();
+        ++pieces;
+        largest = std::max(largest, chunk.size());
+    }
+    app::HttpResponse response;
+    response.content_type = "text/plain";
+    response.body = std::to_string(bytes) + "/" + std::to_string(pieces) + "/" + std::to_string(largest);
+    return response;
+}
+
+TEST_F(HttpServerTest, StreamsTheBodyOfChosenRoutesInPiecesBeyondTheWholeBodyLimit) {
+    std::atomic<bool> whole_body_empty{false};
+    StartServer([&](const app::HttpRequest& r) {
+        whole_body_empty = r.body.empty() && r.body_stream != nullptr;
+        return CountStreamedBody(r);
+    });
+    const auto raw = testing::SendRawHttpUntilClose(
+        server_->Port(), "POST /stream HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + Chunked(150'000) +
+                             "GET /stream HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(whole_body_empty);
+    const auto first = raw.find("\r\n\r\n150000/");
+    ASSERT_NE(first, std::string::npos) << raw;
+    const auto pieces = std::stoul(raw.substr(first + 11));
+    EXPECT_GT(pieces, 1u) << "the body arrived in one piece";
+    EXPECT_TRUE(raw.ends_with("\r\n\r\n0/0/0")) << "the next request on the connection is answered too: " << raw;
+}
+
+TEST_F(HttpServerTest, StreamedBodyOverItsLimitGets413AfterTheHandlerReadTheStart) {
+    std::atomic<bool> called{false};
+    StartServer([&](const app::HttpRequest& r) {
+        called = true;
+        return CountStreamedBody(r);
+    });
+    const auto response = SendRawHttp(
+        server_->Port(), "POST /stream HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + Chunked(300'000));
+    EXPECT_TRUE(called);
+    EXPECT_EQ(response.status, 413u);
+    EXPECT_NE(response.body.find("payload_too_large"), std::string::npos) << response.body;
+    const auto declared =
+        SendRawHttp(server_->Port(), "POST /stream HTTP/1.1\r\nHost: h\r\nContent-Length: 300000\r\n\r\n");
+    EXPECT_EQ(declared.status, 413u) << "a declared length over the limit is refused before the body is read";
+}
+
+TEST_F(HttpServerTest, AnswersExpectContinueAndClosesWhenTheHandlerLeftTheStreamUnread) {
+    StartServer([](const app::HttpRequest&) { return app::JsonError(401, "unauthorized", "no"); });
+    const auto raw = testing::SendRawHttpUntilClose(server_->Port(),
+                                                    "POST /stream HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n"
+                                                    "Content-Length: 5000\r\n\r\n" +
+                                                        std::string(100, 'x'));
+    EXPECT_TRUE(raw.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 401")) << raw;
+    EXPECT_NE(raw.find("Connection: close"), std::string::npos) << raw;
 }
 
 TEST_F(HttpServerTest, MalformedRequestGets400) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <set>
 
 #include "support/fake_clock.hpp"
@@ -41,6 +42,7 @@ public:
         return result;
     }
     std::size_t InsertOutbox(const std::vector<OutboxInsert>& rows) override {
+        const std::lock_guard lock(insert_mutex);
         std::size_t inserted = 0;
         for (const auto& row : rows) {
             if (keys.insert(row.idempotency_key).second) {
@@ -94,6 +96,7 @@ public:
     std::map<std::string, std::string> suppressed;  // user_ref -> reason
     bool has_lock = true;
     int target_queries = 0;
+    std::mutex insert_mutex;  // the preparer writes two batches at a time
 };
 
 class CampaignPreparerTest : public ::testing::Test {

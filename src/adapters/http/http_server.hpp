@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,8 +17,11 @@ struct HttpServerOptions {
 };
 
 /// An HTTP/1.1 server (Boost.Beast, keep-alive) that passes each request to one handler. The handler
-/// runs on the server's I/O threads and must be thread-safe; an exception it throws becomes a JSON 500.
-/// Oversized bodies get 413 and malformed requests 400 without reaching the handler.
+/// runs on the server's I/O threads and must be thread-safe; an exception it throws becomes a JSON 500
+/// (a BodyError its status). Oversized bodies get 413 and malformed requests 400 without reaching the handler;
+/// a streamed body (see StreamBodies) is read while the handler runs, and a connection whose streamed body the
+/// handler did not read to its end is closed after the answer.
+/// `Expect: 100-continue` is answered once the headers are accepted.
 class HttpServer {
 public:
     HttpServer(HttpServerOptions options, app::HttpHandler handler);
@@ -25,6 +29,9 @@ public:
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
+    /// Before Start: requests for which `applies` (given the request without its body) is true get their body as
+    /// a BodyStream, of at most `limit_bytes` instead of the options' body limit.
+    void StreamBodies(std::function<bool(const app::HttpRequest&)> applies, std::uint64_t limit_bytes);
     /// Binds, listens and starts the I/O threads. Throws when the port cannot be bound.
     void Start();
     /// Stops accepting and closes connections; joins the threads. Idempotent.

@@ -155,7 +155,8 @@ app::TargetInsertResult MysqlCampaignStore::InsertTargets(std::uint64_t campaign
                    std::string(domain::ToString(t.kind)) + "'," + c.Quote(t.timezone) + "," +
                    c.Quote(t.metadata.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + ")";
         }
-        const auto inserted = c.Execute(sql);
+        // Autocommit; uploads write two batches at a time (CampaignApi), whose INSERT IGNOREs can deadlock.
+        const auto inserted = c.ExecuteRetryingDeadlocks(sql);
         return app::TargetInsertResult{inserted, targets.size() - inserted};
     });
 }

@@ -58,6 +58,19 @@ std::uint64_t MysqlConnection::Execute(std::string_view sql) {
     return mysql_affected_rows(mysql_);
 }
 
+std::uint64_t MysqlConnection::ExecuteRetryingDeadlocks(std::string_view sql, int attempts) {
+    constexpr unsigned kDeadlock = 1213;  // ER_LOCK_DEADLOCK
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return Execute(sql);
+        } catch (const MysqlError& e) {
+            if (e.Code() != kDeadlock || attempt >= attempts) {
+                throw;
+            }
+        }
+    }
+}
+
 std::vector<Row> MysqlConnection::Query(std::string_view sql) {
     if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) {
         Fail(sql);

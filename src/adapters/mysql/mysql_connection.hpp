@@ -38,6 +38,9 @@ public:
     bool Alive();
     /// Runs a statement that returns no rows; returns the affected row count.
     std::uint64_t Execute(std::string_view sql);
+    /// Execute for a statement that is its own transaction (autocommit): when the server picks it as a deadlock
+    /// victim it was rolled back whole, so it runs again, up to `attempts` times in all.
+    std::uint64_t ExecuteRetryingDeadlocks(std::string_view sql, int attempts = 5);
     /// Runs a query and returns all its rows (NULL as nullopt).
     std::vector<Row> Query(std::string_view sql);
     /// Runs a query expected to return one value in one row.

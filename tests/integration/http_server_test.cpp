@@ -16,7 +16,8 @@ class HttpServerTest : public ::testing::Test {
 protected:
     void StartServer(app::HttpHandler handler) {
         server_ = std::make_unique<HttpServer>(HttpServerOptions{"127.0.0.1", 0, 2, 1024}, std::move(handler));
-        server_->StreamBodies([](const app::HttpRequest& head) { return head.path == "/stream"; }, 200'000);
+        server_->StreamBodies([](const app::HttpRequest& head) { return head.path == "/stream"; }, 200'000,
+                              std::chrono::milliseconds(300));
         server_->Start();
     }
     std::unique_ptr<HttpServer> server_;
@@ -157,6 +158,14 @@ TEST_F(HttpServerTest, AnswersExpectContinueAndClosesWhenTheHandlerLeftTheStream
                                                         std::string(100, 'x'));
     EXPECT_TRUE(raw.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 401")) << raw;
     EXPECT_NE(raw.find("Connection: close"), std::string::npos) << raw;
+}
+
+TEST_F(HttpServerTest, StreamedBodyThatStopsArrivingGets408) {
+    StartServer(CountStreamedBody);
+    const auto response = SendRawHttp(
+        server_->Port(), "POST /stream HTTP/1.1\r\nHost: h\r\nContent-Length: 5000\r\n\r\n" + std::string(100, 'x'));
+    EXPECT_EQ(response.status, 408u);
+    EXPECT_NE(response.body.find("request_timeout"), std::string::npos) << response.body;
 }
 
 TEST_F(HttpServerTest, MalformedRequestGets400) {

@@ -53,11 +53,12 @@ app::HttpResponse CallHandler(const app::HttpHandler& handler, const app::HttpRe
 /// handler reading a streamed body never waits on a silent client forever.
 class TimedSocketReader {
 public:
-    TimedSocketReader(tcp::socket& socket, const std::atomic<bool>& stopping) : socket_(socket), stopping_(stopping) {}
+    TimedSocketReader(tcp::socket& socket, std::chrono::milliseconds timeout, const std::atomic<bool>& stopping)
+        : socket_(socket), timeout_(timeout), stopping_(stopping) {}
 
     template <class Buffers>
     std::size_t read_some(const Buffers& buffers, beast::error_code& ec) {
-        const auto deadline = std::chrono::steady_clock::now() + kIdleTimeout;
+        const auto deadline = std::chrono::steady_clock::now() + timeout_;
         while (!Readable()) {
             if (stopping_ || std::chrono::steady_clock::now() >= deadline) {
                 ec = beast::error::timeout;
@@ -78,13 +79,14 @@ public:
     }
 
 private:
-    // Waits up to a second, so that the caller notices the server stopping.
+    // Waits up to 100 ms, so that the caller notices the server stopping.
     bool Readable() {
         pollfd fd{socket_.native_handle(), POLLIN, 0};
-        return ::poll(&fd, 1, 1000) != 0;
+        return ::poll(&fd, 1, 100) != 0;
     }
 
     tcp::socket& socket_;
+    std::chrono::milliseconds timeout_;
     const std::atomic<bool>& stopping_;
 };
 
@@ -138,6 +140,7 @@ struct ServerSettings {
     app::HttpHandler handler;
     std::function<bool(const app::HttpRequest&)> streams_body;
     std::uint64_t stream_body_limit_bytes = 0;
+    std::chrono::milliseconds stream_idle_timeout{0};
     std::atomic<bool> stopping{false};
 };
 
@@ -192,7 +195,8 @@ private:
         stream_.expires_never();
         bhttp::request_parser<bhttp::buffer_body> parser(std::move(*header_));
         parser.body_limit(limit);
-        StreamedBody body(parser, buffer_, TimedSocketReader(stream_.socket(), settings_.stopping));
+        StreamedBody body(parser, buffer_,
+                          TimedSocketReader(stream_.socket(), settings_.stream_idle_timeout, settings_.stopping));
         request_.body_stream = &body;
         auto response = CallHandler(settings_.handler, request_);
         request_.body_stream = nullptr;
@@ -276,9 +280,11 @@ HttpServer::~HttpServer() {
     Stop();
 }
 
-void HttpServer::StreamBodies(std::function<bool(const app::HttpRequest&)> applies, std::uint64_t limit_bytes) {
+void HttpServer::StreamBodies(std::function<bool(const app::HttpRequest&)> applies, std::uint64_t limit_bytes,
+                              std::chrono::milliseconds idle_timeout) {
     impl_->settings.streams_body = std::move(applies);
     impl_->settings.stream_body_limit_bytes = limit_bytes;
+    impl_->settings.stream_idle_timeout = idle_timeout;
 }
 
 void HttpServer::Start() {

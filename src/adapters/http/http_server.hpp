@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,8 +31,10 @@ public:
     HttpServer& operator=(const HttpServer&) = delete;
 
     /// Before Start: requests for which `applies` (given the request without its body) is true get their body as
-    /// a BodyStream, of at most `limit_bytes` instead of the options' body limit.
-    void StreamBodies(std::function<bool(const app::HttpRequest&)> applies, std::uint64_t limit_bytes);
+    /// a BodyStream, of at most `limit_bytes` instead of the options' body limit; a streamed body that stops
+    /// arriving for `idle_timeout` ends with a BodyError (408).
+    void StreamBodies(std::function<bool(const app::HttpRequest&)> applies, std::uint64_t limit_bytes,
+                      std::chrono::milliseconds idle_timeout = std::chrono::seconds(60));
     /// Binds, listens and starts the I/O threads. Throws when the port cannot be bound.
     void Start();
     /// Stops accepting and closes connections; joins the threads. Idempotent.

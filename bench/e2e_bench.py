@@ -15,7 +15,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from pipeline import ROOT, Pipeline, target_lines  # noqa: E402
+from pipeline import ROOT, Pipeline, exit_on_sigterm, target_lines  # noqa: E402
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 GOALS = {"delivery_msgs_per_s": 10_000, "one_million_total_s": 180, "p99_latency_s": 2.0, "rss_mb": 200}
@@ -303,6 +303,7 @@ def parse_args():
 
 
 def main():
+    exit_on_sigterm()
     args = parse_args()
     json_path = args.json or os.path.join(ROOT, "bench", "results", f"e2e-{args.recipients}.json")
     svg_path = args.svg or os.path.splitext(json_path)[0] + ".svg"

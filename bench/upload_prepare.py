@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 from e2e_bench import Resources, log  # noqa: E402
-from pipeline import ROOT, Pipeline, target_lines  # noqa: E402
+from pipeline import ROOT, Pipeline, exit_on_sigterm, target_lines  # noqa: E402
 
 GOALS = {"upload_targets_per_s": 100_000, "preparation_rows_per_s": 50_000, "api_rss_mb": 200}
 SETTINGS = {"LOG_LEVEL": "warn", "API_RATE_LIMIT_PER_SEC": "0", "POLL_INTERVAL_MS": "200", "POLL_BATCH_SIZE": "1",
@@ -107,6 +107,7 @@ def parse_args():
 
 
 def main():
+    exit_on_sigterm()
     args = parse_args()
     json_path = args.json or os.path.join(ROOT, "bench", "results", f"upload-prepare-{args.recipients}.json")
     result = run(args)

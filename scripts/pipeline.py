@@ -71,6 +71,12 @@ def target_lines(count, prefix):
     return lines
 
 
+def exit_on_sigterm():
+    """For a script's main: SIGTERM unwinds like Ctrl-C, so the cleanup (Pipeline.stop_all in a finally) stops the
+    processes it started instead of orphaning them."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 class Pipeline:
     """One database (`bulkmsg_t_<name>_<pid>`: the stack's user may create those), one pair of queues, a temp dir
     for logs and credentials, and the processes started in it (by name)."""
@@ -91,8 +97,6 @@ class Pipeline:
         })
         self.env.update(settings)
         self.processes = {}  # name -> Popen
-        # SIGTERM unwinds like Ctrl-C, so the caller's cleanup stops these processes instead of orphaning them.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         self.key = None
         self.api_port = None
         self.sim = None

@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-from pipeline import Pipeline, target_lines  # noqa: E402
+from pipeline import Pipeline, exit_on_sigterm, target_lines  # noqa: E402
 
 TERMINAL = ("sent", "failed", "cancelled", "suppressed")
 
@@ -254,4 +254,5 @@ def parse_args():
 
 
 if __name__ == "__main__":
+    exit_on_sigterm()
     sys.exit(Run(parse_args()).main())

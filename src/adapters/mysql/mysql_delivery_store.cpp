@@ -12,12 +12,23 @@ namespace bulkmsg::mysql {
 
 namespace {
 
-/// `CASE id WHEN 1 THEN <v1> WHEN 2 THEN <v2> END` for per-row values of a batched UPDATE.
-template <typename ValueOf>
-std::string CaseById(const std::vector<const domain::DeliveryOutcome*>& rows, ValueOf value_of) {
+template <typename Row>
+const Row& Deref(const Row& row) {
+    return row;
+}
+template <typename Row>
+const Row& Deref(const Row* row) {
+    return *row;
+}
+
+/// `CASE id WHEN 1 THEN <v1> WHEN 2 THEN <v2> END` for per-row values of a batched UPDATE; `rows` holds items
+/// (or pointers to items) with an `outbox_id`.
+template <typename Rows, typename ValueOf>
+std::string CaseById(const Rows& rows, ValueOf value_of) {
     std::string sql = "CASE id";
-    for (const auto* row : rows) {
-        sql += " WHEN " + std::to_string(row->outbox_id) + " THEN " + value_of(*row);
+    for (const auto& item : rows) {
+        const auto& row = Deref(item);
+        sql += " WHEN " + std::to_string(row.outbox_id) + " THEN " + value_of(row);
     }
     return sql + " END";
 }
@@ -178,7 +189,7 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
         }
         if (!cancelled.empty()) {
             c.Execute("UPDATE outbox SET status='cancelled', last_error='cancelled' WHERE id IN (" + IdList(cancelled) +
-                      ") AND status IN ('pending','queued','retrying','sending')");
+                      ") AND status IN (" + OpenStatusList() + ")");
         }
         c.Execute("COMMIT");
         return verdicts;
@@ -209,8 +220,8 @@ void MysqlDeliveryStore::Record(const std::vector<domain::DeliveryOutcome>& outc
         // locks on outbox rows and the campaign row, and concurrent workers would deadlock on them.
         for (const auto campaign : campaigns) {
             const auto id = std::to_string(campaign);
-            if (!c.QueryValue("SELECT 1 FROM outbox WHERE campaign_id=" + id +
-                              " AND status IN ('pending','queued','sending','retrying') LIMIT 1")) {
+            if (!c.QueryValue("SELECT 1 FROM outbox WHERE campaign_id=" + id + " AND status IN (" + OpenStatusList() +
+                              ") LIMIT 1")) {
                 MarkCompleted(c, campaign);
             }
         }
@@ -236,14 +247,14 @@ void MysqlDeliveryStore::Release(const std::vector<app::HeldRow>& rows) {
     if (rows.empty()) {
         return;
     }
-    std::string ids, tokens = "CASE id";
+    std::vector<std::uint64_t> ids;
     for (const auto& row : rows) {
-        ids += (ids.empty() ? "" : ",") + std::to_string(row.outbox_id);
-        tokens += " WHEN " + std::to_string(row.outbox_id) + " THEN " + std::to_string(row.claim_token);
+        ids.push_back(row.outbox_id);
     }
+    const auto tokens = CaseById(rows, [](const app::HeldRow& row) { return std::to_string(row.claim_token); });
     pool_.With([&](MysqlConnection& c) {
-        return c.Execute("UPDATE outbox SET status='queued', claim_token=NULL WHERE id IN (" + ids +
-                         ") AND status='sending' AND claim_token=" + tokens + " END");
+        return c.Execute("UPDATE outbox SET status='queued', claim_token=NULL WHERE id IN (" + IdList(ids) +
+                         ") AND status='sending' AND claim_token=" + tokens);
     });
 }
 

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "domain/outbox_row.hpp"
+
 namespace bulkmsg::mysql {
 
 std::string SqlTime(domain::TimePoint time) {
@@ -14,6 +16,19 @@ std::string SqlTime(domain::TimePoint time) {
     std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(micros % 1000000));
     return buffer;
+}
+
+const std::string& OpenStatusList() {
+    static const std::string list = [] {
+        std::string out;
+        for (const auto& status : domain::kOutboxStatuses) {
+            if (!domain::IsFinalStatus(status)) {
+                out += (out.empty() ? "'" : ",'") + status + "'";
+            }
+        }
+        return out;
+    }();
+    return list;
 }
 
 namespace {

@@ -14,6 +14,9 @@ namespace bulkmsg::mysql {
 /// "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, for DATETIME(6) literals.
 std::string SqlTime(domain::TimePoint time);
 
+/// "'pending','queued',…" for `status IN (…)`: every outbox status that is not final (domain::IsFinalStatus).
+const std::string& OpenStatusList();
+
 /// "1,2,3" for `IN (…)`: the ids (numbers, or numbers already as text) joined with commas.
 template <typename Range>
 std::string IdList(const Range& ids) {

@@ -16,6 +16,7 @@ namespace {
 constexpr std::chrono::milliseconds kIdleReceiveWait{20};
 constexpr std::chrono::milliseconds kHoldRefresh{100};
 constexpr std::chrono::milliseconds kMaxTokenWait{50};
+constexpr std::chrono::milliseconds kLimiterRetry{500};
 
 std::string QueueBody(const domain::OutboundMessage& m) {
     return domain::EncodeQueueMessage(
@@ -239,16 +240,24 @@ bool DeliveryWorker::DispatchChannel(domain::Channel channel, std::deque<Waiting
     std::size_t allowed = std::min(waiting.size(), options_.max_in_flight - in_flight_);
     const auto rate = options_.rate_per_second.contains(channel) ? options_.rate_per_second.at(channel) : 0.0;
     if (rate > 0) {
+        bool limiter_down = false;
         try {
             allowed = limiter_.Acquire(std::string(domain::ToString(channel)), rate, allowed, now);
         } catch (const std::exception& e) {
-            Log(LogLevel::kWarn, "consumer", "rate limiter unavailable; holding back", {{"error", e.what()}});
+            if (std::uint64_t repeated = 0; limiter_warning_.Allow(now, repeated)) {
+                Log(LogLevel::kWarn, "consumer", "rate limiter unavailable; holding back",
+                    {{"error", e.what()}, {"repeated", repeated}});
+            }
+            limiter_down = true;
             allowed = 0;
         }
         if (allowed == 0) {
             ProcessMetrics().rate_limiter_waits.With({std::string(domain::ToString(channel))}).Inc();
             const auto token_every = std::chrono::milliseconds(static_cast<std::int64_t>(1000.0 / rate));
-            next_token_try_[channel] = now + std::clamp(token_every, std::chrono::milliseconds(1), kMaxTokenWait);
+            // While Redis is down, asking again at the token pace would be hundreds of failed connects a second.
+            next_token_try_[channel] =
+                now +
+                (limiter_down ? kLimiterRetry : std::clamp(token_every, std::chrono::milliseconds(1), kMaxTokenWait));
             return progressed;
         }
     }

@@ -7,6 +7,7 @@
 #include "app/clock.hpp"
 #include "app/delivery_ports.hpp"
 #include "app/http_transport.hpp"
+#include "app/log.hpp"
 #include "app/metrics/metrics.hpp"
 #include "app/progress_cache.hpp"
 #include "app/providers/provider_router.hpp"
@@ -121,6 +122,7 @@ private:
     std::map<std::string, domain::TimePoint> held_until_;          // provider → end of a 429 hold (cached)
     std::map<std::string, domain::TimePoint> hold_checked_;        // provider → when the shared hold was read
     std::map<domain::Channel, domain::TimePoint> next_token_try_;  // channel → when to ask the bucket again
+    LogThrottle limiter_warning_{std::chrono::seconds(10)};
     std::size_t in_flight_ = 0;
     Gauge& in_flight_gauge_ = ProcessMetrics().consumer_in_flight.With({});  // shared by the process's workers
     std::size_t held_ = 0;

@@ -32,5 +32,21 @@ TEST(LogTest, TextLineIsReadable) {
     EXPECT_EQ(line, "2026-11-28T04:34:56.123Z error [consumer] send failed outbox_id=9 provider=twilio");
 }
 
+TEST(LogThrottleTest, LogsTheFirstThenOnePerIntervalCountingWhatItLeftOut) {
+    LogThrottle throttle(std::chrono::seconds(10));
+    const std::chrono::system_clock::time_point t0{std::chrono::seconds(1'000'000)};
+    std::uint64_t repeated = 99;
+    EXPECT_TRUE(throttle.Allow(t0, repeated));
+    EXPECT_EQ(repeated, 0u);
+    for (int i = 1; i <= 3; ++i) {
+        EXPECT_FALSE(throttle.Allow(t0 + std::chrono::seconds(i * 3), repeated));
+    }
+    EXPECT_TRUE(throttle.Allow(t0 + std::chrono::seconds(10), repeated));
+    EXPECT_EQ(repeated, 3u);
+    EXPECT_FALSE(throttle.Allow(t0 + std::chrono::seconds(19), repeated));
+    EXPECT_TRUE(throttle.Allow(t0 + std::chrono::seconds(60), repeated));
+    EXPECT_EQ(repeated, 1u);
+}
+
 }  // namespace
 }  // namespace bulkmsg::app

@@ -46,7 +46,9 @@ TEST_F(PreparationTest, EveryTargetLandsInTheOutboxOnceWithTheOriginalKeyFormula
     EXPECT_EQ(report.inserted, 2500u);
     EXPECT_EQ(db_.Count("status='pending'"), 2500u);
     // The key, recomputed by MySQL itself from the stored columns.
-    EXPECT_EQ(db_.Count("idempotency_key = SHA2(CONCAT(campaign_id, ':', user_ref, ':', kind), 256)"), 2500u);
+    EXPECT_EQ(
+        db_.Count("idempotency_key = CONVERT(SHA2(CONCAT(campaign_id, ':', user_ref, ':', kind), 256) USING ascii)"),
+        2500u);
     EXPECT_EQ(db_.Count("target_id IS NOT NULL"), 2500u);
     const auto payload =
         nlohmann::json::parse(db_.Value("SELECT payload FROM outbox WHERE user_ref='user7@example.com'"));

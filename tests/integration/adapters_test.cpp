@@ -4,6 +4,7 @@
 #include "adapters/amqp/amqp_connection.hpp"
 #include "adapters/mysql/mysql_connection.hpp"
 #include "adapters/redis/redis_client.hpp"
+#include "adapters/redis/redis_delivery_guards.hpp"
 #include "support/test_environment.hpp"
 
 namespace bulkmsg {
@@ -72,6 +73,20 @@ TEST(RedisAdapterTest, PipelineAnswersEveryCommandInOrderAndStaysInStepAfterAnEr
     EXPECT_THROW(client.Pipeline({{"INCR", key}, {"DEL", key}}), redis::RedisError) << "INCR of a non-number";
     EXPECT_EQ(client.Command({"EXISTS", key}), "0") << "the command after the error still ran";
     EXPECT_EQ(client.Command({"PING"}), "PONG") << "every reply was read: the next command gets its own";
+}
+
+TEST(RedisAdapterTest, AProviderHoldOnlyEverLengthensAndEnds) {
+    redis::RedisRateLimiter limiter(StackConfig().redis, "test_hold_" + std::to_string(getpid()));
+    const auto now = domain::Clock::now();
+    EXPECT_EQ(limiter.HeldUntil("sendgrid", now), std::nullopt);
+    const auto long_hold = now + std::chrono::seconds(30);
+    limiter.Hold("sendgrid", long_hold);
+    limiter.Hold("sendgrid", now + std::chrono::seconds(2));  // a later 429 with a shorter Retry-After
+    const auto held = limiter.HeldUntil("sendgrid", now);
+    ASSERT_TRUE(held.has_value());
+    EXPECT_EQ(domain::EpochMillis(*held), domain::EpochMillis(long_hold));
+    EXPECT_EQ(limiter.HeldUntil("sendgrid", long_hold + std::chrono::milliseconds(1)), std::nullopt);
+    EXPECT_EQ(limiter.HeldUntil("twilio", now), std::nullopt) << "holds are per provider";
 }
 
 TEST(RedisAdapterTest, RefusesClientsWithoutThePassword) {

@@ -7,6 +7,16 @@ namespace bulkmsg::redis {
 namespace {
 
 // KEYS[1] bucket; ARGV rate/s, capacity, now (ms), wanted. Returns the tokens granted.
+// The key's value is the end of the hold (epoch ms), and it expires then. A hold only ever lengthens: consumers
+// that got 429s with different Retry-After values keep the latest end, not the last one written.
+constexpr const char* kExtendHold = R"lua(
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then
+  redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
+end
+return 1
+)lua";
+
 constexpr const char* kTokenBucket = R"lua(
 local rate = tonumber(ARGV[1])
 local capacity = tonumber(ARGV[2])
@@ -78,10 +88,9 @@ std::size_t RedisRateLimiter::Acquire(const std::string& bucket, double per_seco
 }
 
 void RedisRateLimiter::Hold(const std::string& provider, domain::TimePoint until) {
-    const auto ms = domain::EpochMillis(until);
+    const auto ms = std::to_string(domain::EpochMillis(until));
     session_.Run([&](RedisClient& c) {
-        // The key's value is the end of the hold; a later hold replaces an earlier one.
-        return c.Command({"SET", prefix_ + "hold:" + provider, std::to_string(ms), "PXAT", std::to_string(ms)});
+        return c.Command({"EVAL", kExtendHold, "1", prefix_ + "hold:" + provider, ms});
     });
 }
 

@@ -22,7 +22,8 @@ private:
 
 /// RateLimiter in Redis: a token bucket per name (`…:rate:<bucket>`, a hash of tokens and time) refilled and
 /// taken from atomically in one Lua script, so every consumer process shares it; its capacity is 1/20 of the
-/// rate (50 ms of burst, at least one token). Provider holds are keys `…:hold:<provider>` with a PX expiry.
+/// rate (50 ms of burst, at least one token). Provider holds are keys `…:hold:<provider>` that expire when the hold
+/// ends; a hold only lengthens (a shorter one arriving later changes nothing).
 /// Thread-safe.
 class RedisRateLimiter final : public app::RateLimiter {
 public:

@@ -15,7 +15,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from pipeline import ROOT, Pipeline, exit_on_sigterm, target_lines  # noqa: E402
+from pipeline import ROOT, Pipeline, add_run_arguments, exit_on_sigterm, result_path, target_lines  # noqa: E402
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 GOALS = {"delivery_msgs_per_s": 10_000, "one_million_total_s": 180, "p99_latency_s": 2.0, "rss_mb": 200}
@@ -295,17 +295,15 @@ def parse_args():
     p.add_argument("--baseline-seconds", type=int, default=60,
                    help="how long the baseline runs (it sends at most 20 msg/s); 0 skips it")
     p.add_argument("--timeout", type=int, default=1800, help="seconds to wait for the campaign to finish")
-    p.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", "build"))
-    p.add_argument("--json", help="result file (default bench/results/e2e-<recipients>.json)")
     p.add_argument("--svg", help="progress chart (default next to the JSON, .svg)")
-    p.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    add_run_arguments(p, "e2e")
     return p.parse_args()
 
 
 def main():
     exit_on_sigterm()
     args = parse_args()
-    json_path = args.json or os.path.join(ROOT, "bench", "results", f"e2e-{args.recipients}.json")
+    json_path = result_path(args, "e2e")
     svg_path = args.svg or os.path.splitext(json_path)[0] + ".svg"
     # POLL_INTERVAL_MS only delays the start (the scheduler tick that starts preparation, the first poll): a
     # deployment that wants its first message out quickly sets it short, as here; the baseline keeps the original's.

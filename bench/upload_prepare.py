@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 from e2e_bench import Resources, log  # noqa: E402
-from pipeline import ROOT, Pipeline, exit_on_sigterm, target_lines  # noqa: E402
+from pipeline import Pipeline, add_run_arguments, exit_on_sigterm, result_path, target_lines  # noqa: E402
 
 GOALS = {"upload_targets_per_s": 100_000, "preparation_rows_per_s": 50_000, "api_rss_mb": 200}
 SETTINGS = {"LOG_LEVEL": "warn", "API_RATE_LIMIT_PER_SEC": "0", "POLL_INTERVAL_MS": "200", "POLL_BATCH_SIZE": "1",
@@ -100,16 +100,14 @@ def parse_args():
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--recipients", type=int, default=1_000_000)
     p.add_argument("--timeout", type=int, default=1800, help="seconds to wait for preparation")
-    p.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", "build"))
-    p.add_argument("--json", help="result file (default bench/results/upload-prepare-<recipients>.json)")
-    p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    add_run_arguments(p, "upload-prepare")
     return p.parse_args()
 
 
 def main():
     exit_on_sigterm()
     args = parse_args()
-    json_path = args.json or os.path.join(ROOT, "bench", "results", f"upload-prepare-{args.recipients}.json")
+    json_path = result_path(args, "upload-prepare")
     result = run(args)
     result["goals"] = verdict(result)
     result["machine"] = {"cpus": os.cpu_count(), "uname": " ".join(os.uname())}

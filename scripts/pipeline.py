@@ -71,6 +71,18 @@ def target_lines(count, prefix):
     return lines
 
 
+def add_run_arguments(parser, result_name):
+    """The options every benchmark script shares: --build-dir, --json (default
+    bench/results/<result_name>-<recipients>.json, see result_path) and --keep."""
+    parser.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", "build"))
+    parser.add_argument("--json", help=f"result file (default bench/results/{result_name}-<recipients>.json)")
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+
+
+def result_path(args, result_name):
+    return args.json or os.path.join(ROOT, "bench", "results", f"{result_name}-{args.recipients}.json")
+
+
 def exit_on_sigterm():
     """For a script's main: SIGTERM unwinds like Ctrl-C, so the cleanup (Pipeline.stop_all in a finally) stops the
     processes it started instead of orphaning them."""

@@ -1,10 +1,10 @@
 #include "adapters/http/http_server.hpp"
 
 #include <poll.h>
-#include <boost/asio.hpp>
 
 #include <array>
 #include <atomic>
+#include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <thread>
 #include <vector>

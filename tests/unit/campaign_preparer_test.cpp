@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <mutex>
 #include <set>
 
@@ -129,7 +130,11 @@ TEST_F(CampaignPreparerTest, RendersEveryTargetOnceInKeysetBatches) {
     EXPECT_EQ(report.inserted, 25u);
     EXPECT_EQ(store_.target_queries, 4);  // 10 + 10 + 5 + the empty page
     ASSERT_EQ(store_.outbox.size(), 25u);
-    const auto& first = store_.outbox[0];
+    // Two batch writes run at once, so batches may land in either order.
+    const auto first_it = std::find_if(store_.outbox.begin(), store_.outbox.end(),
+                                       [](const OutboxInsert& row) { return row.target_id == 1; });
+    ASSERT_NE(first_it, store_.outbox.end());
+    const auto& first = *first_it;
     EXPECT_EQ(first.idempotency_key, domain::IdempotencyKey(7, "user1@example.com", Channel::kEmail));
     EXPECT_EQ(first.target_id, 1u);
     EXPECT_EQ(nlohmann::json::parse(first.payload), (nlohmann::json{{"to", "user1@example.com"},

@@ -228,11 +228,8 @@ class Pipeline:
         assert status == 201, body
         return json.loads(body)["id"]
 
-    def upload(self, campaign, lines, chunk=None):
-        """Posts the NDJSON target lines in requests of `chunk` rows (default: one request; the API streams it)."""
-        chunk = chunk or max(1, len(lines))
-        for start in range(0, len(lines), chunk):
-            part = lines[start:start + chunk]
-            status, body = self.api("POST", f"/campaigns/{campaign}/targets", "\n".join(part) + "\n",
-                                    "application/x-ndjson")
-            assert status == 200 and json.loads(body)["accepted"] == len(part), body
+    def upload(self, campaign, lines):
+        """Posts the NDJSON target lines in one request (the API streams it); every line must be accepted."""
+        status, body = self.api("POST", f"/campaigns/{campaign}/targets", "\n".join(lines) + "\n",
+                                "application/x-ndjson")
+        assert status == 200 and json.loads(body)["accepted"] == len(lines), body

@@ -302,6 +302,24 @@ std::vector<std::string> Segments(std::string_view path) {
     return parts;
 }
 
+// Whether the segments of a path under /api/v1 fit a route pattern; the text of its {id} segment goes to `id_text`.
+bool PathMatches(std::string_view pattern, const std::vector<std::string>& parts, std::optional<std::string>& id_text) {
+    const auto expected = Segments(pattern);
+    if (expected.size() != parts.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (expected[i] == "{id}") {
+            id_text = parts[i];
+        } else if (expected[i] != parts[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+constexpr const char* kUploadRoute = "/campaigns/{id}/targets";
+
 }  // namespace
 
 // The one route table: dispatch reads it, and Routes() publishes it for the OpenAPI test.
@@ -312,7 +330,7 @@ struct CampaignApi::Table {
             {"POST", "/campaigns",
              [](CampaignApi& api, const RouteCall& c) { return api.CreateCampaign(c.request, c.key_name); }},
             {"GET", "/campaigns/{id}", [](CampaignApi& api, const RouteCall& c) { return api.ShowCampaign(c.id); }},
-            {"POST", "/campaigns/{id}/targets",
+            {"POST", kUploadRoute,
              [](CampaignApi& api, const RouteCall& c) { return api.UploadTargets(c.id, c.request, c.key_name); }},
             {"POST", "/campaigns/{id}/prepare",
              [](CampaignApi& api, const RouteCall& c) { return api.Prepare(c.id, c.request, c.key_name); }},
@@ -357,20 +375,8 @@ HttpResponse CampaignApi::Route(const HttpRequest& request, const std::string& k
     const auto parts = Segments(std::string_view(request.path).substr(kPrefix.size()));
     std::string allowed;  // methods of routes whose path matches
     for (const auto& entry : Table::Entries()) {
-        const auto pattern = Segments(entry.path);
-        if (pattern.size() != parts.size()) {
-            continue;
-        }
         std::optional<std::string> id_text;
-        bool match = true;
-        for (std::size_t i = 0; i < parts.size() && match; ++i) {
-            if (pattern[i] == "{id}") {
-                id_text = parts[i];
-            } else {
-                match = pattern[i] == parts[i];
-            }
-        }
-        if (!match) {
+        if (!PathMatches(entry.path, parts, id_text)) {
             continue;
         }
         if (entry.method != request.method) {
@@ -538,11 +544,9 @@ HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& req
 }
 
 bool CampaignApi::StreamsBody(const HttpRequest& head) {
-    if (head.method != "POST" || !Owns(head.path)) {
-        return false;
-    }
-    const auto parts = Segments(std::string_view(head.path).substr(kPrefix.size()));
-    return parts.size() == 4 && parts[1] == "campaigns" && parts[3] == "targets";
+    std::optional<std::string> id_text;
+    return head.method == "POST" && Owns(head.path) &&
+           PathMatches(kUploadRoute, Segments(std::string_view(head.path).substr(kPrefix.size())), id_text);
 }
 
 HttpResponse CampaignApi::Prepare(std::uint64_t id, const HttpRequest& request, const std::string& key_name) {

@@ -240,24 +240,22 @@ bool DeliveryWorker::DispatchChannel(domain::Channel channel, std::deque<Waiting
     std::size_t allowed = std::min(waiting.size(), options_.max_in_flight - in_flight_);
     const auto rate = options_.rate_per_second.contains(channel) ? options_.rate_per_second.at(channel) : 0.0;
     if (rate > 0) {
-        bool limiter_down = false;
+        // While Redis is down, asking again at the token pace would be hundreds of failed connects a second.
+        auto wait = kLimiterRetry;
         try {
             allowed = limiter_.Acquire(std::string(domain::ToString(channel)), rate, allowed, now);
+            wait = std::clamp(std::chrono::milliseconds(static_cast<std::int64_t>(1000.0 / rate)),
+                              std::chrono::milliseconds(1), kMaxTokenWait);
         } catch (const std::exception& e) {
             if (std::uint64_t repeated = 0; limiter_warning_.Allow(now, repeated)) {
                 Log(LogLevel::kWarn, "consumer", "rate limiter unavailable; holding back",
                     {{"error", e.what()}, {"repeated", repeated}});
             }
-            limiter_down = true;
             allowed = 0;
         }
         if (allowed == 0) {
             ProcessMetrics().rate_limiter_waits.With({std::string(domain::ToString(channel))}).Inc();
-            const auto token_every = std::chrono::milliseconds(static_cast<std::int64_t>(1000.0 / rate));
-            // While Redis is down, asking again at the token pace would be hundreds of failed connects a second.
-            next_token_try_[channel] =
-                now +
-                (limiter_down ? kLimiterRetry : std::clamp(token_every, std::chrono::milliseconds(1), kMaxTokenWait));
+            next_token_try_[channel] = now + wait;
             return progressed;
         }
     }

@@ -16,17 +16,16 @@ HttpResponse JsonResponse(unsigned status, const nlohmann::json& body) {
 
 void ForEachBodyChunk(const HttpRequest& request, std::size_t chunk_size,
                       const std::function<void(std::string_view)>& consume) {
+    const auto split = [&](std::string_view piece) {
+        for (std::size_t offset = 0; offset < piece.size(); offset += chunk_size) {
+            consume(piece.substr(offset, chunk_size));
+        }
+    };
     if (request.body_stream == nullptr) {
-        for (std::size_t offset = 0; offset < request.body.size(); offset += chunk_size) {
-            consume(std::string_view(request.body).substr(offset, chunk_size));
-        }
-        return;
+        return split(request.body);
     }
-    std::string_view chunk;
-    while (request.body_stream->Next(chunk)) {
-        for (std::size_t offset = 0; offset < chunk.size(); offset += chunk_size) {
-            consume(chunk.substr(offset, chunk_size));
-        }
+    for (std::string_view chunk; request.body_stream->Next(chunk);) {
+        split(chunk);
     }
 }
 

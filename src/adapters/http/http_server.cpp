@@ -22,6 +22,7 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
+constexpr const char* kTooLarge = "request body exceeds the limit";
 
 app::HttpRequest ToAppRequest(const bhttp::request_header<>& req) {
     app::HttpRequest out;
@@ -120,7 +121,7 @@ public:
 private:
     [[noreturn]] static void Fail(beast::error_code ec) {
         if (ec == bhttp::error::body_limit) {
-            throw app::BodyError(413, "payload_too_large", "request body exceeds the limit");
+            throw app::BodyError(413, "payload_too_large", kTooLarge);
         }
         if (ec == beast::error::timeout) {
             throw app::BodyError(408, "request_timeout", "the request body stopped arriving");
@@ -168,7 +169,7 @@ private:
         const bool streamed = settings_.streams_body && settings_.streams_body(request_);
         const auto limit = streamed ? settings_.stream_body_limit_bytes : settings_.options.body_limit_bytes;
         if (const auto length = header_->content_length(); length && *length > limit) {
-            return Reply(app::JsonError(413, "payload_too_large", "request body exceeds the limit"), false);
+            return Reply(app::JsonError(413, "payload_too_large", kTooLarge), false);
         }
         if (beast::iequals(header_->get()[bhttp::field::expect], "100-continue")) {
             beast::error_code ignored;
@@ -205,7 +206,7 @@ private:
 
     void OnReadError(beast::error_code ec) {
         if (ec == bhttp::error::body_limit) {
-            return Reply(app::JsonError(413, "payload_too_large", "request body exceeds the limit"), false);
+            return Reply(app::JsonError(413, "payload_too_large", kTooLarge), false);
         }
         if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted) {
             return Close();

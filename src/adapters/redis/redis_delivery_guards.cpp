@@ -6,7 +6,7 @@ namespace bulkmsg::redis {
 
 namespace {
 
-// KEYS[1] bucket; ARGV rate/s, capacity, now (ms), wanted. Returns the tokens granted.
+// KEYS[1] the provider's hold key; ARGV[1] the end of the hold (epoch ms).
 // The key's value is the end of the hold (epoch ms), and it expires then. A hold only ever lengthens: consumers
 // that got 429s with different Retry-After values keep the latest end, not the last one written.
 constexpr const char* kExtendHold = R"lua(
@@ -17,6 +17,7 @@ end
 return 1
 )lua";
 
+// KEYS[1] bucket; ARGV rate/s, capacity, now (ms), wanted. Returns the tokens granted.
 constexpr const char* kTokenBucket = R"lua(
 local rate = tonumber(ARGV[1])
 local capacity = tonumber(ARGV[2])

@@ -41,10 +41,13 @@ def proc_sample(pid):
     return cpu, kb("VmRSS") / 1024, kb("VmHWM") / 1024
 
 
+SERVERS = {"mariadb": "mysql/mariadbd.pid", "rabbitmq": "rabbit/rabbit.pid", "redis": "redis.pid"}
+
+
 def server_pids():
     stack = os.path.realpath(os.environ.get("STACK_DIR", os.path.join(ROOT, ".stack")))
     pids = {}
-    for name, path in (("mariadb", "mysql/mariadbd.pid"), ("rabbitmq", "rabbit/rabbit.pid"), ("redis", "redis.pid")):
+    for name, path in SERVERS.items():
         try:
             pids[name] = int(open(os.path.join(stack, path)).read().strip())
         except (OSError, ValueError):
@@ -52,21 +55,23 @@ def server_pids():
     return pids
 
 
-class Resources:
-    """Samples every process once a second: CPU seconds used since the start, and the largest RSS seen."""
+def pipeline_pids(pipeline):
+    """The processes a Pipeline started and the stack's servers, by name (for Resources)."""
+    return lambda: {**{name: p.pid for name, p in pipeline.processes.items()}, **server_pids()}
 
-    def __init__(self, pipeline):
-        self.pipeline = pipeline
+
+class Resources:
+    """Samples the processes `pids()` names every `interval` seconds: CPU seconds used since each was first seen,
+    and the largest RSS seen."""
+
+    def __init__(self, pids, interval=1.0):
+        self.pids = pids
+        self.interval = interval
         self.start_cpu = {}
         self.last = {}
         self.peak_rss = {}
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
-
-    def pids(self):
-        pids = {name: p.pid for name, p in self.pipeline.processes.items()}
-        pids.update(server_pids())
-        return pids
 
     def sample(self):
         for name, pid in self.pids().items():
@@ -76,11 +81,11 @@ class Resources:
             self.start_cpu.setdefault(name, s[0])
             self.last[name] = s[0]
             # VmHWM is the process's own peak; the servers ran before this run, so only the sampled RSS counts.
-            peak = s[2] if name in self.pipeline.processes else s[1]
+            peak = s[1] if name in SERVERS else s[2]
             self.peak_rss[name] = max(self.peak_rss.get(name, 0.0), peak)
 
     def run(self):
-        while not self.stop.wait(1.0):
+        while not self.stop.wait(self.interval):
             self.sample()
 
     def __enter__(self):
@@ -180,7 +185,7 @@ class Bench:
         try:
             p.create_database()
             p.start_simulator()
-            with Resources(p) as resources:
+            with Resources(pipeline_pids(p)) as resources:
                 p.start_api()
                 campaign = p.create_campaign(f"bench {self.name} {self.recipients}")
                 lines = target_lines(self.recipients, "bench")

@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from e2e_bench import Resources, log  # noqa: E402
+from e2e_bench import Resources, log, pipeline_pids  # noqa: E402
 from pipeline import Pipeline, add_run_arguments, exit_on_sigterm, result_path, target_lines  # noqa: E402
 
 GOALS = {"upload_targets_per_s": 100_000, "preparation_rows_per_s": 50_000, "api_rss_mb": 200}
@@ -59,7 +59,7 @@ def run(args):
     p = Pipeline("bench_upload", args.build_dir, SETTINGS)
     try:
         p.create_database()
-        with Resources(p) as resources:
+        with Resources(pipeline_pids(p)) as resources:
             p.start_api()
             campaign = p.create_campaign(f"upload and prepare {args.recipients}")
             lines = target_lines(args.recipients, "up")

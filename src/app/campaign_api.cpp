@@ -18,6 +18,9 @@ namespace {
 constexpr std::string_view kPrefix = "/api/v1";
 constexpr std::size_t kMaxReportedErrors = 100;
 constexpr std::size_t kInsertBatch = 1000;
+// While Redis is down: how long the API leaves the limiter or the cache alone, and how often it says so.
+constexpr std::chrono::milliseconds kDependencyRetry{500};
+constexpr std::chrono::milliseconds kWarningInterval{10'000};
 
 HttpResponse NotFound(std::uint64_t id) {
     return JsonError(404, "not_found", "campaign " + std::to_string(id) + " does not exist");
@@ -194,26 +197,37 @@ std::optional<nlohmann::json> ParseJsonBody(const HttpRequest& request, HttpResp
 
 CampaignApi::CampaignApi(CampaignStore& store, Clock& clock, ProgressCache* cache, RateLimiter* limiter,
                          double requests_per_second)
-    : store_(store), clock_(clock), cache_(cache), limiter_(limiter), requests_per_second_(requests_per_second) {}
+    : store_(store),
+      clock_(clock),
+      cache_(cache),
+      limiter_(limiter),
+      requests_per_second_(requests_per_second),
+      limiter_gate_("api", kDependencyRetry, kWarningInterval),
+      cache_gate_("api", kDependencyRetry, kWarningInterval) {}
 
 bool CampaignApi::OverRateLimit(const std::string& key_name) {
-    if (limiter_ == nullptr || requests_per_second_ <= 0) {
+    const auto now = clock_.Now();
+    if (limiter_ == nullptr || requests_per_second_ <= 0 || !limiter_gate_.ShouldTry(now)) {
         return false;
     }
     try {
-        return limiter_->Acquire("api:" + key_name, requests_per_second_, 1, clock_.Now()) == 0;
+        return limiter_->Acquire("api:" + key_name, requests_per_second_, 1, now) == 0;
     } catch (const std::exception& e) {
-        Log(LogLevel::kWarn, "api", "request rate limiter unavailable; not limiting", {{"error", e.what()}});
+        limiter_gate_.Failed(now, "request rate limiter unavailable; not limiting", e.what());
         return false;
     }
 }
 
+bool CampaignApi::UseCache() {
+    return cache_ != nullptr && cache_gate_.ShouldTry(clock_.Now());
+}
+
 void CampaignApi::ForgetProgress(std::uint64_t id) {
-    if (cache_ && id != 0) {
+    if (id != 0 && UseCache()) {
         try {
             cache_->Forget(id);
         } catch (const std::exception& e) {
-            Log(LogLevel::kWarn, "api", "progress cache unavailable", {{"error", e.what()}});
+            cache_gate_.Failed(clock_.Now(), "progress cache unavailable", e.what());
         }
     }
 }
@@ -221,7 +235,7 @@ void CampaignApi::ForgetProgress(std::uint64_t id) {
 nlohmann::json CampaignApi::CurrentProgress(std::uint64_t id) {
     constexpr std::chrono::seconds kCacheTtl{3};
     constexpr std::chrono::seconds kRateWindow{60};
-    if (cache_) {
+    if (UseCache()) {
         try {
             if (const auto cached = cache_->Get(id)) {
                 auto json = nlohmann::json::parse(*cached, nullptr, false);
@@ -230,7 +244,7 @@ nlohmann::json CampaignApi::CurrentProgress(std::uint64_t id) {
                 }
             }
         } catch (const std::exception& e) {
-            Log(LogLevel::kWarn, "api", "progress cache unavailable; counting in MySQL", {{"error", e.what()}});
+            cache_gate_.Failed(clock_.Now(), "progress cache unavailable; counting in MySQL", e.what());
         }
     }
     auto json = ProgressJson(store_.Counts(id));
@@ -238,7 +252,7 @@ nlohmann::json CampaignApi::CurrentProgress(std::uint64_t id) {
     json["as_of"] = domain::FormatRfc3339(now.at);
     json["rate_per_second"] = nullptr;
     json["eta_seconds"] = nullptr;
-    if (cache_) {
+    if (UseCache()) {
         try {
             const auto estimate = domain::EstimateProgress(cache_->RecordSample(id, now, kRateWindow), now,
                                                            json["targets"].get<std::uint64_t>());
@@ -246,7 +260,7 @@ nlohmann::json CampaignApi::CurrentProgress(std::uint64_t id) {
             json["eta_seconds"] = estimate.eta_seconds ? nlohmann::json(*estimate.eta_seconds) : nlohmann::json();
             cache_->Put(id, json.dump(), kCacheTtl);
         } catch (const std::exception& e) {
-            Log(LogLevel::kWarn, "api", "progress cache unavailable; no send rate", {{"error", e.what()}});
+            cache_gate_.Failed(clock_.Now(), "progress cache unavailable; no send rate", e.what());
         }
     }
     return json;

@@ -7,6 +7,7 @@
 #include "app/clock.hpp"
 #include "app/delivery_ports.hpp"
 #include "app/http_types.hpp"
+#include "app/outage_gate.hpp"
 #include "app/progress_cache.hpp"
 
 namespace bulkmsg::app {
@@ -21,6 +22,8 @@ public:
     /// rate; without it, or when it fails, progress is counted in MySQL on every request.
     /// `limiter` (may be null) with `requests_per_second` > 0 limits each API key to that rate (bursts of one
     /// second's worth); a key over it gets 429 with Retry-After. When the limiter fails, requests pass.
+    /// After a failure of the limiter or the cache, each is left alone for 500 ms (requests pass unlimited, progress
+    /// is counted in MySQL) and its warning is logged at most every 10 s.
     CampaignApi(CampaignStore& store, Clock& clock, ProgressCache* cache = nullptr, RateLimiter* limiter = nullptr,
                 double requests_per_second = 0);
 
@@ -59,6 +62,8 @@ private:
     nlohmann::json CampaignDocument(const CampaignRecord& campaign);
     /// 409 naming the campaign's status, or 404 when it does not exist.
     HttpResponse Refuse(std::uint64_t id, const std::string& action);
+    /// True when the progress cache is there and not resting after a failure (cache_gate_).
+    bool UseCache();
     void ForgetProgress(std::uint64_t id);
     /// True when `key_name` has used up its request rate (API_RATE_LIMIT_PER_SEC).
     bool OverRateLimit(const std::string& key_name);
@@ -68,6 +73,8 @@ private:
     ProgressCache* cache_;
     RateLimiter* limiter_;
     double requests_per_second_;
+    OutageGate limiter_gate_;
+    OutageGate cache_gate_;
 };
 
 }  // namespace bulkmsg::app

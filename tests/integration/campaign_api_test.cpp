@@ -504,6 +504,30 @@ TEST_F(CampaignApiTest, ProgressIsCachedInRedisWithASendRate) {
     EXPECT_GE(second.body["eta_seconds"].get<std::uint64_t>(), 0u);
 }
 
+// Redis down: requests pass unlimited, progress is counted in MySQL, and each dependency's warning is written once,
+// not once per request (each is tried again at most every 500 ms).
+TEST_F(CampaignApiTest, WithRedisDownRequestsPassAndEachWarningIsLoggedOnce) {
+    Start({{"REDIS_PORT", std::to_string(testing::FreePort())}, {"API_RATE_LIMIT_PER_SEC", "1"}});
+    const auto id = CreateCampaign();
+    db_.InsertOutbox(id, 3);
+    const auto path = "/api/v1/campaigns/" + std::to_string(id) + "/progress";
+    for (int i = 0; i < 40; ++i) {
+        const auto reply = Call("GET", path);
+        ASSERT_EQ(reply.status, 200u) << "request " << i << ": " << reply.body;
+        EXPECT_EQ(reply.body["counts"]["pending"], 3);
+    }
+    const auto output = api_->OutputSoFar();
+    const auto count = [&output](const std::string& text) {
+        std::size_t n = 0;
+        for (auto at = output.find(text); at != std::string::npos; at = output.find(text, at + 1)) {
+            ++n;
+        }
+        return n;
+    };
+    EXPECT_EQ(count("request rate limiter unavailable"), 1u) << output;
+    EXPECT_EQ(count("progress cache unavailable"), 1u) << output;
+}
+
 TEST_F(CampaignApiTest, IdempotencyKeyReplaysTheSameCreateAndRefusesAnotherBody) {
     const auto body = Json{{"name", "Once"}, {"kind", "sms"}, {"template", {{"text", "hi"}}}}.dump();
     const std::string header = "Idempotency-Key: order-42\r\n";

@@ -17,9 +17,9 @@ class OutboxClaim {
 public:
     virtual ~OutboxClaim() = default;
     virtual const std::vector<domain::OutboxRow>& Rows() const = 0;
-    /// Marks the given claimed rows `queued` with queued_at = now — only rows still in the status they
-    /// were claimed in, so a status a consumer already moved on is never overwritten — and commits.
-    /// Returns the number of rows updated.
+    /// Marks the given claimed rows `queued` as published at `now` (their lease starts) — only rows still in the status
+    /// they were claimed in, so a status a consumer already moved on is never overwritten — and commits. Returns the
+    /// number of rows updated.
     virtual std::size_t CommitQueued(const std::vector<std::uint64_t>& ids, domain::TimePoint now) = 0;
 };
 

@@ -39,12 +39,13 @@ struct OutboxRow {
     std::string traceparent;  // W3C trace context stored with the row; empty when none
 };
 
-/// Which rows a claim selects. Each is served by an index in that index's order.
+/// Which rows a claim selects, all through idx_outbox_claim (status, available_at, id) in its order. available_at is
+/// the due time of pending and retrying rows, and when a queued row was published or a sending row claimed.
 enum class ClaimKind {
-    kPending,       // status 'pending' and available_at <= now            (idx_outbox_claim)
-    kDueRetry,      // status 'retrying' and available_at <= now           (idx_outbox_claim)
-    kStaleQueued,   // status 'queued' and queued_at <= now - lease          (idx_outbox_lease)
-    kStaleSending,  // status 'sending' (its consumer died) and sending_at <= now - lease (idx_outbox_sending)
+    kPending,       // status 'pending' and available_at <= now
+    kDueRetry,      // status 'retrying' and available_at <= now
+    kStaleQueued,   // status 'queued' and published at or before now - lease
+    kStaleSending,  // status 'sending' (its consumer died) and claimed at or before now - lease
 };
 
 }  // namespace bulkmsg::domain

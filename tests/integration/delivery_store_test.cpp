@@ -53,6 +53,10 @@ TEST_F(DeliveryStoreTest, ASecondCopyOfAHeldRowIsBusyUntilTheLeaseRunsOut) {
     ASSERT_EQ(first.kind, Kind::kDeliver);
     EXPECT_FALSE(first.taken_over);
     EXPECT_EQ(Status(0), "sending");
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM outbox WHERE id=" + std::to_string(copies_[0].outbox_id) +
+                        " AND sending_at IS NOT NULL AND available_at = sending_at"),
+              "1")
+        << "the poller's stale-sending scan reads the claim's time from available_at";
     // Another copy (the poller republished the row, or the broker redelivered a copy) while the holder may still be
     // sending: never a second send.
     EXPECT_EQ(ClaimOne(0, start_ + kLease - 1s).kind, Kind::kBusy);

@@ -60,6 +60,38 @@ TEST_F(MigrateTest, OutboxKeepsTheOriginalColumnsAndStatuses) {
     }
 }
 
+// Migration 011 moves the lease clocks of rows in flight into available_at before their indexes go, so rows that a
+// dead poller or consumer left behind are still found by the stale scans after an upgrade.
+TEST_F(MigrateTest, OneClaimIndexCarriesTheLeasesOfRowsInFlight) {
+    auto migrations = domain::ParseMigrations(app::EmbeddedMigrations());
+    const auto up_to = [&](unsigned last) {
+        std::vector<domain::Migration> some;
+        for (const auto& m : migrations) {
+            if (m.version <= last) {
+                some.push_back(m);
+            }
+        }
+        mysql::MysqlMigrationStore store(connection_, db_.Config().name);
+        app::RunMigrations(store, some);
+    };
+    up_to(10);
+    connection_.Execute(
+        "INSERT INTO campaigns (name, kind, status, template_text) VALUES ('c', 'email', 'running', 'x')");
+    const std::string columns =
+        "INSERT INTO outbox (campaign_id, user_ref, kind, payload, idempotency_key, status, "
+        "available_at, queued_at, sending_at) VALUES (1, 'a@example.com', 'email', '{}', ";
+    connection_.Execute(columns + "'k1', 'queued', '2026-01-01 00:00:00', '2026-01-02 00:00:00', NULL)");
+    connection_.Execute(columns +
+                        "'k2', 'sending', '2026-01-01 00:00:00', '2026-01-02 00:00:00', '2026-01-03 00:00:00')");
+    connection_.Execute(columns + "'k3', 'retrying', '2026-01-04 00:00:00', '2026-01-02 00:00:00', NULL)");
+    up_to(11);
+    EXPECT_EQ(Value("SELECT GROUP_CONCAT(DATE(available_at) ORDER BY id) FROM outbox"),
+              "2026-01-02,2026-01-03,2026-01-04");
+    EXPECT_EQ(Value("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA=DATABASE() AND "
+                    "TABLE_NAME='outbox' AND INDEX_NAME IN ('idx_outbox_lease', 'idx_outbox_sending')"),
+              "0");
+}
+
 TEST_F(MigrateTest, IdempotencyKeyIsUniqueAndTextIsUtf8mb4) {
     Migrate();
     connection_.Execute("INSERT INTO campaigns (name, kind) VALUES ('c \xF0\x9F\x9A\x80', 'email')");

@@ -178,8 +178,10 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
             verdicts.push_back(std::move(v));
         }
         if (!deliver.empty()) {
-            c.Execute("UPDATE outbox SET status='sending', sending_at='" + SqlTime(now) +
-                      "', claim_token=" + std::to_string(token) + " WHERE id IN (" + IdList(deliver) + ")");
+            // available_at starts the lease after which the poller republishes the row (migration 011).
+            const auto at = "'" + SqlTime(now) + "'";
+            c.Execute("UPDATE outbox SET status='sending', sending_at=" + at + ", available_at=" + at +
+                      ", claim_token=" + std::to_string(token) + " WHERE id IN (" + IdList(deliver) + ")");
         }
         if (!paused.empty()) {
             // A 'sending' row (its holder's lease ran out) stays 'sending': an earlier send may have been accepted,

@@ -71,8 +71,10 @@ public:
         auto connection = std::move(connection_);
         std::size_t updated = 0;
         if (!ids.empty()) {
-            updated = connection->Execute("UPDATE outbox SET status='queued', queued_at='" + SqlTime(now) +
-                                          "' WHERE id IN (" + IdList(ids) + ") AND status='" + StatusOf(kind_) + "'");
+            const auto at = "'" + SqlTime(now) + "'";
+            updated =
+                connection->Execute("UPDATE outbox SET status='queued', queued_at=" + at + ", available_at=" + at +
+                                    " WHERE id IN (" + IdList(ids) + ") AND status='" + StatusOf(kind_) + "'");
         }
         connection->Execute("COMMIT");
         store_.Release(std::move(connection));
@@ -100,16 +102,15 @@ domain::OutboxRow ToOutboxRow(const Row& row) {
 
 std::string ClaimSql(domain::ClaimKind kind, domain::TimePoint now, std::chrono::seconds lease, std::size_t limit,
                      const std::vector<std::string>& excluded_campaigns) {
+    // available_at is the due time of pending and retrying rows and the start of the lease of queued and sending
+    // ones (migration 011), so every kind follows idx_outbox_claim.
     const bool stale = kind == domain::ClaimKind::kStaleQueued || kind == domain::ClaimKind::kStaleSending;
-    const std::string time_column = kind == domain::ClaimKind::kStaleSending ? "sending_at"
-                                    : stale                                  ? "queued_at"
-                                                                             : "available_at";
-    std::string sql = std::string(kClaimColumns) + " FROM outbox WHERE status='" + StatusOf(kind) + "' AND " +
-                      time_column + " <= '" + SqlTime(stale ? now - lease : now) + "'";
+    std::string sql = std::string(kClaimColumns) + " FROM outbox WHERE status='" + StatusOf(kind) +
+                      "' AND available_at <= '" + SqlTime(stale ? now - lease : now) + "'";
     if (!excluded_campaigns.empty()) {
         sql += " AND campaign_id NOT IN (" + IdList(excluded_campaigns) + ")";
     }
-    return sql + " ORDER BY " + time_column + ", id LIMIT " + std::to_string(limit) + " FOR UPDATE SKIP LOCKED";
+    return sql + " ORDER BY available_at, id LIMIT " + std::to_string(limit) + " FOR UPDATE SKIP LOCKED";
 }
 
 // READ COMMITTED: rows the claim scans but does not return are not kept locked (semi-consistent reads).

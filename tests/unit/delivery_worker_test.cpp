@@ -1,5 +1,6 @@
 #include "app/delivery_worker.hpp"
 
+#include "support/log_lines.hpp"
 #include "support/recording_exporter.hpp"
 
 #include <gtest/gtest.h>
@@ -406,14 +407,7 @@ TEST_F(DeliveryWorkerTest, AnUnavailableRateLimiterIsAskedTwiceASecondAndWarnedA
     const auto output = ::testing::internal::GetCapturedStdout();
     EXPECT_LE(limiter_.calls, 31u) << "asked again every 500 ms, not at the token pace";
     EXPECT_GE(limiter_.calls, 29u);
-    std::vector<nlohmann::json> warnings;
-    std::istringstream lines(output);
-    for (std::string line; std::getline(lines, line);) {
-        const auto json = nlohmann::json::parse(line, nullptr, false);
-        if (json.is_object() && json.value("msg", "") == "rate limiter unavailable; holding back") {
-            warnings.push_back(json);
-        }
-    }
+    const auto warnings = testing::JsonLogLines(output, "rate limiter unavailable; holding back");
     ASSERT_EQ(warnings.size(), 2u) << output;
     EXPECT_EQ(warnings[0]["repeated"], 0);
     EXPECT_EQ(warnings[1]["repeated"], 19) << "the 19 failures between the two lines";

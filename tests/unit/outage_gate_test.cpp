@@ -2,25 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
-#include <vector>
+#include "support/log_lines.hpp"
 
 namespace bulkmsg::app {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::vector<nlohmann::json> WarningLines(const std::string& output) {
-    std::vector<nlohmann::json> lines;
-    std::istringstream in(output);
-    for (std::string line; std::getline(in, line);) {
-        const auto json = nlohmann::json::parse(line, nullptr, false);
-        if (json.is_object() && json.value("level", "") == "warn") {
-            lines.push_back(json);
-        }
-    }
-    return lines;
-}
 
 TEST(OutageGateTest, AFailureRestsTheDependencyForTheRetryInterval) {
     OutageGate gate("api", 500ms, 10s);
@@ -43,7 +30,7 @@ TEST(OutageGateTest, FailuresAreLoggedOncePerIntervalWithTheCountLeftOut) {
         gate.Failed(now, "request rate limiter unavailable; not limiting", "cannot connect");
         now += 500ms;
     }
-    const auto warnings = WarningLines(::testing::internal::GetCapturedStdout());
+    const auto warnings = testing::JsonLogLines(::testing::internal::GetCapturedStdout());
     ASSERT_EQ(warnings.size(), 2u);
     EXPECT_EQ(warnings[0]["component"], "api");
     EXPECT_EQ(warnings[0]["msg"], "request rate limiter unavailable; not limiting");

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from e2e_bench import proc_sample  # noqa: E402
 from pipeline import ROOT, http, read_env_file  # noqa: E402
 
 GOAL_REQUESTS_PER_S = 20_000
@@ -103,11 +104,6 @@ def parse_h2load(output):
     return seconds, int(succeeded.group(1)), int(ok.group(1))
 
 
-def cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def accepted(env, provider):
     stats = json.loads(http("GET", f"{env['PROVIDER_SIMULATOR_URL']}/_sim/stats")[1])
     return stats["providers"].get(provider, {}).get("accepted", 0)
@@ -121,9 +117,10 @@ def run(provider, env, requests, in_flight, workdir):
     command += ["-c", "1", "-m", str(in_flight)] if provider == "apns" else ["--h1", "-c", str(in_flight), "-m", "1"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    before_accepted, before_cpu = accepted(env, provider), cpu_seconds(env["PROVIDER_SIMULATOR_PID"])
+    sim_pid = env["PROVIDER_SIMULATOR_PID"]
+    before_accepted, before_cpu = accepted(env, provider), proc_sample(sim_pid)[0]
     output = subprocess.run(command + [url], check=True, capture_output=True, text=True).stdout
-    sim_cpu = cpu_seconds(env["PROVIDER_SIMULATOR_PID"]) - before_cpu
+    sim_cpu = proc_sample(sim_pid)[0] - before_cpu
     seconds, succeeded, ok = parse_h2load(output)
     counted = accepted(env, provider) - before_accepted
     if succeeded != requests or ok != requests or counted != requests:

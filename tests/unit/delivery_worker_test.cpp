@@ -9,7 +9,6 @@
 
 #include <deque>
 #include <set>
-#include <sstream>
 
 #include "domain/queue_message.hpp"
 #include "support/fake_clock.hpp"

@@ -4,6 +4,7 @@
 
 #include <openssl/crypto.h>
 
+#include "adapters/mysql/keyset_page.hpp"
 #include "adapters/mysql/mysql_outbox_store.hpp"
 #include "adapters/mysql/mysql_preparation_store.hpp"
 
@@ -59,6 +60,20 @@ std::string StatusList(MysqlConnection& c, const std::vector<std::string>& statu
 }
 
 }  // namespace
+
+std::string MessagesPageSql(MysqlConnection& c, std::uint64_t campaign_id, const std::optional<std::string>& status,
+                            std::uint64_t after_id, std::size_t limit) {
+    constexpr std::string_view kColumns =
+        "id, user_ref, kind, status, attempts, last_error, provider_msg_id, available_at, sent_at";
+    const auto campaign = "campaign_id=" + std::to_string(campaign_id);
+    if (status) {
+        return KeysetPageSql(kColumns, "outbox", "idx_outbox_campaign_status",
+                             campaign + " AND status=" + c.Quote(*status), after_id, limit);
+    }
+    // No index leads with campaign_id then id: the primary key's range from after_id, filtered by campaign.
+    return "SELECT " + std::string(kColumns) + " FROM outbox WHERE " + campaign + " AND id > " +
+           std::to_string(after_id) + " ORDER BY id LIMIT " + std::to_string(limit);
+}
 
 MysqlCampaignStore::MysqlCampaignStore(domain::DatabaseConfig config) : pool_(std::move(config), 8) {}
 
@@ -178,15 +193,8 @@ app::CampaignCounts MysqlCampaignStore::Counts(std::uint64_t campaign_id) {
 std::vector<app::MessageRecord> MysqlCampaignStore::ListMessages(std::uint64_t campaign_id,
                                                                  const std::optional<std::string>& status,
                                                                  std::uint64_t after_id, std::size_t limit) {
-    const auto rows = pool_.With([&](MysqlConnection& c) {
-        // With a status, idx_outbox_campaign_status (campaign_id, status, id) serves the page in id order.
-        return c.Query(
-            "SELECT id, user_ref, kind, status, attempts, last_error, provider_msg_id, available_at, sent_at FROM "
-            "outbox "
-            "WHERE campaign_id=" +
-            std::to_string(campaign_id) + (status ? " AND status=" + c.Quote(*status) : "") + " AND id > " +
-            std::to_string(after_id) + " ORDER BY id LIMIT " + std::to_string(limit));
-    });
+    const auto rows = pool_.With(
+        [&](MysqlConnection& c) { return c.Query(MessagesPageSql(c, campaign_id, status, after_id, limit)); });
     std::vector<app::MessageRecord> messages;
     for (const auto& r : rows) {
         messages.push_back({std::stoull(r[0].value_or("0")), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""),
@@ -222,9 +230,9 @@ void MysqlCampaignStore::RecordEvent(std::uint64_t campaign_id, const app::Audit
 std::vector<app::CampaignEvent> MysqlCampaignStore::ListEvents(std::uint64_t campaign_id, std::uint64_t after_id,
                                                                std::size_t limit) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
-        return c.Query("SELECT id, event, actor, details, createdAt FROM campaign_events WHERE campaign_id=" +
-                       std::to_string(campaign_id) + " AND id > " + std::to_string(after_id) + " ORDER BY id LIMIT " +
-                       std::to_string(limit));
+        return c.Query(KeysetPageSql("id, event, actor, details, createdAt", "campaign_events",
+                                     "idx_campaign_events_campaign", "campaign_id=" + std::to_string(campaign_id),
+                                     after_id, limit));
     });
     std::vector<app::CampaignEvent> events;
     for (const auto& r : rows) {

@@ -5,6 +5,11 @@
 
 namespace bulkmsg::mysql {
 
+/// One page of a campaign's outbox rows in id order (keyset: ids after `after_id`), of one status when given.
+/// Exposed so a test can ANALYZE exactly what runs.
+std::string MessagesPageSql(MysqlConnection& c, std::uint64_t campaign_id, const std::optional<std::string>& status,
+                            std::uint64_t after_id, std::size_t limit);
+
 /// CampaignStore on MariaDB/MySQL through a connection pool. Thread-safe.
 class MysqlCampaignStore final : public app::CampaignStore {
 public:

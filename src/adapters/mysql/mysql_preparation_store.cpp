@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "adapters/mysql/keyset_page.hpp"
 #include "adapters/mysql/mysql_outbox_store.hpp"
 
 namespace bulkmsg::mysql {
@@ -28,6 +29,11 @@ std::optional<domain::SendWindow> SendWindowOf(const std::optional<std::string>&
     std::vector<domain::FieldError> ignored;
     const auto json = nlohmann::json::parse(*text, nullptr, false);
     return json.is_discarded() ? std::nullopt : domain::ParseSendWindow(json, ignored);
+}
+
+std::string TargetsPageSql(std::uint64_t campaign_id, std::uint64_t after_target_id, std::size_t limit) {
+    return KeysetPageSql("id, user_ref, kind, timezone, metadata", "campaign_targets", "idx_targets_campaign_id",
+                         "campaign_id=" + std::to_string(campaign_id), after_target_id, limit);
 }
 
 MysqlPreparationStore::MysqlPreparationStore(domain::DatabaseConfig config)
@@ -61,11 +67,8 @@ std::string MysqlPreparationStore::CampaignTraceparent(std::uint64_t campaign_id
 
 std::vector<app::StoredTarget> MysqlPreparationStore::TargetsAfter(std::uint64_t campaign_id,
                                                                    std::uint64_t after_target_id, std::size_t limit) {
-    const auto rows = pool_.With([&](MysqlConnection& c) {
-        return c.Query("SELECT id, user_ref, kind, timezone, metadata FROM campaign_targets WHERE campaign_id=" +
-                       std::to_string(campaign_id) + " AND id > " + std::to_string(after_target_id) +
-                       " ORDER BY id LIMIT " + std::to_string(limit));
-    });
+    const auto rows =
+        pool_.With([&](MysqlConnection& c) { return c.Query(TargetsPageSql(campaign_id, after_target_id, limit)); });
     std::vector<app::StoredTarget> targets;
     targets.reserve(rows.size());
     for (const auto& r : rows) {

@@ -59,6 +59,28 @@ TEST_F(PreparationTest, EveryTargetLandsInTheOutboxOnceWithTheOriginalKeyFormula
                                        {"html", "<p>F7 &amp; co</p>"}}));
 }
 
+// A long suppression list (unsubscribes, bounces) is looked up once per batch: it must be an index range read of
+// the batch's addresses, not a scan of the whole list (which the row-constructor IN list it replaced was).
+TEST_F(PreparationTest, SuppressionsOfABatchAreAnIndexLookupAndMatchAddressesInAnyCase) {
+    db_.Sql().Execute(
+        "INSERT INTO suppressions (channel, address, reason) SELECT 'email', CONCAT('gone', seq, '@example.com'), "
+        "'unsubscribed' FROM seq_1_to_20000");
+    db_.Sql().Execute("INSERT INTO suppressions (channel, address, reason) VALUES ('sms', '+15005550006', 'stop')");
+    db_.Sql().Execute("ANALYZE TABLE suppressions");
+    const std::vector<app::StoredTarget> targets = {{1, {"GONE7@example.com", domain::Channel::kEmail}},
+                                                    {2, {"kept@example.com", domain::Channel::kEmail}},
+                                                    {3, {"+15005550006", domain::Channel::kSms}},
+                                                    {4, {"gone8@example.com", domain::Channel::kSms}}};
+    const auto plan = db_.Sql().Query("EXPLAIN " + mysql::SuppressionsOfSql(db_.Sql(), targets));
+    ASSERT_EQ(plan.size(), 1u);
+    EXPECT_EQ(plan[0].at(3).value_or(""), "range");
+    EXPECT_EQ(plan[0].at(5).value_or(""), "uq_suppressions_address");
+    mysql::MysqlPreparationStore store(db_.Config());
+    const auto suppressed = store.Suppressed(targets);
+    EXPECT_EQ(suppressed,
+              (std::map<std::uint64_t, std::string>{{1, "suppressed: unsubscribed"}, {3, "suppressed: stop"}}));
+}
+
 TEST_F(PreparationTest, RerunAfterAnInterruptionFillsTheGapsAndDuplicatesNothing) {
     const auto campaign = InsertCampaign("preparing");
     InsertTargets(campaign, 3000);

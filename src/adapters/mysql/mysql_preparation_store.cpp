@@ -36,6 +36,22 @@ std::string TargetsPageSql(std::uint64_t campaign_id, std::uint64_t after_target
                          "campaign_id=" + std::to_string(campaign_id), after_target_id, limit);
 }
 
+std::string SuppressionsOfSql(MysqlConnection& c, const std::vector<app::StoredTarget>& targets) {
+    // One IN list per channel: MariaDB 10.11 reads `(channel, address) IN ((..), ..)` with a full table scan,
+    // `channel=.. AND address IN (..)` as a range of uq_suppressions_address.
+    std::map<domain::Channel, std::string> addresses;
+    for (const auto& [id, target] : targets) {
+        auto& list = addresses[target.kind];
+        list += (list.empty() ? "" : ",") + c.Quote(target.user_ref);
+    }
+    std::string where;
+    for (const auto& [channel, list] : addresses) {
+        where += std::string(where.empty() ? "" : " OR ") + "(channel='" + std::string(domain::ToString(channel)) +
+                 "' AND address IN (" + list + "))";
+    }
+    return "SELECT channel, address, reason FROM suppressions WHERE " + where;
+}
+
 MysqlPreparationStore::MysqlPreparationStore(domain::DatabaseConfig config)
     // Three connections: CampaignPreparer's reads and its two concurrent writes. READ COMMITTED takes no gap locks,
     // which makes deadlocks between the concurrent INSERT IGNOREs rare (InsertOutbox retries those that remain).
@@ -83,14 +99,7 @@ std::map<std::uint64_t, std::string> MysqlPreparationStore::Suppressed(const std
     if (targets.empty()) {
         return result;
     }
-    const auto rows = pool_.With([&](MysqlConnection& c) {
-        std::string pairs;
-        for (const auto& [id, target] : targets) {
-            pairs += (pairs.empty() ? "('" : ",('") + std::string(domain::ToString(target.kind)) + "'," +
-                     c.Quote(target.user_ref) + ")";
-        }
-        return c.Query("SELECT channel, address, reason FROM suppressions WHERE (channel, address) IN (" + pairs + ")");
-    });
+    const auto rows = pool_.With([&](MysqlConnection& c) { return c.Query(SuppressionsOfSql(c, targets)); });
     // The column's collation compares addresses case-insensitively; the lookup here does the same.
     const auto lower = [](std::string text) {
         std::transform(text.begin(), text.end(), text.begin(), [](unsigned char ch) { return std::tolower(ch); });

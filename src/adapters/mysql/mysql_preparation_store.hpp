@@ -14,6 +14,10 @@ std::optional<domain::SendWindow> SendWindowOf(const std::optional<std::string>&
 /// can ANALYZE exactly what runs.
 std::string TargetsPageSql(std::uint64_t campaign_id, std::uint64_t after_target_id, std::size_t limit);
 
+/// The lookup of the suppressions that match any of `targets` (not empty) by channel and address. Exposed so a
+/// test can EXPLAIN exactly what runs.
+std::string SuppressionsOfSql(MysqlConnection& c, const std::vector<app::StoredTarget>& targets);
+
 /// PreparationStore on MariaDB/MySQL. One connection for the work and one that only holds the scheduler's
 /// named lock (GET_LOCK; released by the server when that connection ends, e.g. when the process dies).
 /// A connection is dropped after an error and reopened on next use. Not thread-safe.

@@ -196,14 +196,15 @@ std::optional<nlohmann::json> ParseJsonBody(const HttpRequest& request, HttpResp
 }  // namespace
 
 CampaignApi::CampaignApi(CampaignStore& store, Clock& clock, ProgressCache* cache, RateLimiter* limiter,
-                         double requests_per_second)
+                         double requests_per_second, std::ptrdiff_t max_concurrent_uploads)
     : store_(store),
       clock_(clock),
       cache_(cache),
       limiter_(limiter),
       requests_per_second_(requests_per_second),
       limiter_gate_("api", kDependencyRetry, kWarningInterval),
-      cache_gate_("api", kDependencyRetry, kWarningInterval) {}
+      cache_gate_("api", kDependencyRetry, kWarningInterval),
+      upload_slots_(std::clamp<std::ptrdiff_t>(max_concurrent_uploads, 1, kMaxConcurrentUploads)) {}
 
 bool CampaignApi::OverRateLimit(const std::string& key_name) {
     const auto now = clock_.Now();
@@ -478,6 +479,17 @@ HttpResponse CampaignApi::ShowCampaign(std::uint64_t id) {
 }
 
 HttpResponse CampaignApi::UploadTargets(std::uint64_t id, const HttpRequest& request, const std::string& key_name) {
+    if (!upload_slots_.try_acquire()) {
+        auto response = JsonError(429, "too_many_uploads",
+                                  "as many target uploads as API_MAX_CONCURRENT_UPLOADS allows are running; retry in "
+                                  "a few seconds (rows of an upload sent again count as duplicates)");
+        response.headers.emplace_back("Retry-After", "5");
+        return response;
+    }
+    const struct SlotRelease {  // gives the slot back however the upload ends
+        UploadSlots& slots;
+        ~SlotRelease() { slots.release(); }
+    } slot{upload_slots_};
     const auto campaign = store_.GetCampaign(id);
     if (!campaign) {
         return NotFound(id);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <semaphore>
 #include <string>
 
 #include "app/campaign_store.hpp"
@@ -24,8 +25,13 @@ public:
     /// second's worth); a key over it gets 429 with Retry-After. When the limiter fails, requests pass.
     /// After a failure of the limiter or the cache, each is left alone for 500 ms (requests pass unlimited, progress
     /// is counted in MySQL) and its warning is logged at most every 10 s.
+    /// At most `max_concurrent_uploads` (1 … kMaxConcurrentUploads) target uploads run at once; another gets 429
+    /// with Retry-After before its body is read. An upload holds its server thread while it streams, so the server
+    /// needs more threads than this for other requests to be answered meanwhile.
     CampaignApi(CampaignStore& store, Clock& clock, ProgressCache* cache = nullptr, RateLimiter* limiter = nullptr,
-                double requests_per_second = 0);
+                double requests_per_second = 0, std::ptrdiff_t max_concurrent_uploads = kMaxConcurrentUploads);
+
+    static constexpr std::ptrdiff_t kMaxConcurrentUploads = 64;
 
     /// True for paths this API serves (everything under /api/v1).
     static bool Owns(const std::string& path);
@@ -75,6 +81,8 @@ private:
     double requests_per_second_;
     OutageGate limiter_gate_;
     OutageGate cache_gate_;
+    using UploadSlots = std::counting_semaphore<kMaxConcurrentUploads>;
+    UploadSlots upload_slots_;
 };
 
 }  // namespace bulkmsg::app

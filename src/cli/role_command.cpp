@@ -46,14 +46,16 @@ int RunRole(const std::string& role, const domain::Config& config) {
     app::SystemClock clock;
     redis::RedisProgressCache progress_cache(config.redis, config.db.name);
     redis::RedisRateLimiter request_limiter(config.redis, config.db.name, 1.0);
-    app::CampaignApi api(campaign_store, clock, &progress_cache, &request_limiter, config.api_rate_limit_per_sec);
+    app::CampaignApi api(campaign_store, clock, &progress_cache, &request_limiter, config.api_rate_limit_per_sec,
+                         config.api_max_concurrent_uploads);
     const auto handler = app::ObservedHandler([&](const app::HttpRequest& r) {
         return serves_api && app::CampaignApi::Owns(r.path) ? api.Handle(r) : ops.Handle(r);
     });
-    // Uploads hold an I/O thread while they stream; more threads keep other requests answered meanwhile.
-    http::HttpServer server(
-        {"0.0.0.0", port, serves_api ? 4u : 2u, serves_api ? std::uint64_t{config.api_body_limit_mb} << 20 : 1 << 20},
-        handler);
+    // Uploads hold an I/O thread while they stream: two threads beyond the uploads' keep other requests and the
+    // probes answered meanwhile.
+    http::HttpServer server({"0.0.0.0", port, serves_api ? config.api_max_concurrent_uploads + 2 : 2u,
+                             serves_api ? std::uint64_t{config.api_body_limit_mb} << 20 : 1 << 20},
+                            handler);
     if (serves_api) {
         server.StreamBodies(app::CampaignApi::StreamsBody, std::uint64_t{config.api_upload_limit_mb} << 20);
     }

@@ -60,6 +60,7 @@ const std::vector<VariableSpec>& ConfigVariables() {
         {"METRICS_PORT", "9464"},
         {"API_BODY_LIMIT_MB", "32"},
         {"API_UPLOAD_LIMIT_MB", "2048"},
+        {"API_MAX_CONCURRENT_UPLOADS", "2"},
         {"API_RATE_LIMIT_PER_SEC", "100"},
         {"POLL_INTERVAL_MS", "5000"},
         {"POLL_BATCH_SIZE", "1000"},
@@ -318,6 +319,7 @@ Config ParseConfig(const EnvVars& vars) {
     c.metrics_port = r.Port("METRICS_PORT");
     c.api_body_limit_mb = r.Integer("API_BODY_LIMIT_MB", 1, 1024);
     c.api_upload_limit_mb = r.Integer("API_UPLOAD_LIMIT_MB", 1, 65536);
+    c.api_max_concurrent_uploads = r.Integer("API_MAX_CONCURRENT_UPLOADS", 1, 64);
     c.api_rate_limit_per_sec = r.Integer("API_RATE_LIMIT_PER_SEC", 0, 1'000'000);
     return c;
 }

@@ -137,9 +137,10 @@ struct Config {
     std::string node_env;
     std::uint16_t api_port = 0;
     std::uint16_t metrics_port = 0;
-    std::uint32_t api_body_limit_mb = 0;       // larger request bodies get 413
-    std::uint32_t api_upload_limit_mb = 0;     // the same for target uploads, which are streamed
-    std::uint32_t api_rate_limit_per_sec = 0;  // requests per second per API key (bursts of one second); 0 = off
+    std::uint32_t api_body_limit_mb = 0;           // larger request bodies get 413
+    std::uint32_t api_upload_limit_mb = 0;         // the same for target uploads, which are streamed
+    std::uint32_t api_rate_limit_per_sec = 0;      // requests per second per API key (bursts of one second); 0 = off
+    std::uint32_t api_max_concurrent_uploads = 0;  // target uploads streamed at once; more get 429
 };
 
 using EnvVars = std::map<std::string, std::string>;

@@ -247,6 +247,52 @@ TEST_F(CampaignUploadLimitTest, UploadBeyondTheBodyLimitIsStreamedAndOneBeyondTh
               std::to_string(40'000 + accepted));
 }
 
+// An upload holds one of the API's threads while its body streams. Beyond API_MAX_CONCURRENT_UPLOADS (2, the
+// default) an upload gets 429 before its body is read, and the two threads beyond the uploads' answer every other
+// request, probes included, while the uploads stall.
+TEST_F(CampaignApiTest, UploadsBeyondTheLimitGet429WhileOtherRequestsAreAnsweredDuringStalledUploads) {
+    const auto id = std::to_string(CreateCampaign());
+    const auto chunk = [](const std::string& piece) {
+        char length[16];
+        std::snprintf(length, sizeof length, "%zx\r\n", piece.size());
+        return length + piece + "\r\n";
+    };
+    const auto head = "POST /api/v1/campaigns/" + id + "/targets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key_ +
+                      "\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n";
+    std::vector<std::unique_ptr<testing::RawHttpConnection>> uploads;
+    for (int i = 0; i < 4; ++i) {  // each sends its header row and one target, then stalls
+        uploads.push_back(std::make_unique<testing::RawHttpConnection>(port_));
+        ASSERT_TRUE(uploads.back()->Send(head + chunk("user_ref\nheld" + std::to_string(i) + "@example.com\n")));
+    }
+    std::vector<testing::RawHttpConnection*> stalled;
+    for (auto& upload : uploads) {
+        const auto answer = upload->Receive(2s);
+        if (answer.status == 0) {
+            stalled.push_back(upload.get());
+            continue;
+        }
+        EXPECT_EQ(answer.status, 429u) << answer.body;
+        EXPECT_EQ(Json::parse(answer.body)["error"]["code"], "too_many_uploads");
+    }
+    ASSERT_EQ(stalled.size(), 2u);
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(testing::HttpGet(port_, "/health").status, 200u);
+    EXPECT_EQ(testing::HttpGet(port_, "/ready").status, 200u);
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns/" + id).status, 200u);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+    for (auto* upload : stalled) {
+        ASSERT_TRUE(upload->Send("0\r\n\r\n"));
+        const auto answer = upload->Receive();
+        ASSERT_EQ(answer.status, 200u) << answer.body;
+        EXPECT_EQ(Json::parse(answer.body)["accepted"], 1);
+    }
+    // Their slots are free again.
+    const auto after =
+        Call("POST", "/api/v1/campaigns/" + id + "/targets", "user_ref\nlater@example.com\n", "text/csv");
+    ASSERT_EQ(after.status, 200u) << after.body;
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaign_targets WHERE campaign_id=" + id), "3");
+}
+
 // Hostile input of every kind: each request gets a 4xx JSON error with a code (and, for validation, the field),
 // never a 5xx or a dropped connection; nothing is stored; the process keeps serving.
 TEST_F(CampaignApiTest, HostileInputGets4xxNamingTheProblemAndStoresNothing) {

@@ -32,47 +32,71 @@ size_t ExpectedLength(const std::string& data) {
     return header_end + 4 + std::stoul(data.substr(pos + 16));
 }
 
-// Sends the request and reads until `done(data)` holds or the peer closes; "" when connecting fails.
-std::string Exchange(unsigned short port, const std::string& raw_request, bool (*done)(const std::string&)) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+}  // namespace
+
+RawHttpConnection::RawHttpConnection(unsigned short port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval timeout{10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-        close(fd);
-        return {};
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+        close(fd_);
+        fd_ = -1;
     }
-    for (size_t sent = 0; sent < raw_request.size();) {
-        auto n = send(fd, raw_request.data() + sent, raw_request.size() - sent, MSG_NOSIGNAL);
+}
+
+RawHttpConnection::~RawHttpConnection() {
+    if (fd_ >= 0) {
+        close(fd_);
+    }
+}
+
+bool RawHttpConnection::Send(const std::string& bytes) {
+    for (size_t sent = 0; fd_ >= 0 && sent < bytes.size();) {
+        auto n = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
         if (n <= 0) {
-            break;
+            return false;
         }
         sent += static_cast<size_t>(n);
     }
+    return fd_ >= 0;
+}
+
+template <typename Done>
+std::string RawHttpConnection::ReceiveUntil(Done done, std::chrono::milliseconds timeout) {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
+    timeval limit{static_cast<time_t>(micros / 1'000'000), static_cast<suseconds_t>(micros % 1'000'000)};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
     std::string data;
     char buffer[4096];
-    while (!done(data)) {
-        auto n = recv(fd, buffer, sizeof(buffer), 0);
+    while (fd_ >= 0 && !done(data)) {
+        auto n = recv(fd_, buffer, sizeof(buffer), 0);
         if (n <= 0) {
             break;
         }
         data.append(buffer, static_cast<size_t>(n));
     }
-    close(fd);
     return data;
 }
 
-}  // namespace
+RawHttpResponse RawHttpConnection::Receive(std::chrono::milliseconds timeout) {
+    return Parse(ReceiveUntil([](const std::string& d) { return d.size() >= ExpectedLength(d); }, timeout));
+}
+
+std::string RawHttpConnection::ReceiveUntilClose(std::chrono::milliseconds timeout) {
+    return ReceiveUntil([](const std::string&) { return false; }, timeout);
+}
 
 RawHttpResponse SendRawHttp(unsigned short port, const std::string& raw_request) {
-    return Parse(Exchange(port, raw_request, [](const std::string& d) { return d.size() >= ExpectedLength(d); }));
+    RawHttpConnection connection(port);
+    connection.Send(raw_request);
+    return connection.Receive();
 }
 
 std::string SendRawHttpUntilClose(unsigned short port, const std::string& raw_request) {
-    return Exchange(port, raw_request, [](const std::string&) { return false; });
+    RawHttpConnection connection(port);
+    connection.Send(raw_request);
+    return connection.ReceiveUntilClose();
 }
 
 RawHttpResponse HttpGet(unsigned short port, const std::string& path) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace bulkmsg::testing {
@@ -7,6 +8,30 @@ namespace bulkmsg::testing {
 struct RawHttpResponse {
     unsigned status = 0;
     std::string body;
+};
+
+/// A client connection to 127.0.0.1:port that sends whatever bytes it is given, when it is given them (a request
+/// in pieces, a body that stalls). Closed when destroyed.
+class RawHttpConnection {
+public:
+    explicit RawHttpConnection(unsigned short port);
+    ~RawHttpConnection();
+    RawHttpConnection(const RawHttpConnection&) = delete;
+    RawHttpConnection& operator=(const RawHttpConnection&) = delete;
+
+    /// False when connecting failed or the peer stopped taking bytes.
+    bool Send(const std::string& bytes);
+    /// Reads one HTTP/1.1 response (Content-Length framed); status 0 when the peer closes first or none arrives
+    /// within `timeout`.
+    RawHttpResponse Receive(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    /// Every byte the peer sends until it closes the connection (or `timeout` passes without a byte).
+    std::string ReceiveUntilClose(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+private:
+    template <typename Done>
+    std::string ReceiveUntil(Done done, std::chrono::milliseconds timeout);
+
+    int fd_ = -1;
 };
 
 /// Sends `raw_request` bytes to 127.0.0.1:port and reads one HTTP/1.1 response (Content-Length framed).

@@ -69,6 +69,13 @@ TEST(ConfigTest, ErrorMessageNamesVariableAndValue) {
     }
 }
 
+TEST(ConfigTest, ApiUploadsRunTwoAtOnceByDefaultAndTheLimitIsBounded) {
+    EXPECT_EQ(ParseConfig({}).api_max_concurrent_uploads, 2u);
+    EXPECT_EQ(ParseConfig({{"API_MAX_CONCURRENT_UPLOADS", "64"}}).api_max_concurrent_uploads, 64u);
+    EXPECT_EQ(ErrorVariable({{"API_MAX_CONCURRENT_UPLOADS", "0"}}), "API_MAX_CONCURRENT_UPLOADS");
+    EXPECT_EQ(ErrorVariable({{"API_MAX_CONCURRENT_UPLOADS", "65"}}), "API_MAX_CONCURRENT_UPLOADS");
+}
+
 TEST(ConfigTest, RejectsUnknownProvidersAndLevels) {
     EXPECT_EQ(ErrorVariable({{"EMAIL_PROVIDER", "mailgun"}}), "EMAIL_PROVIDER");
     EXPECT_EQ(ErrorVariable({{"SMS_PROVIDER", "nexmo"}}), "SMS_PROVIDER");

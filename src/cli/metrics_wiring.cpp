@@ -7,6 +7,7 @@
 #include "adapters/amqp/topology.hpp"
 #include "adapters/mysql/mysql_connection.hpp"
 #include "adapters/system/process_metrics.hpp"
+#include "app/kept_connection.hpp"
 #include "app/log.hpp"
 #include "app/metrics/metrics.hpp"
 #include "app/version.hpp"
@@ -28,40 +29,40 @@ public:
         }
         last_ = now;
         auto& metrics = app::ProcessMetrics();
-        try {
-            ReadDatabase(metrics);
-        } catch (const std::exception& e) {
-            database_.reset();
-            app::Log(app::LogLevel::kWarn, "metrics", "cannot read outbox gauges", {{"error", e.what()}});
+        // Both connections are kept between refreshes: RabbitMQ logs every connection opened and closed.
+        const auto database_error = app::ReadWithKeptConnection(
+            database_, [&] { return std::make_unique<mysql::MysqlConnection>(config_.db, 5); },
+            [&](mysql::MysqlConnection& c) { ReadDatabase(c, metrics); });
+        if (database_error) {
+            app::Log(app::LogLevel::kWarn, "metrics", "cannot read outbox gauges", {{"error", *database_error}});
         }
-        try {
-            amqp::AmqpConnection connection(config_.rabbitmq, 2);
-            for (const auto& queue : {config_.queues.queue, config_.queues.dead_letter_queue}) {
-                metrics.queue_messages.With({queue}).Set(static_cast<double>(amqp::QueueDepth(connection, queue)));
-            }
-        } catch (const std::exception& e) {
-            app::Log(app::LogLevel::kWarn, "metrics", "cannot read queue depths", {{"error", e.what()}});
+        const auto broker_error = app::ReadWithKeptConnection(
+            broker_, [&] { return std::make_unique<amqp::AmqpConnection>(config_.rabbitmq, 2); },
+            [&](amqp::AmqpConnection& c) {
+                for (const auto& queue : {config_.queues.queue, config_.queues.dead_letter_queue}) {
+                    metrics.queue_messages.With({queue}).Set(static_cast<double>(amqp::QueueDepth(c, queue)));
+                }
+            });
+        if (broker_error) {
+            app::Log(app::LogLevel::kWarn, "metrics", "cannot read queue depths", {{"error", *broker_error}});
         }
     }
 
 private:
-    void ReadDatabase(app::Metrics& metrics) {
-        if (!database_) {
-            database_ = std::make_unique<mysql::MysqlConnection>(config_.db, 5);
-        }
+    static void ReadDatabase(mysql::MysqlConnection& database, app::Metrics& metrics) {
         // Every status gets a series (0 when absent), so a status that empties reads 0, not its last count.
         for (const auto& status : domain::kOutboxStatuses) {
             metrics.outbox_rows.With({status}).Set(0);
         }
-        for (const auto& row : database_->Query("SELECT status, COUNT(*) FROM outbox GROUP BY status")) {
+        for (const auto& row : database.Query("SELECT status, COUNT(*) FROM outbox GROUP BY status")) {
             metrics.outbox_rows.With({row[0].value_or("")}).Set(std::stod(row[1].value_or("0")));
         }
         metrics.campaigns.Clear();
-        for (const auto& row : database_->Query("SELECT status, COUNT(*) FROM campaigns GROUP BY status")) {
+        for (const auto& row : database.Query("SELECT status, COUNT(*) FROM campaigns GROUP BY status")) {
             metrics.campaigns.With({row[0].value_or("")}).Set(std::stod(row[1].value_or("0")));
         }
         metrics.campaign_messages.Clear();
-        for (const auto& row : database_->Query(
+        for (const auto& row : database.Query(
                  "SELECT o.campaign_id, o.status, COUNT(*) FROM campaigns c JOIN outbox o ON o.campaign_id = c.id "
                  "WHERE c.status IN ('preparing', 'running', 'paused') GROUP BY o.campaign_id, o.status")) {
             metrics.campaign_messages.With({row[0].value_or(""), row[1].value_or("")})
@@ -72,6 +73,7 @@ private:
     domain::Config config_;
     std::optional<std::chrono::steady_clock::time_point> last_;
     std::unique_ptr<mysql::MysqlConnection> database_;
+    std::unique_ptr<amqp::AmqpConnection> broker_;
 };
 
 }  // namespace

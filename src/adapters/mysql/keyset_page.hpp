@@ -13,7 +13,7 @@ namespace bulkmsg::mysql {
 /// The hint is the point: left to itself MariaDB 10.11 reads such an index as `ref` on the equality columns
 /// (it already yields id order) and tests `id > after_id` row by row from the first row of the campaign, so page k
 /// reads k pages of rows and walking a 1,000,000-row campaign reads ~500 million (EXPLAIN type `ref`, key_len 8);
-/// with the hint it is a `range` (key_len 16). Exposed so a test can ANALYZE exactly what runs.
+/// with the hint it is a `range` (key_len 16).
 std::string KeysetPageSql(std::string_view columns, std::string_view table, std::string_view index,
                           const std::string& filter, std::uint64_t after_id, std::size_t limit);
 

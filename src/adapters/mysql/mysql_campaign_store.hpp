@@ -6,7 +6,7 @@
 namespace bulkmsg::mysql {
 
 /// One page of a campaign's outbox rows in id order (keyset: ids after `after_id`), of one status when given.
-/// Exposed so a test can ANALYZE exactly what runs.
+/// Exposed so a test can EXPLAIN exactly what runs.
 std::string MessagesPageSql(MysqlConnection& c, std::uint64_t campaign_id, const std::optional<std::string>& status,
                             std::uint64_t after_id, std::size_t limit);
 

@@ -11,7 +11,7 @@ namespace bulkmsg::mysql {
 std::optional<domain::SendWindow> SendWindowOf(const std::optional<std::string>& text);
 
 /// The read of one batch of a campaign's targets in id order (keyset: ids after `after_target_id`). Exposed so a test
-/// can ANALYZE exactly what runs.
+/// can EXPLAIN exactly what runs.
 std::string TargetsPageSql(std::uint64_t campaign_id, std::uint64_t after_target_id, std::size_t limit);
 
 /// The lookup of the suppressions that match any of `targets` (not empty) by channel and address. Exposed so a

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdio>
 
 #include "adapters/mysql/mysql_preparation_store.hpp"
 #include "app/campaign_preparer.hpp"
@@ -94,6 +95,44 @@ TEST_F(PreparationTest, RerunAfterAnInterruptionFillsTheGapsAndDuplicatesNothing
     EXPECT_EQ(db_.Count("1"), 3000u);
     EXPECT_EQ(db_.Value("SELECT COUNT(DISTINCT target_id) FROM outbox"), "3000");
     EXPECT_EQ(Preparer(store).Prepare(campaign, domain::Clock::now()).inserted, 0u);
+}
+
+// A poller SIGKILLed while it prepares a campaign, then another poller: every target ends in the outbox exactly once.
+TEST_F(PreparationTest, PollerKilledMidwayThroughPreparationAndStartedAgainLeavesEveryTargetOnce) {
+    constexpr std::uint64_t kTargets = 100'000;
+    const auto campaign = InsertCampaign("preparing");
+    InsertTargets(campaign, static_cast<int>(kTargets));
+    testing::TestQueues queues;
+    auto env = queues.Env();
+    // The relay publishes one row per kind a second, so the run measures preparation, not 100,000 publishes.
+    env.merge(std::map<std::string, std::string>{{"DB_NAME", db_.Config().name},
+                                                 {"POLL_INTERVAL_MS", "100"},
+                                                 {"POLL_BATCH_SIZE", "1"},
+                                                 {"POLL_DRAIN", "false"}});
+    const auto start_poller = [&] {
+        env["METRICS_PORT"] = std::to_string(testing::FreePort());
+        return std::make_unique<testing::ChildProcess>(std::vector<std::string>{BULKMSG_BINARY, "poller"},
+                                                       testing::BulkmsgEnv(env), testing::EmptyWorkDir());
+    };
+    const auto status = "SELECT status FROM campaigns WHERE id=" + std::to_string(campaign);
+
+    auto first = start_poller();
+    ASSERT_TRUE(testing::WaitUntil([&] { return db_.Count("1") >= kTargets / 4; }, 60s, 5ms)) << first->OutputSoFar();
+    first->Signal(SIGKILL);
+    first->Wait();
+    const auto at_kill = db_.Count("1");
+    ASSERT_LT(at_kill, kTargets) << "preparation finished before the kill";
+    std::printf("poller SIGKILL during preparation: %llu of %llu outbox rows written\n",
+                static_cast<unsigned long long>(at_kill), static_cast<unsigned long long>(kTargets));
+    EXPECT_EQ(db_.Value(status), "preparing");
+
+    auto second = start_poller();
+    EXPECT_TRUE(testing::WaitUntil([&] { return db_.Value(status) == "running"; }, 60s)) << second->OutputSoFar();
+    EXPECT_EQ(db_.Count("1"), kTargets);
+    EXPECT_EQ(db_.Value("SELECT COUNT(DISTINCT target_id) FROM outbox"), std::to_string(kTargets));
+    EXPECT_EQ(db_.Value("SELECT COUNT(DISTINCT idempotency_key) FROM outbox"), std::to_string(kTargets));
+    second->Signal(SIGTERM);
+    EXPECT_EQ(second->Wait().exit_code, 0);
 }
 
 TEST_F(PreparationTest, SchedulerStartsDueCampaignsAndOnlyOneProcessHoldsTheLock) {

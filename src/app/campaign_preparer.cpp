@@ -8,10 +8,6 @@
 
 namespace bulkmsg::app {
 
-namespace {
-constexpr std::size_t kWritesInFlight = 2;
-}  // namespace
-
 CampaignPreparer::CampaignPreparer(PreparationStore& store, domain::DefaultSenders senders, std::size_t batch_size,
                                    std::chrono::seconds max_lateness)
     : store_(store), senders_(std::move(senders)), batch_size_(batch_size), max_lateness_(max_lateness) {}
@@ -28,15 +24,15 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, do
     const auto parent = store_.CampaignTraceparent(campaign_id);
     auto& tracer = ProcessTracer();
     Report report;
-    // Batch writes run on their own threads (and database connections) while the next batches are read and
-    // rendered: the database, not rendering, is the limit, and it serves two writers faster than one. Order does
-    // not matter: a batch written after a later one, or twice after a crash, inserts each row once.
+    // Batch writes run on their own threads (and database connections), kPreparationWritesInFlight at once, while
+    // the next batches are read and rendered. Order does not matter: a batch written after a later one, or twice
+    // after a crash, inserts each row once.
     struct Written {
         domain::Span span;
         std::size_t targets;
         std::size_t inserted;
     };
-    ConcurrentWrites<Written> writes(kWritesInFlight, [&](Written written) {
+    ConcurrentWrites<Written> writes(kPreparationWritesInFlight, [&](Written written) {
         report.inserted += written.inserted;
         report.targets += written.targets;
         written.span.attributes = {{"bulkmsg.campaign_id", campaign_id},

@@ -30,6 +30,12 @@ struct OutboxInsert {
     std::string suppressed_reason;   // non-empty: the recipient is suppressed; the row is written `suppressed`
 };
 
+/// How many InsertOutbox calls CampaignPreparer runs at once (each on its own thread), while its own thread reads the
+/// next batch: a PreparationStore serves that many calls concurrently plus the reads. Two, because the database, not
+/// rendering, is the limit, and it serves two writers faster than one; a third made no difference the noise would
+/// show (docs/benchmarks.md).
+inline constexpr std::size_t kPreparationWritesInFlight = 2;
+
 /// Campaigns, targets and the outbox as preparation and the scheduler see them (port).
 class PreparationStore {
 public:

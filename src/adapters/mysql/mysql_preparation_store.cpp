@@ -53,9 +53,11 @@ std::string SuppressionsOfSql(MysqlConnection& c, const std::vector<app::StoredT
 }
 
 MysqlPreparationStore::MysqlPreparationStore(domain::DatabaseConfig config)
-    // Three connections: CampaignPreparer's reads and its two concurrent writes. READ COMMITTED takes no gap locks,
-    // which makes deadlocks between the concurrent INSERT IGNOREs rare (InsertOutbox retries those that remain).
-    : config_(config), pool_(std::move(config), 3, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED") {}
+    // A connection for CampaignPreparer's reads and one for each of its concurrent writes. READ COMMITTED takes no
+    // gap locks, which makes deadlocks between the concurrent INSERT IGNOREs rare (InsertOutbox retries the rest).
+    : config_(config),
+      pool_(std::move(config), app::kPreparationWritesInFlight + 1,
+            "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED") {}
 
 MysqlPreparationStore::~MysqlPreparationStore() = default;
 

@@ -66,13 +66,10 @@ std::string MessagesPageSql(MysqlConnection& c, std::uint64_t campaign_id, const
     constexpr std::string_view kColumns =
         "id, user_ref, kind, status, attempts, last_error, provider_msg_id, available_at, sent_at";
     const auto campaign = "campaign_id=" + std::to_string(campaign_id);
-    if (status) {
-        return KeysetPageSql(kColumns, "outbox", "idx_outbox_campaign_status",
-                             campaign + " AND status=" + c.Quote(*status), after_id, limit);
-    }
-    // No index leads with campaign_id then id: the primary key's range from after_id, filtered by campaign.
-    return "SELECT " + std::string(kColumns) + " FROM outbox WHERE " + campaign + " AND id > " +
-           std::to_string(after_id) + " ORDER BY id LIMIT " + std::to_string(limit);
+    // Of every status: no index leads with campaign_id then id, so the primary key's range from after_id.
+    return status ? KeysetPageSql(kColumns, "outbox", "idx_outbox_campaign_status",
+                                  campaign + " AND status=" + c.Quote(*status), after_id, limit)
+                  : KeysetPageSql(kColumns, "outbox", "PRIMARY", campaign, after_id, limit);
 }
 
 MysqlCampaignStore::MysqlCampaignStore(domain::DatabaseConfig config) : pool_(std::move(config), 8) {}

@@ -4,14 +4,18 @@
 #include <thread>
 
 #include "adapters/http/http_server.hpp"
+#include "adapters/mysql/mysql_api_key_store.hpp"
 #include "adapters/mysql/mysql_campaign_store.hpp"
+#include "adapters/mysql/mysql_message_store.hpp"
+#include "adapters/mysql/mysql_suppression_store.hpp"
+#include "adapters/mysql/mysql_target_store.hpp"
 #include "adapters/redis/redis_delivery_guards.hpp"
 #include "adapters/redis/redis_progress_cache.hpp"
-#include "app/campaign_api.hpp"
+#include "api/http_api.hpp"
+#include "api/observed_handler.hpp"
+#include "api/ops_routes.hpp"
 #include "app/log.hpp"
 #include "app/metrics/metrics.hpp"
-#include "app/observed_handler.hpp"
-#include "app/ops_routes.hpp"
 #include "cli/commands.hpp"
 #include "cli/consumer_wiring.hpp"
 #include "cli/dependencies.hpp"
@@ -39,25 +43,31 @@ int RunRole(const std::string& role, const domain::Config& config) {
     const std::uint16_t port = serves_api ? config.api_port : config.metrics_port;
     SetUpMetrics(role, config);
     const auto tracing = SetUpTracing(role, config);
-    app::OpsRoutes ops(
+    api::OpsRoutes ops(
         role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); },
         &app::ProcessMetrics().registry);
-    mysql::MysqlCampaignStore campaign_store(config.db);
+    mysql::MysqlPool pool(config.db, 8);
+    mysql::MysqlCampaignStore campaigns(pool);
+    mysql::MysqlTargetStore targets(pool);
+    mysql::MysqlMessageStore messages(pool);
+    mysql::MysqlSuppressionStore suppressions(pool);
+    mysql::MysqlApiKeyStore api_keys(pool);
     app::SystemClock clock;
     redis::RedisProgressCache progress_cache(config.redis, config.db.name);
     redis::RedisRateLimiter request_limiter(config.redis, config.db.name, 1.0);
-    app::CampaignApi api(campaign_store, clock, &progress_cache, &request_limiter, config.api_rate_limit_per_sec,
-                         config.api_max_concurrent_uploads);
-    const auto handler = app::ObservedHandler([&](const app::HttpRequest& r) {
-        return serves_api && app::CampaignApi::Owns(r.path) ? api.Handle(r) : ops.Handle(r);
-    });
+    api::HttpApi api({campaigns, targets, messages, suppressions, api_keys}, clock, &progress_cache, &request_limiter,
+                     {static_cast<double>(config.api_rate_limit_per_sec),
+                      static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads)});
+    const auto handler = api::ObservedHandler(
+        [&](const app::HttpRequest& r) { return serves_api && api.Owns(r.path) ? api.Handle(r) : ops.Handle(r); });
     // Uploads hold an I/O thread while they stream: two threads beyond the uploads' keep other requests and the
     // probes answered meanwhile.
     http::HttpServer server({"0.0.0.0", port, serves_api ? config.api_max_concurrent_uploads + 2 : 2u,
                              serves_api ? std::uint64_t{config.api_body_limit_mb} << 20 : 1 << 20},
                             handler);
     if (serves_api) {
-        server.StreamBodies(app::CampaignApi::StreamsBody, std::uint64_t{config.api_upload_limit_mb} << 20);
+        server.StreamBodies([&api](const app::HttpRequest& head) { return api.StreamsBody(head); },
+                            std::uint64_t{config.api_upload_limit_mb} << 20);
     }
     try {
         server.Start();

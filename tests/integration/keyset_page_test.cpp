@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "adapters/mysql/mysql_campaign_store.hpp"
+#include "adapters/mysql/mysql_message_store.hpp"
 #include "adapters/mysql/mysql_preparation_store.hpp"
 #include "support/outbox_fixture.hpp"
 
@@ -60,7 +60,7 @@ TEST_F(KeysetPageTest, ATargetBatchDeepInTheCampaignReadsOnlyItsOwnRows) {
 }
 
 TEST_F(KeysetPageTest, AMessagesPageOfOneStatusDeepInTheCampaignReadsOnlyItsOwnRows) {
-    const std::optional<std::string> failed = "failed";
+    const std::optional<domain::OutboxStatus> failed = domain::OutboxStatus::kFailed;
     const auto plan = Explain(
         mysql::MessagesPageSql(db_.Sql(), campaign_, failed, DeepCursor("outbox", " AND status='failed'"), 100));
     EXPECT_EQ(plan.rows_returned, 100u);

@@ -7,9 +7,11 @@
 #include <thread>
 
 #include "app/metrics/metrics.hpp"
-#include "app/ops_routes.hpp"
+#include "api/ops_routes.hpp"
 
 namespace bulkmsg::app {
+using api::OpsRoutes;
+
 namespace {
 
 TEST(MetricsRegistryTest, RendersCountersAndGaugesWithHelpTypeAndLabels) {

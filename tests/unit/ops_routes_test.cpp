@@ -1,4 +1,4 @@
-#include "app/ops_routes.hpp"
+#include "api/ops_routes.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -6,6 +6,8 @@
 #include "app/version.hpp"
 
 namespace bulkmsg::app {
+using api::OpsRoutes;
+
 namespace {
 
 HttpRequest Get(const std::string& path) {

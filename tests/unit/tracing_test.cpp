@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "app/observed_handler.hpp"
+#include "api/observed_handler.hpp"
 #include "domain/tracing/span.hpp"
 #include "support/recording_exporter.hpp"
 
@@ -60,7 +60,7 @@ TEST(TracingTest, OtlpJsonCarriesHexIdsNanosAsStringsTypedAttributesAndStatus) {
 TEST(TracingTest, ApiRequestsRunInAServerSpanThatTheHandlerSeesAsTheirTraceparent) {
     testing::RecordingExporter exporter;
     std::string seen;
-    const auto handler = app::ObservedHandler([&](const app::HttpRequest& r) {
+    const auto handler = api::ObservedHandler([&](const app::HttpRequest& r) {
         const auto it = r.headers.find("traceparent");
         seen = it == r.headers.end() ? "" : it->second;
         return app::JsonResponse(202, {});

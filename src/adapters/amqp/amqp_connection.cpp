@@ -8,7 +8,7 @@
 
 namespace bulkmsg::amqp {
 
-AmqpError::AmqpError(const std::string& message) : std::runtime_error(message) {
+AmqpError::AmqpError(const std::string& message) : app::DependencyError("broker", message, true) {
     app::CountDependencyError("rabbitmq");
 }
 

@@ -3,14 +3,16 @@
 #include <stdexcept>
 #include <string>
 
+#include "app/dependency_error.hpp"
 #include "domain/config.hpp"
 
 struct amqp_connection_state_t_;
 
 namespace bulkmsg::amqp {
 
-/// Constructing one counts a rabbitmq error in bulkmsg_dependency_errors_total.
-class AmqpError : public std::runtime_error {
+/// Always an outage of the `broker` (the API's 503 names it). Constructing one counts a rabbitmq error in
+/// bulkmsg_dependency_errors_total.
+class AmqpError : public app::DependencyError {
 public:
     explicit AmqpError(const std::string& message);
 };

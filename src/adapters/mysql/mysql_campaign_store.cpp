@@ -2,8 +2,6 @@
 
 #include "adapters/mysql/campaign_events.hpp"
 
-#include <openssl/crypto.h>
-
 #include "adapters/mysql/keyset_page.hpp"
 #include "adapters/mysql/mysql_outbox_store.hpp"
 #include "adapters/mysql/mysql_preparation_store.hpp"
@@ -23,13 +21,21 @@ domain::TimePoint ParseSqlTime(const std::optional<std::string>& text) {
     return domain::ParseRfc3339(rfc + "Z").value_or(domain::TimePoint{});
 }
 
+domain::CampaignStatus ReadCampaignStatus(const std::optional<std::string>& text) {
+    const auto status = domain::ParseCampaignStatus(text.value_or(""));
+    if (!status) {
+        throw MysqlError(0, "campaigns.status: unreadable value '" + text.value_or("NULL") + "'");
+    }
+    return *status;
+}
+
 app::CampaignRecord ToRecord(const Row& r) {
     app::CampaignRecord c;
     c.id = std::stoull(r[0].value_or("0"));
     c.name = r[1].value_or("");
     c.content.id = c.id;
     c.content.kind = domain::ParseChannel(r[2].value_or("")).value_or(domain::Channel::kEmail);
-    c.status = r[3].value_or("");
+    c.status = ReadCampaignStatus(r[3]);
     c.content.subject = r[4].value_or("");
     c.content.text = r[5].value_or("");
     c.content.html = r[6].value_or("");
@@ -51,28 +57,15 @@ std::string Nullable(MysqlConnection& c, const std::string& value) {
     return value.empty() ? "NULL" : c.Quote(value);
 }
 
-std::string StatusList(MysqlConnection& c, const std::vector<std::string>& statuses) {
+std::string StatusList(const std::vector<domain::CampaignStatus>& statuses) {
     std::string list;
-    for (const auto& s : statuses) {
-        list += (list.empty() ? "" : ",") + c.Quote(s);
+    for (const auto s : statuses) {
+        list += (list.empty() ? "'" : ",'") + std::string(domain::ToString(s)) + "'";
     }
     return list;
 }
 
 }  // namespace
-
-std::string MessagesPageSql(MysqlConnection& c, std::uint64_t campaign_id, const std::optional<std::string>& status,
-                            std::uint64_t after_id, std::size_t limit) {
-    constexpr std::string_view kColumns =
-        "id, user_ref, kind, status, attempts, last_error, provider_msg_id, available_at, sent_at";
-    const auto campaign = "campaign_id=" + std::to_string(campaign_id);
-    // Of every status: no index leads with campaign_id then id, so the primary key's range from after_id.
-    return status ? KeysetPageSql(kColumns, "outbox", "idx_outbox_campaign_status",
-                                  campaign + " AND status=" + c.Quote(*status), after_id, limit)
-                  : KeysetPageSql(kColumns, "outbox", "PRIMARY", campaign, after_id, limit);
-}
-
-MysqlCampaignStore::MysqlCampaignStore(domain::DatabaseConfig config) : pool_(std::move(config), 8) {}
 
 namespace {
 
@@ -82,9 +75,10 @@ std::uint64_t InsertCampaign(MysqlConnection& c, const domain::NewCampaign& n, c
         "INSERT INTO campaigns (name, kind, status, scheduled_at, template_subject, template_text, "
         "template_html, template_title, template_data, from_address, send_window) VALUES (" +
         c.Quote(n.name) + ",'" + std::string(domain::ToString(t.kind)) + "','" +
-        (n.scheduled_at ? "scheduled" : "draft") + "'," +
-        (n.scheduled_at ? "'" + SqlTime(*n.scheduled_at) + "'" : std::string("NULL")) + "," + Nullable(c, t.subject) +
-        "," + c.Quote(t.text) + "," + Nullable(c, t.html) + "," + Nullable(c, t.title) + "," +
+        std::string(
+            domain::ToString(n.scheduled_at ? domain::CampaignStatus::kScheduled : domain::CampaignStatus::kDraft)) +
+        "'," + (n.scheduled_at ? "'" + SqlTime(*n.scheduled_at) + "'" : std::string("NULL")) + "," +
+        Nullable(c, t.subject) + "," + c.Quote(t.text) + "," + Nullable(c, t.html) + "," + Nullable(c, t.title) + "," +
         (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + "," +
         (t.send_window ? c.Quote(domain::SendWindowJson(*t.send_window).dump()) : std::string("NULL")) + ")");
     const auto id = std::stoull(c.QueryValue("SELECT LAST_INSERT_ID()").value_or("0"));
@@ -135,14 +129,14 @@ std::optional<app::CampaignRecord> MysqlCampaignStore::GetCampaign(std::uint64_t
 }
 
 std::vector<app::CampaignRecord> MysqlCampaignStore::ListCampaigns(std::uint64_t before_id, std::size_t limit,
-                                                                   const std::optional<std::string>& status) {
+                                                                   std::optional<domain::CampaignStatus> status) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
         std::string where = " WHERE 1=1";
         if (before_id) {
             where += " AND id < " + std::to_string(before_id);
         }
         if (status) {
-            where += " AND status=" + c.Quote(*status);
+            where += " AND status='" + std::string(domain::ToString(*status)) + "'";
         }
         return c.Query(std::string(kCampaignColumns) + where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
     });
@@ -153,62 +147,17 @@ std::vector<app::CampaignRecord> MysqlCampaignStore::ListCampaigns(std::uint64_t
     return campaigns;
 }
 
-app::TargetInsertResult MysqlCampaignStore::InsertTargets(std::uint64_t campaign_id,
-                                                          const std::vector<domain::Target>& targets) {
-    if (targets.empty()) {
-        return {};
-    }
+bool MysqlCampaignStore::Transition(std::uint64_t id, const app::StatusChange& change) {
     return pool_.With([&](MysqlConnection& c) {
-        std::string sql =
-            "INSERT IGNORE INTO campaign_targets (campaign_id, user_ref, kind, timezone, metadata) VALUES ";
-        for (std::size_t i = 0; i < targets.size(); ++i) {
-            const auto& t = targets[i];
-            sql += (i ? ",(" : "(") + std::to_string(campaign_id) + "," + c.Quote(t.user_ref) + ",'" +
-                   std::string(domain::ToString(t.kind)) + "'," + c.Quote(t.timezone) + "," +
-                   c.Quote(t.metadata.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + ")";
-        }
-        // Autocommit; uploads write two batches at a time (CampaignApi), whose INSERT IGNOREs can deadlock.
-        const auto inserted = c.ExecuteRetryingDeadlocks(sql);
-        return app::TargetInsertResult{inserted, targets.size() - inserted};
-    });
-}
-
-app::CampaignCounts MysqlCampaignStore::Counts(std::uint64_t campaign_id) {
-    return pool_.With([&](MysqlConnection& c) {
-        app::CampaignCounts counts;
-        const auto id = std::to_string(campaign_id);
-        counts.targets =
-            std::stoull(c.QueryValue("SELECT COUNT(*) FROM campaign_targets WHERE campaign_id=" + id).value_or("0"));
-        for (const auto& row :
-             c.Query("SELECT status, COUNT(*) FROM outbox WHERE campaign_id=" + id + " GROUP BY status")) {
-            counts.outbox_by_status[row[0].value_or("")] = std::stoull(row[1].value_or("0"));
-        }
-        return counts;
-    });
-}
-
-std::vector<app::MessageRecord> MysqlCampaignStore::ListMessages(std::uint64_t campaign_id,
-                                                                 const std::optional<std::string>& status,
-                                                                 std::uint64_t after_id, std::size_t limit) {
-    const auto rows = pool_.With(
-        [&](MysqlConnection& c) { return c.Query(MessagesPageSql(c, campaign_id, status, after_id, limit)); });
-    std::vector<app::MessageRecord> messages;
-    for (const auto& r : rows) {
-        messages.push_back({std::stoull(r[0].value_or("0")), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""),
-                            std::stoull(r[4].value_or("0")), r[5], r[6], r[7], r[8]});
-    }
-    return messages;
-}
-
-bool MysqlCampaignStore::Transition(std::uint64_t id, const std::vector<std::string>& from, const std::string& to,
-                                    const app::AuditNote& note, std::optional<domain::TimePoint> scheduled_at) {
-    return pool_.With([&](MysqlConnection& c) {
-        const std::string set_time = scheduled_at ? ", scheduled_at='" + SqlTime(*scheduled_at) + "'" : "";
+        const auto& note = change.note;
+        const std::string set_time =
+            change.scheduled_at ? ", scheduled_at='" + SqlTime(*change.scheduled_at) + "'" : "";
         const std::string set_trace = note.traceparent.empty() ? "" : ", traceparent=" + c.Quote(note.traceparent);
         c.Execute("START TRANSACTION");
         const bool changed =
-            c.Execute("UPDATE campaigns SET status=" + c.Quote(to) + ", status_reason=NULL" + set_time + set_trace +
-                      " WHERE id=" + std::to_string(id) + " AND status IN (" + StatusList(c, from) + ")") > 0;
+            c.Execute("UPDATE campaigns SET status='" + std::string(domain::ToString(change.to)) +
+                      "', status_reason=NULL" + set_time + set_trace + " WHERE id=" + std::to_string(id) +
+                      " AND status IN (" + StatusList(change.from) + ")") > 0;
         if (changed) {
             InsertCampaignEvent(c, id, note);
         }
@@ -240,57 +189,6 @@ std::vector<app::CampaignEvent> MysqlCampaignStore::ListEvents(std::uint64_t cam
                           .created_at = r[4].value_or("")});
     }
     return events;
-}
-
-std::uint64_t MysqlCampaignStore::CancelUnsent(std::uint64_t campaign_id) {
-    return pool_.With([&](MysqlConnection& c) {
-        return c.Execute("UPDATE outbox SET status='cancelled', last_error='cancelled' WHERE campaign_id=" +
-                         std::to_string(campaign_id) + " AND status IN ('pending','queued','retrying')");
-    });
-}
-
-bool MysqlCampaignStore::AddSuppression(const app::Suppression& s) {
-    return pool_.With([&](MysqlConnection& c) {
-        // MariaDB reports 1 affected row for an insert, 2 for an update of an existing row, 0 when unchanged.
-        // Posting again without a reason keeps the one stored.
-        return c.Execute("INSERT INTO suppressions (channel, address, reason) VALUES (" + c.Quote(s.channel) + "," +
-                         c.Quote(s.address) + "," + c.Quote(s.reason) +
-                         ") ON DUPLICATE KEY UPDATE reason=IF(VALUES(reason)='', reason, VALUES(reason))") == 1;
-    });
-}
-
-bool MysqlCampaignStore::RemoveSuppression(const std::string& channel, const std::string& address) {
-    return pool_.With([&](MysqlConnection& c) {
-        return c.Execute("DELETE FROM suppressions WHERE channel=" + c.Quote(channel) +
-                         " AND address=" + c.Quote(address)) > 0;
-    });
-}
-
-std::vector<app::Suppression> MysqlCampaignStore::ListSuppressions(const std::optional<std::string>& channel,
-                                                                   std::uint64_t after_id, std::size_t limit) {
-    const auto rows = pool_.With([&](MysqlConnection& c) {
-        return c.Query("SELECT id, channel, address, reason FROM suppressions WHERE id > " + std::to_string(after_id) +
-                       (channel ? " AND channel=" + c.Quote(*channel) : "") + " ORDER BY id LIMIT " +
-                       std::to_string(limit));
-    });
-    std::vector<app::Suppression> list;
-    for (const auto& r : rows) {
-        list.push_back({std::stoull(r[0].value_or("0")), r[1].value_or(""), r[2].value_or(""), r[3].value_or("")});
-    }
-    return list;
-}
-
-std::optional<std::string> MysqlCampaignStore::ApiKeyName(const std::string& key_hash) {
-    const auto rows = pool_.With([&](MysqlConnection& c) {
-        return c.Query("SELECT name, key_hash FROM api_keys WHERE key_hash=" + c.Quote(key_hash) +
-                       " AND revoked_at IS NULL");
-    });
-    // The index lookup finds the row; the comparison that decides is constant-time.
-    if (rows.empty() || !rows[0][1] || rows[0][1]->size() != key_hash.size() ||
-        CRYPTO_memcmp(rows[0][1]->data(), key_hash.data(), key_hash.size()) != 0) {
-        return std::nullopt;
-    }
-    return rows[0][0];
 }
 
 }  // namespace bulkmsg::mysql

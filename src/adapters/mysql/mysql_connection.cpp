@@ -1,12 +1,31 @@
 #include "adapters/mysql/mysql_connection.hpp"
 
+#include <errmsg.h>
 #include <mysql.h>
+#include <mysqld_error.h>
 
 #include "app/metrics/metrics.hpp"
 
 namespace bulkmsg::mysql {
 
-MysqlError::MysqlError(unsigned code, const std::string& message) : std::runtime_error(message), code_(code) {
+bool IsOutageCode(unsigned code) {
+    switch (code) {
+        case CR_CONNECTION_ERROR:
+        case CR_CONN_HOST_ERROR:
+        case CR_UNKNOWN_HOST:
+        case CR_SERVER_GONE_ERROR:
+        case CR_SERVER_LOST:
+        case ER_CON_COUNT_ERROR:
+        case ER_SERVER_SHUTDOWN:
+        case ER_LOCK_WAIT_TIMEOUT:
+        case ER_LOCK_DEADLOCK:
+        case ER_CONNECTION_KILLED: return true;
+        default: return false;
+    }
+}
+
+MysqlError::MysqlError(unsigned code, const std::string& message)
+    : app::DependencyError("database", message, IsOutageCode(code)), code_(code) {
     app::CountDependencyError("mysql");
 }
 

@@ -7,14 +7,16 @@
 #include <string_view>
 #include <vector>
 
+#include "app/dependency_error.hpp"
 #include "domain/config.hpp"
 
 struct st_mysql;
 
 namespace bulkmsg::mysql {
 
-/// A MariaDB/MySQL error with the server's (or client library's) error number.
-class MysqlError : public std::runtime_error {
+/// A MariaDB/MySQL error with the server's (or client library's) error number: an outage of the `database` when
+/// the number says the server is unreachable, gone, shutting down or overloaded (IsOutageCode).
+class MysqlError : public app::DependencyError {
 public:
     MysqlError(unsigned code, const std::string& message);
     unsigned Code() const { return code_; }
@@ -22,6 +24,9 @@ public:
 private:
     unsigned code_;
 };
+
+/// Whether a MariaDB/MySQL error number means the server cannot be used right now, as opposed to a refused statement.
+bool IsOutageCode(unsigned code);
 
 using Row = std::vector<std::optional<std::string>>;
 

@@ -9,7 +9,7 @@
 
 namespace bulkmsg::redis {
 
-RedisError::RedisError(const std::string& message) : std::runtime_error(message) {
+RedisError::RedisError(const std::string& message) : app::DependencyError("cache", message, true) {
     app::CountDependencyError("redis");
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/dependency_error.hpp"
 #include "domain/config.hpp"
 
 struct redisContext;
@@ -12,8 +13,9 @@ struct redisReply;
 
 namespace bulkmsg::redis {
 
-/// Constructing one counts a redis error in bulkmsg_dependency_errors_total.
-class RedisError : public std::runtime_error {
+/// Always an outage of the `cache` (the API's 503 names it). Constructing one counts a redis error in
+/// bulkmsg_dependency_errors_total.
+class RedisError : public app::DependencyError {
 public:
     explicit RedisError(const std::string& message);
 };

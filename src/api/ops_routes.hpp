@@ -7,7 +7,7 @@
 #include "app/metrics/metrics_registry.hpp"
 #include "app/readiness.hpp"
 
-namespace bulkmsg::app {
+namespace bulkmsg::api {
 
 /// Serves the operational endpoints every bulkmsg process exposes without authentication:
 /// GET /health (alive, role and version), GET /live, GET /ready (200 when every probe passes, otherwise
@@ -15,13 +15,14 @@ namespace bulkmsg::app {
 /// Anything else is a JSON 404; other methods on these paths a 405.
 class OpsRoutes {
 public:
-    OpsRoutes(std::string role, std::function<ReadinessReport()> readiness, MetricsRegistry* metrics = nullptr);
-    HttpResponse Handle(const HttpRequest& request) const;
+    OpsRoutes(std::string role, std::function<app::ReadinessReport()> readiness,
+              app::MetricsRegistry* metrics = nullptr);
+    app::HttpResponse Handle(const app::HttpRequest& request) const;
 
 private:
     std::string role_;
-    std::function<ReadinessReport()> readiness_;
-    MetricsRegistry* metrics_;
+    std::function<app::ReadinessReport()> readiness_;
+    app::MetricsRegistry* metrics_;
 };
 
-}  // namespace bulkmsg::app
+}  // namespace bulkmsg::api

@@ -1,23 +1,26 @@
-#include "app/ops_routes.hpp"
+#include "api/ops_routes.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "app/version.hpp"
 
-namespace bulkmsg::app {
+namespace bulkmsg::api {
 
-OpsRoutes::OpsRoutes(std::string role, std::function<ReadinessReport()> readiness, MetricsRegistry* metrics)
+using app::HttpRequest;
+using app::HttpResponse;
+
+OpsRoutes::OpsRoutes(std::string role, std::function<app::ReadinessReport()> readiness, app::MetricsRegistry* metrics)
     : role_(std::move(role)), readiness_(std::move(readiness)), metrics_(metrics) {}
 
 namespace {
 
-HttpResponse ReadyResponse(const ReadinessReport& report) {
+HttpResponse ReadyResponse(const app::ReadinessReport& report) {
     nlohmann::json checks = nlohmann::json::object();
     for (const auto& r : report.results) {
         checks[r.name] = r.ok ? nlohmann::json{{"ok", true}} : nlohmann::json{{"ok", false}, {"error", r.error}};
     }
     nlohmann::json body = {{"status", report.ready ? "ready" : "not_ready"}, {"checks", checks}};
-    return JsonResponse(report.ready ? 200u : 503u, body);
+    return app::JsonResponse(report.ready ? 200u : 503u, body);
 }
 
 }  // namespace
@@ -26,14 +29,15 @@ HttpResponse OpsRoutes::Handle(const HttpRequest& request) const {
     const bool known = request.path == "/health" || request.path == "/live" || request.path == "/ready" ||
                        (request.path == "/metrics" && metrics_ != nullptr);
     if (!known) {
-        return JsonError(404, "not_found", "no route for " + request.method + " " + request.path);
+        return app::JsonError(404, "not_found", "no route for " + request.method + " " + request.path);
     }
     if (request.method != "GET" && request.method != "HEAD") {
-        return JsonError(405, "method_not_allowed", request.path + " accepts GET only");
+        return app::JsonError(405, "method_not_allowed", request.path + " accepts GET only");
     }
     if (request.path == "/health") {
-        nlohmann::json body = {{"status", "ok"}, {"role", role_}, {"version", kVersion}, {"revision", kRevision}};
-        return JsonResponse(200, body);
+        nlohmann::json body = {
+            {"status", "ok"}, {"role", role_}, {"version", app::kVersion}, {"revision", app::kRevision}};
+        return app::JsonResponse(200, body);
     }
     if (request.path == "/metrics") {
         HttpResponse response;
@@ -42,9 +46,9 @@ HttpResponse OpsRoutes::Handle(const HttpRequest& request) const {
         return response;
     }
     if (request.path == "/live") {
-        return JsonResponse(200, {{"status", "alive"}});
+        return app::JsonResponse(200, {{"status", "alive"}});
     }
     return ReadyResponse(readiness_());
 }
 
-}  // namespace bulkmsg::app
+}  // namespace bulkmsg::api

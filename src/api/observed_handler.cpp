@@ -1,19 +1,22 @@
-#include "app/observed_handler.hpp"
+#include "api/observed_handler.hpp"
 
 #include "app/metrics/metrics.hpp"
 #include "app/tracing/tracer.hpp"
 
-namespace bulkmsg::app {
+namespace bulkmsg::api {
 
-HttpHandler ObservedHandler(HttpHandler inner) {
+using app::HttpRequest;
+using app::HttpResponse;
+
+app::HttpHandler ObservedHandler(app::HttpHandler inner) {
     return [inner = std::move(inner)](const HttpRequest& request) {
-        auto& metrics = ProcessMetrics();
+        auto& metrics = app::ProcessMetrics();
         if (!request.path.starts_with("/api/")) {
             auto response = inner(request);
             metrics.http_requests.With({std::to_string(response.status)}).Inc();
             return response;
         }
-        auto& tracer = ProcessTracer();
+        auto& tracer = app::ProcessTracer();
         const auto incoming = request.headers.find("traceparent");
         auto span = tracer.Start(request.method + " " + request.path, domain::SpanKind::kServer,
                                  incoming == request.headers.end() ? "" : incoming->second);
@@ -31,4 +34,4 @@ HttpHandler ObservedHandler(HttpHandler inner) {
     };
 }
 
-}  // namespace bulkmsg::app
+}  // namespace bulkmsg::api

@@ -1,0 +1,48 @@
+#include "adapters/mysql/mysql_suppression_store.hpp"
+
+namespace bulkmsg::mysql {
+
+namespace {
+
+domain::Channel ReadChannel(const std::optional<std::string>& text) {
+    const auto channel = domain::ParseChannel(text.value_or(""));
+    if (!channel) {
+        throw MysqlError(0, "suppressions.channel: unreadable value '" + text.value_or("NULL") + "'");
+    }
+    return *channel;
+}
+
+}  // namespace
+
+bool MysqlSuppressionStore::AddSuppression(const app::Suppression& s) {
+    return pool_.With([&](MysqlConnection& c) {
+        // MariaDB reports 1 affected row for an insert, 2 for an update of an existing row, 0 when unchanged.
+        // Posting again without a reason keeps the one stored.
+        return c.Execute("INSERT INTO suppressions (channel, address, reason) VALUES (" +
+                         c.Quote(domain::ToString(s.channel)) + "," + c.Quote(s.address) + "," + c.Quote(s.reason) +
+                         ") ON DUPLICATE KEY UPDATE reason=IF(VALUES(reason)='', reason, VALUES(reason))") == 1;
+    });
+}
+
+bool MysqlSuppressionStore::RemoveSuppression(domain::Channel channel, const std::string& address) {
+    return pool_.With([&](MysqlConnection& c) {
+        return c.Execute("DELETE FROM suppressions WHERE channel=" + c.Quote(domain::ToString(channel)) +
+                         " AND address=" + c.Quote(address)) > 0;
+    });
+}
+
+std::vector<app::Suppression> MysqlSuppressionStore::ListSuppressions(std::optional<domain::Channel> channel,
+                                                                      std::uint64_t after_id, std::size_t limit) {
+    const auto rows = pool_.With([&](MysqlConnection& c) {
+        return c.Query("SELECT id, channel, address, reason FROM suppressions WHERE id > " + std::to_string(after_id) +
+                       (channel ? " AND channel=" + c.Quote(domain::ToString(*channel)) : "") + " ORDER BY id LIMIT " +
+                       std::to_string(limit));
+    });
+    std::vector<app::Suppression> list;
+    for (const auto& r : rows) {
+        list.push_back({std::stoull(r[0].value_or("0")), ReadChannel(r[1]), r[2].value_or(""), r[3].value_or("")});
+    }
+    return list;
+}
+
+}  // namespace bulkmsg::mysql

@@ -1,0 +1,43 @@
+#include "api/http_api.hpp"
+
+#include "api/campaign_routes.hpp"
+#include "api/error_policy.hpp"
+#include "api/suppression_routes.hpp"
+#include "api/target_routes.hpp"
+#include "app/log.hpp"
+
+namespace bulkmsg::api {
+
+HttpApi::HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache* cache, app::RateLimiter* limiter,
+                 const ApiSettings& settings)
+    : progress_(stores.messages, clock, cache),
+      campaigns_(stores.campaigns, stores.messages, progress_),
+      uploads_(stores.targets, stores.campaigns, progress_),
+      suppressions_(stores.suppressions),
+      auth_(stores.api_keys, clock, limiter, settings.requests_per_second),
+      v1_("/api/v1") {
+    AddCampaignRoutes(v1_, campaigns_, progress_);
+    AddTargetRoutes(v1_, uploads_, settings.max_concurrent_uploads);
+    AddSuppressionRoutes(v1_, suppressions_);
+}
+
+app::HttpResponse HttpApi::Handle(const app::HttpRequest& request) {
+    try {
+        auto admitted = auth_.Admit(request);
+        if (auto* refusal = std::get_if<app::HttpResponse>(&admitted)) {
+            return std::move(*refusal);
+        }
+        const auto& actor = std::get<std::string>(admitted);
+        auto response = v1_.Dispatch(request, actor);
+        if (request.method != "GET" && response.status < 300) {
+            app::Log(
+                app::LogLevel::kInfo, "api", "campaign changed",
+                {{"api_key", actor}, {"method", request.method}, {"path", request.path}, {"status", response.status}});
+        }
+        return response;
+    } catch (...) {
+        return FailureResponse(std::current_exception(), request);
+    }
+}
+
+}  // namespace bulkmsg::api

@@ -7,15 +7,14 @@ when preparation wrote it; sent_at = when its outcome was stored, within a few m
 /proc (CPU seconds and peak RSS of every process, the servers included).
 """
 
-import argparse
 import json
 import os
 import sys
 import time
 
-from bulkmsgpy.pipeline import Pipeline, target_lines
+from bulkmsgpy.pipeline import Pipeline
 from bulkmsgpy.procs import Resources, exit_on_sigterm
-from bulkmsgpy.runs import add_run_arguments, log_processes, logger, result_path, write_result
+from bulkmsgpy.runs import log_processes, logger, result_path, run_parser, write_result
 
 GOALS = {"delivery_msgs_per_s": 10_000, "one_million_total_s": 180, "p99_latency_s": 2.0, "rss_mb": 200}
 # The original design (docs/original-design.md): one consumer with prefetch 1, a poller taking 100 rows every 5 s.
@@ -108,13 +107,8 @@ class Bench:
             p.start_simulator()
             with Resources(p.pids) as resources:
                 p.start_api()
-                campaign = p.create_campaign(f"bench {self.name} {self.recipients}")
-                lines = target_lines(self.recipients, "bench")
                 log(f"{self.name}: uploading {self.recipients:,} targets")
-                started = time.time()
-                p.upload(campaign, lines)
-                upload_s = time.time() - started
-                del lines
+                campaign, upload_s = p.timed_upload(f"bench {self.name} {self.recipients}", self.recipients, "bench")
                 for i in range(self.args.pollers):
                     p.start(f"poller{i}", "poller")
                 for i in range(self.args.consumers):
@@ -212,16 +206,12 @@ def print_report(results, goals):
 
 
 def parse_args():
-    p = argparse.ArgumentParser(prog="bench/run", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--recipients", type=int, default=200_000)
+    p = run_parser("bench/run", __doc__, "e2e", 200_000, "the campaign to finish")
     p.add_argument("--pollers", type=int, default=1)
     p.add_argument("--consumers", type=int, default=1, help="consumer processes (CONSUMER_WORKERS threads each)")
     p.add_argument("--baseline-seconds", type=int, default=60,
                    help="how long the baseline runs (it sends at most 20 msg/s); 0 skips it")
-    p.add_argument("--timeout", type=int, default=1800, help="seconds to wait for the campaign to finish")
     p.add_argument("--svg", help="progress chart (default next to the JSON, .svg)")
-    add_run_arguments(p, "e2e")
     return p.parse_args()
 
 

@@ -9,13 +9,12 @@ request, from joining its lines to the answer), preparation rows/s (from the pre
 CPU seconds of every process. Run through `bench/run upload-prepare` (see --help).
 """
 
-import argparse
 import sys
 import time
 
-from bulkmsgpy.pipeline import Pipeline, target_lines
+from bulkmsgpy.pipeline import Pipeline
 from bulkmsgpy.procs import Resources, exit_on_sigterm
-from bulkmsgpy.runs import add_run_arguments, log_processes, logger, result_path, write_result
+from bulkmsgpy.runs import log_processes, logger, result_path, run_parser, write_result
 
 GOALS = {"upload_targets_per_s": 100_000, "preparation_rows_per_s": 50_000, "api_rss_mb": 200}
 SETTINGS = {"LOG_LEVEL": "warn", "API_RATE_LIMIT_PER_SEC": "0", "POLL_INTERVAL_MS": "200", "POLL_BATCH_SIZE": "1",
@@ -60,13 +59,9 @@ def run(args):
         p.create_database()
         with Resources(p.pids) as resources:
             p.start_api()
-            campaign = p.create_campaign(f"upload and prepare {args.recipients}")
-            lines = target_lines(args.recipients, "up")
             log(f"uploading {args.recipients:,} targets in one request")
-            started = time.time()
-            p.upload(campaign, lines)  # asserts that every target was accepted
-            upload_s = time.time() - started
-            del lines
+            # Asserts that every target was accepted.
+            campaign, upload_s = p.timed_upload(f"upload and prepare {args.recipients}", args.recipients, "up")
             p.start("poller0", "poller")
             time.sleep(1)  # let it connect
             prepare_at = p.sql("SELECT NOW(6)")[0][0]
@@ -90,18 +85,9 @@ def verdict(result):
             for name, value, goal, at_least in checks]
 
 
-def parse_args():
-    p = argparse.ArgumentParser(prog="bench/run upload-prepare", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--recipients", type=int, default=1_000_000)
-    p.add_argument("--timeout", type=int, default=1800, help="seconds to wait for preparation")
-    add_run_arguments(p, "upload-prepare")
-    return p.parse_args()
-
-
 def main():
     exit_on_sigterm()
-    args = parse_args()
+    args = run_parser("bench/run upload-prepare", __doc__, "upload-prepare", 1_000_000, "preparation").parse_args()
     json_path = result_path(args, "upload-prepare")
     result = run(args)
     result["goals"] = verdict(result)

@@ -154,6 +154,15 @@ class Pipeline:
         assert status == 201, body
         return json.loads(body)["id"]
 
+    def timed_upload(self, name, recipients, prefix):
+        """Creates campaign `name` and uploads `recipients` targets (target_lines) to it in one request; returns
+        (campaign id, seconds the upload took)."""
+        campaign = self.create_campaign(name)
+        lines = target_lines(recipients, prefix)
+        started = time.time()
+        self.upload(campaign, lines)
+        return campaign, time.time() - started
+
     def upload(self, campaign, lines):
         """Posts the NDJSON target lines in one request (the API streams it); every line must be accepted."""
         status, body = self.api("POST", f"/campaigns/{campaign}/targets", "\n".join(lines) + "\n",

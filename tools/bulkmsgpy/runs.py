@@ -1,5 +1,6 @@
 """What the benchmark scripts share: their common options, where results go, and how they are logged and written."""
 
+import argparse
 import json
 import os
 import time
@@ -7,12 +8,18 @@ import time
 from bulkmsgpy import ROOT
 
 
-def add_run_arguments(parser, result_name):
-    """The options every benchmark script shares: --build-dir, --json (default
+def run_parser(prog, description, result_name, recipients, waits_for):
+    """An argument parser with the options every benchmark script shares: --recipients (default `recipients`),
+    --timeout (seconds to wait for `waits_for`), --build-dir, --json (default
     bench/results/<result_name>-<recipients>.json, see result_path) and --keep."""
+    parser = argparse.ArgumentParser(prog=prog, description=description,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--recipients", type=int, default=recipients)
+    parser.add_argument("--timeout", type=int, default=1800, help=f"seconds to wait for {waits_for}")
     parser.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", "build"))
     parser.add_argument("--json", help=f"result file (default bench/results/{result_name}-<recipients>.json)")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    return parser
 
 
 def result_path(args, result_name):

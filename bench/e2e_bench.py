@@ -198,9 +198,11 @@ def print_report(results, goals):
     log(f"prepare → sent latency: p50 {lat['p50']:.3f} s, p95 {lat['p95']:.3f} s, p99 {lat['p99']:.3f} s")
     log_processes(log, main["processes"])
     if "baseline" in results:
-        base = results["baseline"]
+        base, ratio = results["baseline"], results["ratio_delivery"]
+        # A short --baseline-seconds may end before the baseline's first message: then there is no ratio.
+        faster = f"bulkmsg is {ratio:.0f}× faster" if ratio else "no ratio"
         log(f"baseline (original design's settings, {base['sent']:,} sent in its time limit): delivery "
-            f"{base['delivery_msgs_per_s']} msg/s; bulkmsg is {results['ratio_delivery']:.0f}× faster")
+            f"{base['delivery_msgs_per_s']} msg/s; {faster}")
     for g in goals:
         log(f"{'MET ' if g['met'] else 'MISSED'} {g['goal']}: {g['value']:,} {g['note']}")
 

@@ -7,100 +7,20 @@ when preparation wrote it; sent_at = when its outcome was stored, within a few m
 /proc (CPU seconds and peak RSS of every process, the servers included).
 """
 
-import argparse
 import json
 import os
 import sys
-import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from pipeline import ROOT, Pipeline, add_run_arguments, exit_on_sigterm, result_path, target_lines  # noqa: E402
+from bulkmsgpy.pipeline import Pipeline
+from bulkmsgpy.procs import Resources, exit_on_sigterm
+from bulkmsgpy.runs import log_processes, logger, result_path, run_parser, write_result
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 GOALS = {"delivery_msgs_per_s": 10_000, "one_million_total_s": 180, "p99_latency_s": 2.0, "rss_mb": 200}
 # The original design (docs/original-design.md): one consumer with prefetch 1, a poller taking 100 rows every 5 s.
 BASELINE = {"CONSUMER_WORKERS": "1", "CONSUMER_PREFETCH": "1", "CONSUMER_MAX_IN_FLIGHT": "1",
             "POLL_BATCH_SIZE": "100", "POLL_INTERVAL_MS": "5000", "POLL_PIPELINE_DEPTH": "1", "POLL_DRAIN": "false"}
-
-
-def log(message):
-    print(f"bench [{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def proc_sample(pid):
-    """(CPU seconds so far, RSS MB, peak RSS MB) of a process, or None when it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        status = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status") if ":" in line)
-    except (OSError, IndexError):
-        return None
-    cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-    kb = lambda key: int(status.get(key, "0 kB").split()[0])  # noqa: E731
-    return cpu, kb("VmRSS") / 1024, kb("VmHWM") / 1024
-
-
-SERVERS = {"mariadb": "mysql/mariadbd.pid", "rabbitmq": "rabbit/rabbit.pid", "redis": "redis.pid"}
-
-
-def server_pids():
-    stack = os.path.realpath(os.environ.get("STACK_DIR", os.path.join(ROOT, ".stack")))
-    pids = {}
-    for name, path in SERVERS.items():
-        try:
-            pids[name] = int(open(os.path.join(stack, path)).read().strip())
-        except (OSError, ValueError):
-            pass
-    return pids
-
-
-def pipeline_pids(pipeline):
-    """The processes a Pipeline started and the stack's servers, by name (for Resources)."""
-    return lambda: {**{name: p.pid for name, p in pipeline.processes.items()}, **server_pids()}
-
-
-class Resources:
-    """Samples the processes `pids()` names every `interval` seconds: CPU seconds used since each was first seen,
-    and the largest RSS seen."""
-
-    def __init__(self, pids, interval=1.0):
-        self.pids = pids
-        self.interval = interval
-        self.start_cpu = {}
-        self.last = {}
-        self.peak_rss = {}
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-
-    def sample(self):
-        for name, pid in self.pids().items():
-            s = proc_sample(pid)
-            if s is None:
-                continue
-            self.start_cpu.setdefault(name, s[0])
-            self.last[name] = s[0]
-            # VmHWM is the process's own peak; the servers ran before this run, so only the sampled RSS counts.
-            peak = s[1] if name in SERVERS else s[2]
-            self.peak_rss[name] = max(self.peak_rss.get(name, 0.0), peak)
-
-    def run(self):
-        while not self.stop.wait(self.interval):
-            self.sample()
-
-    def __enter__(self):
-        self.sample()
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.sample()
-        self.stop.set()
-        self.thread.join()
-
-    def report(self):
-        return {name: {"cpu_seconds": round(self.last[name] - self.start_cpu[name], 2),
-                       "peak_rss_mb": round(self.peak_rss[name], 1)} for name in sorted(self.last)}
+log = logger("bench")
 
 
 def percentile(sorted_values, p):
@@ -185,15 +105,10 @@ class Bench:
         try:
             p.create_database()
             p.start_simulator()
-            with Resources(pipeline_pids(p)) as resources:
+            with Resources(p.pids) as resources:
                 p.start_api()
-                campaign = p.create_campaign(f"bench {self.name} {self.recipients}")
-                lines = target_lines(self.recipients, "bench")
                 log(f"{self.name}: uploading {self.recipients:,} targets")
-                started = time.time()
-                p.upload(campaign, lines)
-                upload_s = time.time() - started
-                del lines
+                campaign, upload_s = p.timed_upload(f"bench {self.name} {self.recipients}", self.recipients, "bench")
                 for i in range(self.args.pollers):
                     p.start(f"poller{i}", "poller")
                 for i in range(self.args.consumers):
@@ -281,27 +196,24 @@ def print_report(results, goals):
         f"{main['upload_to_last_sent_s']:.1f} s, duplicates {main['duplicates']}")
     lat = main["latency_prepare_to_sent_s"]
     log(f"prepare → sent latency: p50 {lat['p50']:.3f} s, p95 {lat['p95']:.3f} s, p99 {lat['p99']:.3f} s")
-    for name, v in main["processes"].items():
-        log(f"  {name:<10} CPU {v['cpu_seconds']:8.1f} s   peak RSS {v['peak_rss_mb']:8.1f} MB")
+    log_processes(log, main["processes"])
     if "baseline" in results:
-        base = results["baseline"]
+        base, ratio = results["baseline"], results["ratio_delivery"]
+        # A short --baseline-seconds may end before the baseline's first message: then there is no ratio.
+        faster = f"bulkmsg is {ratio:.0f}× faster" if ratio else "no ratio"
         log(f"baseline (original design's settings, {base['sent']:,} sent in its time limit): delivery "
-            f"{base['delivery_msgs_per_s']} msg/s; bulkmsg is {results['ratio_delivery']:.0f}× faster")
+            f"{base['delivery_msgs_per_s']} msg/s; {faster}")
     for g in goals:
         log(f"{'MET ' if g['met'] else 'MISSED'} {g['goal']}: {g['value']:,} {g['note']}")
 
 
 def parse_args():
-    p = argparse.ArgumentParser(prog="bench/run", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--recipients", type=int, default=200_000)
+    p = run_parser("bench/run", __doc__, "e2e", 200_000, "the campaign to finish")
     p.add_argument("--pollers", type=int, default=1)
     p.add_argument("--consumers", type=int, default=1, help="consumer processes (CONSUMER_WORKERS threads each)")
     p.add_argument("--baseline-seconds", type=int, default=60,
                    help="how long the baseline runs (it sends at most 20 msg/s); 0 skips it")
-    p.add_argument("--timeout", type=int, default=1800, help="seconds to wait for the campaign to finish")
     p.add_argument("--svg", help="progress chart (default next to the JSON, .svg)")
-    add_run_arguments(p, "e2e")
     return p.parse_args()
 
 
@@ -319,10 +231,7 @@ def main():
         results["ratio_delivery"] = results["bulkmsg"]["delivery_msgs_per_s"] / base_rate if base_rate else None
     goals = verdict(results["bulkmsg"])
     results["goals"] = goals
-    results["machine"] = {"cpus": os.cpu_count(), "uname": " ".join(os.uname())}
-    os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
-    with open(json_path, "w") as f:
-        json.dump(results, f, indent=2)
+    write_result(json_path, results)
     svg_chart({k: v for k, v in results.items() if k in ("bulkmsg", "baseline")}, svg_path)
     print_report(results, goals)
     log(f"results: {json_path}, chart: {svg_path}")

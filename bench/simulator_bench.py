@@ -15,52 +15,24 @@ import json
 import os
 import re
 import subprocess
-import sys
-import time
 import urllib.parse
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from e2e_bench import proc_sample  # noqa: E402
-from pipeline import ROOT, http, read_env_file  # noqa: E402
+from bulkmsgpy import ROOT
+from bulkmsgpy.env import read_env_file
+from bulkmsgpy.net import http
+from bulkmsgpy.procs import proc_sample
+from bulkmsgpy.tokens import apns_token, fcm_assertion
 
 GOAL_REQUESTS_PER_S = 20_000
 PROVIDERS = ("sendgrid", "twilio", "fcm", "apns")
 
 
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def jwt(header, claims, sign):
-    signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}"
-    return f"{signing_input}.{b64url(sign(signing_input.encode()))}"
-
-
-def apns_token(env):
-    key = serialization.load_pem_private_key(open(env["APNS_KEY_FILE"], "rb").read(), None)
-
-    def sign(data):  # JWS ES256: the raw 32-byte r and s, not DER
-        r, s = utils.decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
-        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
-
-    return jwt({"alg": "ES256", "kid": env["APNS_KEY_ID"]}, {"iss": env["APNS_TEAM_ID"], "iat": int(time.time())},
-               sign)
-
-
 def fcm_access_token(env):
-    account = json.load(open(env["FCM_CREDENTIALS_FILE"]))
-    key = serialization.load_pem_private_key(account["private_key"].encode(), None)
-    now = int(time.time())
-    assertion = jwt({"alg": "RS256", "typ": "JWT", "kid": account["private_key_id"]},
-                    {"iss": account["client_email"], "scope": "https://www.googleapis.com/auth/firebase.messaging",
-                     "aud": account["token_uri"], "iat": now, "exp": now + 3600},
-                    lambda data: key.sign(data, padding.PKCS1v15(), hashes.SHA256()))
-    form = urllib.parse.urlencode({"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion})
+    form = urllib.parse.urlencode({"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                                   "assertion": fcm_assertion(env["FCM_CREDENTIALS_FILE"])})
     # The simulator's own token endpoint: with-simulator picks free ports, so the file's token_uri may be stale.
-    status, body = http("POST", f"{env['PROVIDER_SIMULATOR_URL']}/token", form, {"Content-Type": "application/x-www-form-urlencoded"})
+    status, body = http("POST", f"{env['PROVIDER_SIMULATOR_URL']}/token", form,
+                        {"Content-Type": "application/x-www-form-urlencoded"})
     if status != 200:
         raise RuntimeError(f"the simulator's token endpoint answered {status}: {body}")
     return json.loads(body)["access_token"]
@@ -88,8 +60,9 @@ def request_for(provider, env):
                 {"authorization": f"Bearer {fcm_access_token(env)}", "content-type": "application/json"},
                 json.dumps(body))
     body = {"aps": {"alert": {"title": "Hello", "body": "Hi there"}}}
+    token = apns_token(env["APNS_KEY_FILE"], env["APNS_KEY_ID"], env["APNS_TEAM_ID"])
     return (f"{env['PROVIDER_SIMULATOR_APNS_URL']}/3/device/{'ab' * 32}",
-            {"authorization": f"bearer {apns_token(env)}", "apns-topic": env["APNS_TOPIC"], "apns-push-type": "alert",
+            {"authorization": f"bearer {token}", "apns-topic": env["APNS_TOPIC"], "apns-push-type": "alert",
              "apns-priority": "10", "apns-id": "123e4567-e89b-12d3-a456-426614174000"}, json.dumps(body))
 
 

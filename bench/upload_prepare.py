@@ -9,19 +9,17 @@ request, from joining its lines to the answer), preparation rows/s (from the pre
 CPU seconds of every process. Run through `bench/run upload-prepare` (see --help).
 """
 
-import argparse
-import json
-import os
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from e2e_bench import Resources, log, pipeline_pids  # noqa: E402
-from pipeline import Pipeline, add_run_arguments, exit_on_sigterm, result_path, target_lines  # noqa: E402
+from bulkmsgpy.pipeline import Pipeline
+from bulkmsgpy.procs import Resources, exit_on_sigterm
+from bulkmsgpy.runs import log_processes, logger, result_path, run_parser, write_result
 
 GOALS = {"upload_targets_per_s": 100_000, "preparation_rows_per_s": 50_000, "api_rss_mb": 200}
 SETTINGS = {"LOG_LEVEL": "warn", "API_RATE_LIMIT_PER_SEC": "0", "POLL_INTERVAL_MS": "200", "POLL_BATCH_SIZE": "1",
             "POLL_DRAIN": "false"}
+log = logger("bench")
 
 
 def wait_for_preparation(p, campaign, recipients, timeout):
@@ -59,15 +57,11 @@ def run(args):
     p = Pipeline("bench_upload", args.build_dir, SETTINGS)
     try:
         p.create_database()
-        with Resources(pipeline_pids(p)) as resources:
+        with Resources(p.pids) as resources:
             p.start_api()
-            campaign = p.create_campaign(f"upload and prepare {args.recipients}")
-            lines = target_lines(args.recipients, "up")
             log(f"uploading {args.recipients:,} targets in one request")
-            started = time.time()
-            p.upload(campaign, lines)  # asserts that every target was accepted
-            upload_s = time.time() - started
-            del lines
+            # Asserts that every target was accepted.
+            campaign, upload_s = p.timed_upload(f"upload and prepare {args.recipients}", args.recipients, "up")
             p.start("poller0", "poller")
             time.sleep(1)  # let it connect
             prepare_at = p.sql("SELECT NOW(6)")[0][0]
@@ -91,30 +85,17 @@ def verdict(result):
             for name, value, goal, at_least in checks]
 
 
-def parse_args():
-    p = argparse.ArgumentParser(prog="bench/run upload-prepare", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--recipients", type=int, default=1_000_000)
-    p.add_argument("--timeout", type=int, default=1800, help="seconds to wait for preparation")
-    add_run_arguments(p, "upload-prepare")
-    return p.parse_args()
-
-
 def main():
     exit_on_sigterm()
-    args = parse_args()
+    args = run_parser("bench/run upload-prepare", __doc__, "upload-prepare", 1_000_000, "preparation").parse_args()
     json_path = result_path(args, "upload-prepare")
     result = run(args)
     result["goals"] = verdict(result)
-    result["machine"] = {"cpus": os.cpu_count(), "uname": " ".join(os.uname())}
-    os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
-    with open(json_path, "w") as f:
-        json.dump(result, f, indent=2)
+    write_result(json_path, result)
     log(f"{args.recipients:,} targets: upload {result['upload_targets_per_s']:,} targets/s "
         f"({result['upload_seconds']} s), preparation {result['preparation_rows_per_s']:,} rows/s "
         f"({result['preparation_seconds']} s from the prepare call)")
-    for name, v in result["processes"].items():
-        log(f"  {name:<10} CPU {v['cpu_seconds']:8.1f} s   peak RSS {v['peak_rss_mb']:8.1f} MB")
+    log_processes(log, result["processes"])
     for g in result["goals"]:
         log(f"{'MET ' if g['met'] else 'MISSED'} {g['goal']}: {g['value']:,}")
     log(f"results: {json_path}")

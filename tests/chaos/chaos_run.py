@@ -13,14 +13,12 @@ import signal
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-from pipeline import Pipeline, exit_on_sigterm, target_lines  # noqa: E402
+from bulkmsgpy.pipeline import Pipeline, target_lines
+from bulkmsgpy.procs import exit_on_sigterm
+from bulkmsgpy.runs import logger
 
 TERMINAL = ("sent", "failed", "cancelled", "suppressed")
-
-
-def log(message):
-    print(f"chaos [{time.strftime('%H:%M:%S')}] {message}", flush=True)
+log = logger("chaos")
 
 
 class Run(Pipeline):

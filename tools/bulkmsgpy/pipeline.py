@@ -1,59 +1,21 @@
 """A bulkmsg pipeline as deployed, for the scripts that drive one: separate `bulkmsg` processes (api, pollers,
 consumers) and the provider simulator on their own database and queues of the local stack (scripts/stack).
 
-Used by tests/chaos/chaos_run.py and bench/e2e_bench.py. Needs the built binaries and the `mariadb` client.
+Used by tests/chaos/chaos_run.py, bench/e2e_bench.py and bench/upload_prepare.py. Needs the built binaries and the
+`mariadb` and `redis-cli` clients.
 """
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def read_env_file(path):
-    values = {}
-    if not os.path.exists(path):
-        return values
-    for line in open(path, encoding="utf-8"):
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, value = line.split("=", 1)
-            values[key.removeprefix("export ").strip()] = value.strip().strip('"').strip("'")
-    return values
-
-
-def http(method, url, body=None, headers=None, timeout=30):
-    data = body.encode() if isinstance(body, str) else body
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-
-
-def wait_for(url, what, attempts=100):
-    for _ in range(attempts):
-        try:
-            if http("GET", url)[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{what} did not start")
+from bulkmsgpy import ROOT
+from bulkmsgpy.env import stack_env
+from bulkmsgpy.net import free_port, http, wait_for
+from bulkmsgpy.procs import server_pids, stop_processes
+from bulkmsgpy.simulator import Simulator
 
 
 def target_lines(count, prefix):
@@ -71,24 +33,6 @@ def target_lines(count, prefix):
     return lines
 
 
-def add_run_arguments(parser, result_name):
-    """The options every benchmark script shares: --build-dir, --json (default
-    bench/results/<result_name>-<recipients>.json, see result_path) and --keep."""
-    parser.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", "build"))
-    parser.add_argument("--json", help=f"result file (default bench/results/{result_name}-<recipients>.json)")
-    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
-
-
-def result_path(args, result_name):
-    return args.json or os.path.join(ROOT, "bench", "results", f"{result_name}-{args.recipients}.json")
-
-
-def exit_on_sigterm():
-    """For a script's main: SIGTERM unwinds like Ctrl-C, so the cleanup (Pipeline.stop_all in a finally) stops the
-    processes it started instead of orphaning them."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-
 class Pipeline:
     """One database (`bulkmsg_t_<name>_<pid>`: the stack's user may create those), one pair of queues, a temp dir
     for logs and credentials, and the processes started in it (by name)."""
@@ -96,10 +40,7 @@ class Pipeline:
     def __init__(self, name, build_dir, settings):
         self.build = os.path.join(ROOT, build_dir)
         self.tmp = tempfile.mkdtemp(prefix=f"bulkmsg-{name}-")
-        # .env.example, then .env, then the caller's environment (e.g. RABBITMQ_QUEUE_TYPE=quorum bench/run).
-        self.env = read_env_file(os.path.join(ROOT, ".env.example"))
-        self.env.update(read_env_file(os.path.join(ROOT, ".env")))
-        self.env.update(os.environ)
+        self.env = stack_env()
         tag = f"{os.getpid()}"
         self.env.update({
             "DB_NAME": f"bulkmsg_t_{name}_{tag}",
@@ -125,23 +66,19 @@ class Pipeline:
         env = dict(self.env)
         env["METRICS_PORT"] = str(free_port())
         env.update(settings or {})
-        out = open(os.path.join(self.tmp, f"{name}.log"), "a")
-        self.processes[name] = subprocess.Popen([os.path.join(self.build, "bulkmsg"), role], env=env, cwd=self.tmp,
-                                                stdout=out, stderr=subprocess.STDOUT)
+        with open(os.path.join(self.tmp, f"{name}.log"), "a") as out:
+            self.processes[name] = subprocess.Popen([os.path.join(self.build, "bulkmsg"), role], env=env,
+                                                    cwd=self.tmp, stdout=out, stderr=subprocess.STDOUT)
 
     def stop(self, names):
-        stopping = [self.processes[n] for n in names if n in self.processes]
-        for process in stopping:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in stopping:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes([self.processes[n] for n in names if n in self.processes])
 
     def stop_all(self, keep=()):
         self.stop([name for name in self.processes if name not in keep])
+
+    def pids(self):
+        """The processes started here and the stack's servers, by name (for procs.Resources)."""
+        return {**{name: p.pid for name, p in self.processes.items()}, **server_pids()}
 
     def stack(self, *argv):
         subprocess.run([os.path.join(ROOT, "scripts", "stack"), *argv], cwd=ROOT, check=True,
@@ -184,21 +121,10 @@ class Pipeline:
 
     # --- simulator ---------------------------------------------------------------------------------------------
     def start_simulator(self):
-        http_port, apns_port = free_port(), free_port()
-        creds = os.path.join(self.tmp, "sim")
-        subprocess.run([os.path.join(ROOT, "scripts", "sim-credentials"), creds, str(http_port), str(apns_port)],
-                       check=True, stdout=subprocess.DEVNULL)
-        out = open(os.path.join(self.tmp, "sim.log"), "w")
-        self.processes["simulator"] = subprocess.Popen([
-            os.path.join(self.build, "bulkmsg-provider-sim"), "--http-port", str(http_port), "--apns-port",
-            str(apns_port), "--tls-cert", f"{creds}/server.pem", "--tls-key", f"{creds}/server.key",
-            "--fcm-public-key", f"{creds}/fcm.pub.pem", "--apns-public-key", f"{creds}/apns.pub.pem",
-            "--sendgrid-api-key", "SG.simulator", "--twilio-account-sid", "ACsimulator", "--twilio-auth-token",
-            "simulator-token", "--apns-key-id", "SIMKEY0001", "--apns-team-id", "SIMTEAM001"],
-            stdout=out, stderr=subprocess.STDOUT)
-        self.env.update(read_env_file(f"{creds}/sim.env"))
-        self.sim = self.env["PROVIDER_SIMULATOR_URL"]
-        wait_for(f"{self.sim}/_sim/stats", "the simulator")
+        simulator = Simulator(self.build, os.path.join(self.tmp, "sim"))
+        self.processes["simulator"] = simulator.start(os.path.join(self.tmp, "sim.log"))
+        self.env.update(simulator.env)
+        self.sim = simulator.url
 
     def faults(self, **values):
         http("POST", f"{self.sim}/_sim/faults", json.dumps(values))
@@ -227,6 +153,15 @@ class Pipeline:
             "template": {"subject": "Hi {{name}}", "text": "Hello {{name}}", "title": "Hi {{name}}"}}))
         assert status == 201, body
         return json.loads(body)["id"]
+
+    def timed_upload(self, name, recipients, prefix):
+        """Creates campaign `name` and uploads `recipients` targets (target_lines) to it in one request; returns
+        (campaign id, seconds the upload took)."""
+        campaign = self.create_campaign(name)
+        lines = target_lines(recipients, prefix)
+        started = time.time()
+        self.upload(campaign, lines)
+        return campaign, time.time() - started
 
     def upload(self, campaign, lines):
         """Posts the NDJSON target lines in one request (the API streams it); every line must be accepted."""

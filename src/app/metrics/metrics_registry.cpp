@@ -4,14 +4,15 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <type_traits>
 
 namespace bulkmsg::app {
 
 template <typename Metric>
 Metric& Family<Metric>::With(const LabelValues& values) {
     if (values.size() != labels_.size()) {
-        throw std::invalid_argument("expected " + std::to_string(labels_.size()) + " label values, got " +
-                                    std::to_string(values.size()));
+        throw std::invalid_argument(native_.GetName() + ": expected " + std::to_string(labels_.size()) +
+                                    " label values, got " + std::to_string(values.size()));
     }
     std::lock_guard lock(mutex_);
     if (const auto found = series_.find(values); found != series_.end()) {

@@ -3,8 +3,8 @@
 #include <date/date.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cstdio>
+#include <regex>
+#include <sstream>
 
 namespace bulkmsg::domain {
 
@@ -90,52 +90,44 @@ void ParseTemplate(const nlohmann::json& body, CampaignContent& content, bool ki
     }
 }
 
+// "YYYY-MM-DDTHH:MM:SS[.ffffff]+HH:MM" as UTC; nullopt for an impossible date, time or offset.
+// GCC 12 warns that date.h's seconds reading (`long double S`) may be used uninitialised: date.h converts it
+// before looking at the stream, so a failed read converts garbage that is then discarded (the stream failed).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+std::optional<date::sys_time<std::chrono::microseconds>> ParseWithOffset(const std::string& text) {
+    std::istringstream in(text);
+    date::local_time<std::chrono::microseconds> local;
+    std::chrono::minutes offset{0};
+    in >> date::parse("%FT%T%Ez", local, offset);
+    if (in.fail()) {
+        return std::nullopt;
+    }
+    return date::sys_time<std::chrono::microseconds>{local.time_since_epoch() - offset};
+}
+#pragma GCC diagnostic pop
+
 }  // namespace
 
 std::optional<TimePoint> ParseRfc3339(const std::string& text) {
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, consumed = 0;
-    if (text.size() > 40 ||
-        std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second,
-                    &consumed) != 6 ||
-        consumed != 19) {
+    // date::parse takes one-digit fields, "+9" offsets and a "." without digits, and reads a fraction only to
+    // the duration's precision (an extra digit would be taken for the offset), so RFC 3339's fixed widths are
+    // checked first; extra fraction digits are dropped (microseconds kept).
+    static const std::regex shape(
+        R"((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:)(\d{2})(?:(\.\d{1,6})\d*)?([Zz]|[+-]\d{2}:\d{2}))");
+    std::smatch part;
+    if (text.size() > 40 || !std::regex_match(text, part, shape)) {
         return std::nullopt;
     }
-    const date::year_month_day ymd{date::year(year), date::month(static_cast<unsigned>(month)),
-                                   date::day(static_cast<unsigned>(day))};
-    if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) {
+    // RFC 3339 allows a leap second (":60"), which date::parse refuses: it counts as second 0 of the next minute.
+    const bool leap = part[2] == "60";
+    const bool utc = part[4] == "Z" || part[4] == "z";
+    const auto at = ParseWithOffset(part[1].str() + (leap ? "59" : part[2].str()) + part[3].str() +
+                                    (utc ? "+00:00" : part[4].str()));
+    if (!at) {
         return std::nullopt;
     }
-    std::string_view rest(text.c_str() + consumed);
-    std::chrono::microseconds fraction{0};
-    if (!rest.empty() && rest[0] == '.') {
-        std::size_t digits = 1;
-        long long micros = 0;
-        for (; digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits])); ++digits) {
-            micros = digits <= 6 ? micros * 10 + (rest[digits] - '0') : micros;
-        }
-        if (digits == 1) {
-            return std::nullopt;
-        }
-        for (std::size_t i = digits; i <= 6; ++i) {
-            micros *= 10;
-        }
-        fraction = std::chrono::microseconds(micros);
-        rest.remove_prefix(digits);
-    }
-    std::chrono::minutes offset{0};
-    if (rest == "Z" || rest == "z") {
-        offset = std::chrono::minutes(0);
-    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' &&
-               std::isdigit(static_cast<unsigned char>(rest[1])) && std::isdigit(static_cast<unsigned char>(rest[2])) &&
-               std::isdigit(static_cast<unsigned char>(rest[4])) && std::isdigit(static_cast<unsigned char>(rest[5]))) {
-        const int minutes = ((rest[1] - '0') * 10 + (rest[2] - '0')) * 60 + (rest[4] - '0') * 10 + (rest[5] - '0');
-        offset = std::chrono::minutes(rest[0] == '-' ? -minutes : minutes);
-    } else {
-        return std::nullopt;
-    }
-    const auto local = date::sys_days(ymd) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
-                       std::chrono::seconds(second) + fraction;
-    return std::chrono::time_point_cast<TimePoint::duration>(local - offset);
+    return std::chrono::time_point_cast<TimePoint::duration>(*at + std::chrono::seconds(leap ? 1 : 0));
 }
 
 std::string FormatRfc3339(TimePoint time) {

@@ -13,6 +13,7 @@ std::optional<std::chrono::minutes> ParseClock(const nlohmann::json& value) {
         return std::nullopt;
     }
     const auto text = value.get<std::string>();
+    // sscanf with fixed widths rather than date::parse, whose %H and %M take one-digit fields.
     int hours = 0, minutes = 0, consumed = 0;
     if (text.size() != 5 || std::sscanf(text.c_str(), "%2d:%2d%n", &hours, &minutes, &consumed) != 2 || consumed != 5 ||
         hours < 0 || hours > 23 || minutes < 0 || minutes > 59) {

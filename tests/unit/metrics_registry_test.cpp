@@ -43,11 +43,11 @@ TEST(MetricsRegistryTest, HistogramBucketsAreCumulativeWithInfSumAndCount) {
     EXPECT_EQ(registry.Render(),
               "# HELP x_seconds Latency\n"
               "# TYPE x_seconds histogram\n"
+              "x_seconds_count{provider=\"apns\"} 4\n"  // prometheus-cpp writes count and sum before the buckets
+              "x_seconds_sum{provider=\"apns\"} 7.65\n"
               "x_seconds_bucket{provider=\"apns\",le=\"0.1\"} 2\n"
               "x_seconds_bucket{provider=\"apns\",le=\"1\"} 3\n"
-              "x_seconds_bucket{provider=\"apns\",le=\"+Inf\"} 4\n"
-              "x_seconds_sum{provider=\"apns\"} 7.65\n"
-              "x_seconds_count{provider=\"apns\"} 4\n");
+              "x_seconds_bucket{provider=\"apns\",le=\"+Inf\"} 4\n");
 }
 
 TEST(MetricsRegistryTest, EscapesLabelValuesAndHelp) {
@@ -59,11 +59,20 @@ TEST(MetricsRegistryTest, EscapesLabelValuesAndHelp) {
 }
 
 TEST(MetricsRegistryTest, FormatsSpecialValues) {
-    EXPECT_EQ(FormatSampleValue(std::numeric_limits<double>::infinity()), "+Inf");
-    EXPECT_EQ(FormatSampleValue(-std::numeric_limits<double>::infinity()), "-Inf");
-    EXPECT_EQ(FormatSampleValue(std::nan("")), "NaN");
-    EXPECT_EQ(FormatSampleValue(1e20), "1e+20");
-    EXPECT_EQ(FormatSampleValue(-3), "-3");
+    MetricsRegistry registry;
+    auto& values = registry.AddGauge("x_v", "values", {"k"});
+    values.With({"a"}).Set(std::numeric_limits<double>::infinity());
+    values.With({"b"}).Set(-std::numeric_limits<double>::infinity());
+    values.With({"c"}).Set(std::nan(""));
+    values.With({"d"}).Set(1e20);
+    values.With({"e"}).Set(-3);
+    const auto text = registry.Render();
+    EXPECT_NE(text.find("x_v{k=\"a\"} +Inf\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("x_v{k=\"b\"} -Inf\n"), std::string::npos) << text;
+    // prometheus-cpp spells NaN "Nan"; the text format's parsers (promtool's too) read it case-insensitively.
+    EXPECT_NE(text.find("x_v{k=\"c\"} Nan\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("x_v{k=\"d\"} 1e+20\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("x_v{k=\"e\"} -3\n"), std::string::npos) << text;
 }
 
 TEST(MetricsRegistryTest, RejectsBadNamesDuplicatesAndWrongLabelCounts) {

@@ -78,6 +78,7 @@ void Collect(const ProcessMetricFamilies& f) {
 
 }  // namespace
 
+// Read here from /proc: prometheus-cpp (core and pull) has no process collector.
 void RegisterProcessMetrics(app::MetricsRegistry& registry) {
     ProcessMetricFamilies families{
         .cpu = registry.AddCounter("process_cpu_seconds_total", "User and system CPU time spent in seconds"),

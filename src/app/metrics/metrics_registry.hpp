@@ -1,12 +1,17 @@
 #pragma once
 
-#include <atomic>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/metric_family.h>
+#include <prometheus/registry.h>
+
+#include <deque>
 #include <functional>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
-#include <variant>
 #include <vector>
 
 namespace bulkmsg::app {
@@ -14,80 +19,81 @@ namespace bulkmsg::app {
 /// Label values of one series, in the order of its family's label names.
 using LabelValues = std::vector<std::string>;
 
-/// A monotonically increasing value. Lock-free.
+/// A monotonically increasing value: a prometheus::Counter (lock-free).
 class Counter {
 public:
-    void Inc(double amount = 1.0) { value_.fetch_add(amount, std::memory_order_relaxed); }
-    /// For a counter mirrored from a monotonic source (e.g. the kernel's CPU time of this process).
-    void Mirror(double total) { value_.store(total, std::memory_order_relaxed); }
-    double Value() const { return value_.load(std::memory_order_relaxed); }
+    using Native = prometheus::Counter;
+    explicit Counter(Native& native) : native_(native) {}
+    void Inc(double amount = 1.0) { native_.Increment(amount); }
+    /// For a counter mirrored from a monotonic source (e.g. the kernel's CPU time of this process): adds what
+    /// `total` is ahead of the value. One writer only; a smaller total is ignored (a counter never goes down).
+    void Mirror(double total) { native_.Increment(total - native_.Value()); }
+    double Value() const { return native_.Value(); }
 
 private:
-    std::atomic<double> value_{0.0};
+    template <typename>
+    friend class Family;  // removes the native series on Clear()
+    Native& native_;
 };
 
-/// A value that goes up and down, or is set from a source at scrape time. Lock-free.
+/// A value that goes up and down, or is set from a source at scrape time: a prometheus::Gauge (lock-free).
 class Gauge {
 public:
-    void Set(double value) { value_.store(value, std::memory_order_relaxed); }
-    void Inc(double amount = 1.0) { value_.fetch_add(amount, std::memory_order_relaxed); }
-    void Dec(double amount = 1.0) { value_.fetch_sub(amount, std::memory_order_relaxed); }
-    double Value() const { return value_.load(std::memory_order_relaxed); }
+    using Native = prometheus::Gauge;
+    explicit Gauge(Native& native) : native_(native) {}
+    void Set(double value) { native_.Set(value); }
+    void Inc(double amount = 1.0) { native_.Increment(amount); }
+    void Dec(double amount = 1.0) { native_.Decrement(amount); }
+    double Value() const { return native_.Value(); }
 
 private:
-    std::atomic<double> value_{0.0};
+    template <typename>
+    friend class Family;  // removes the native series on Clear()
+    Native& native_;
 };
 
-/// Observations counted into fixed upper bounds (cumulative on output, as Prometheus expects).
+/// Observations counted into fixed upper bounds (a value equal to a bound counts in it): a prometheus::Histogram.
 class Histogram {
 public:
-    explicit Histogram(const std::vector<double>& bounds);
-    void Observe(double value);
-
-    struct Snapshot {
-        std::vector<std::uint64_t> cumulative;  // one per bound, then +Inf
-        double sum = 0.0;
-    };
-    Snapshot Read() const;
-    const std::vector<double>& Bounds() const { return bounds_; }
+    using Native = prometheus::Histogram;
+    explicit Histogram(Native& native) : native_(native) {}
+    void Observe(double value) { native_.Observe(value); }
 
 private:
-    std::vector<double> bounds_;
-    std::unique_ptr<std::atomic<std::uint64_t>[]> counts_;  // bounds_.size() + 1 buckets, not cumulative
-    std::atomic<double> sum_{0.0};
+    template <typename>
+    friend class Family;  // removes the native series on Clear()
+    Native& native_;
 };
 
-/// All series of one metric name. With() creates a series on first use; the reference stays valid for
-/// the registry's lifetime, so hot paths may keep it.
+/// All series of one metric name, kept by a prometheus::Family. With() takes the label values in the order of
+/// the family's label names and creates a series on first use; the reference stays valid until Clear(), so hot
+/// paths may keep it.
 template <typename Metric>
 class Family {
 public:
-    Family(std::string name, std::string help, std::vector<std::string> labels, std::vector<double> bounds = {})
-        : name_(std::move(name)), help_(std::move(help)), labels_(std::move(labels)), bounds_(std::move(bounds)) {}
+    using Native = typename Metric::Native;
+    Family(prometheus::Family<Native>& native, std::vector<std::string> labels, std::vector<double> bounds = {})
+        : native_(native), labels_(std::move(labels)), bounds_(std::move(bounds)) {}
 
     /// Throws std::invalid_argument when the number of values differs from the number of label names.
     Metric& With(const LabelValues& values);
-
-    const std::string& Name() const { return name_; }
-    const std::string& Help() const { return help_; }
-    const std::vector<std::string>& Labels() const { return labels_; }
     /// Removes every series (for gauges rebuilt from a source, e.g. one series per unfinished campaign).
     void Clear();
-    /// Calls fn(values, metric) for each series in label order.
-    void ForEach(const std::function<void(const LabelValues&, const Metric&)>& fn) const;
 
 private:
-    std::string name_, help_;
+    prometheus::Family<Native>& native_;
     std::vector<std::string> labels_;
-    std::vector<double> bounds_;
-    mutable std::mutex mutex_;
-    std::map<LabelValues, std::unique_ptr<Metric>> series_;
+    std::vector<double> bounds_;  // histograms only
+    std::mutex mutex_;
+    std::map<LabelValues, Metric> series_;
 };
 
-/// A set of metric families rendered in the Prometheus text exposition format (version 0.0.4).
-/// Collectors run before each rendering to refresh gauges read from elsewhere (the process, the database).
+/// A set of metric families (a prometheus::Registry) rendered in the Prometheus text exposition format
+/// (version 0.0.4) by prometheus-cpp's TextSerializer. Collectors run before each rendering to refresh gauges
+/// read from elsewhere (the process, the database).
 class MetricsRegistry {
 public:
+    /// Each throws std::invalid_argument for an invalid metric or label name, or a name declared twice.
     Family<Counter>& AddCounter(std::string name, std::string help, std::vector<std::string> labels = {});
     Family<Gauge>& AddGauge(std::string name, std::string help, std::vector<std::string> labels = {});
     Family<Histogram>& AddHistogram(std::string name, std::string help, std::vector<std::string> labels,
@@ -95,23 +101,20 @@ public:
     /// `collect` is called (on the scraping thread) before every Render; it must not throw.
     void AddCollector(std::function<void()> collect);
 
-    /// The exposition text: HELP and TYPE for every family, then its series. Label values are escaped.
+    /// The exposition text: HELP and TYPE for every declared family (in declaration order, also when it has no
+    /// series yet), then its series sorted by label values.
     std::string Render();
 
 private:
-    using Entry = std::variant<std::unique_ptr<Family<Counter>>, std::unique_ptr<Family<Gauge>>,
-                               std::unique_ptr<Family<Histogram>>>;
-    template <typename Metric>
-    Family<Metric>& Add(std::unique_ptr<Family<Metric>> family);
+    void Declare(const std::string& name, const std::string& help, prometheus::MetricType type);
 
+    prometheus::Registry registry_{prometheus::Registry::InsertBehavior::Throw};
     std::mutex mutex_;
-    std::vector<Entry> entries_;
+    std::deque<Family<Counter>> counters_;  // a deque keeps references to its elements valid as it grows
+    std::deque<Family<Gauge>> gauges_;
+    std::deque<Family<Histogram>> histograms_;
+    std::vector<prometheus::MetricFamily> declared_;  // name, escaped help and type of each family, no series
     std::vector<std::function<void()>> collectors_;
 };
-
-/// Formats a sample value as Prometheus expects (integers without exponent, +Inf/-Inf/NaN spelled out).
-std::string FormatSampleValue(double value);
-/// Escapes a label value: backslash, double quote and newline.
-std::string EscapeLabelValue(const std::string& value);
 
 }  // namespace bulkmsg::app

@@ -7,8 +7,8 @@
 #include "adapters/http/http_server.hpp"
 #include "app/config_loader.hpp"
 #include "cli/shutdown_signal.hpp"
-#include "sim/h2_server.hpp"
-#include "sim/provider_simulator.hpp"
+#include "h2_server.hpp"
+#include "provider_simulator.hpp"
 
 namespace {
 

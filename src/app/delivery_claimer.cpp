@@ -16,18 +16,8 @@ constexpr std::chrono::milliseconds kIdleReceiveWait{20};
 
 }  // namespace
 
-DeliveryClaimer::DeliveryClaimer(const DeliveryWorkerOptions& options, DeliveryQueue& queue, DeliveryStore& store,
-                                 SentMarkers& markers, Clock& clock, RandomSource& random,
-                                 DeliveryDispatcher& dispatcher, OutcomeWriter& writer, DeliveryLedger& ledger)
-    : options_(options),
-      queue_(queue),
-      store_(store),
-      markers_(markers),
-      clock_(clock),
-      random_(random),
-      dispatcher_(dispatcher),
-      writer_(writer),
-      ledger_(ledger) {}
+DeliveryClaimer::DeliveryClaimer(const DeliveryContext& context, DeliveryDispatcher& dispatcher, OutcomeWriter& writer)
+    : context_(context), dispatcher_(dispatcher), writer_(writer) {}
 
 std::vector<Delivery> DeliveryClaimer::TakeReceived() {
     auto taken = std::move(received_);
@@ -37,31 +27,33 @@ std::vector<Delivery> DeliveryClaimer::TakeReceived() {
 }
 
 void DeliveryClaimer::Receive(bool busy) {
-    auto deliveries = queue_.Receive(options_.prefetch - ledger_.held,
-                                     busy || !received_.empty() ? std::chrono::milliseconds(0) : kIdleReceiveWait);
-    ledger_.held += deliveries.size();
-    ledger_.stats.received += deliveries.size();
+    auto deliveries =
+        context_.queue.Receive(context_.options.prefetch - context_.ledger.held,
+                               busy || !received_.empty() ? std::chrono::milliseconds(0) : kIdleReceiveWait);
+    context_.ledger.held += deliveries.size();
+    context_.ledger.stats.received += deliveries.size();
     if (!deliveries.empty() && received_.empty()) {
-        oldest_received_ = clock_.Now();
+        oldest_received_ = context_.clock.Now();
     }
     std::move(deliveries.begin(), deliveries.end(), std::back_inserter(received_));
 }
 
 bool DeliveryClaimer::ReceiveAndClaim(bool busy, bool stopping) {
-    if (ledger_.store.Waiting(clock_.Now())) {
+    if (context_.ledger.store.Waiting(context_.clock.Now())) {
         return false;
     }
     bool received = false;
-    if (!stopping && ledger_.held < options_.prefetch) {
+    if (!stopping && context_.ledger.held < context_.options.prefetch) {
         const auto before = received_.size();
         Receive(busy);
         received = received_.size() > before;
     }
-    const bool due = !received_.empty() &&
-                     (stopping || received_.size() >= options_.claim_rows || ledger_.held >= options_.prefetch ||
-                      clock_.Now() - *oldest_received_ >= options_.claim_interval);
+    const bool due =
+        !received_.empty() && (stopping || received_.size() >= context_.options.claim_rows ||
+                               context_.ledger.held >= context_.options.prefetch ||
+                               context_.clock.Now() - *oldest_received_ >= context_.options.claim_interval);
     if (due) {
-        ClaimReceived(clock_.Now());
+        ClaimReceived(context_.clock.Now());
     }
     return received || due;
 }
@@ -80,17 +72,17 @@ void DeliveryClaimer::ClaimReceived(domain::TimePoint now) {
     }
     std::vector<ClaimVerdict> verdicts;
     try {
-        verdicts = store_.Claim(requests, now, options_.lease);
-        ledger_.store.Succeeded();
+        verdicts = context_.store.Claim(requests, now, context_.options.lease);
+        context_.ledger.store.Succeeded();
     } catch (const std::exception& e) {
         // Nothing was claimed: give the messages back and wait before taking more.
         std::vector<std::uint64_t> tags;
         for (const auto& d : deliveries) {
             tags.push_back(d.tag);
         }
-        queue_.Requeue(tags);
-        ledger_.held -= deliveries.size();
-        const auto wait = ledger_.store.Failed(now, random_.Unit());
+        context_.queue.Requeue(tags);
+        context_.ledger.held -= deliveries.size();
+        const auto wait = context_.ledger.store.Failed(now, context_.random.Unit());
         Log(LogLevel::kWarn, "consumer", "cannot claim rows; messages requeued",
             {{"error", e.what()}, {"retry_in_ms", wait.count()}});
         return;
@@ -101,7 +93,7 @@ void DeliveryClaimer::ClaimReceived(domain::TimePoint now) {
 std::optional<std::vector<std::optional<std::string>>> DeliveryClaimer::AlreadySent(
     const std::vector<std::string>& keys) {
     try {
-        return markers_.Find(keys);
+        return context_.markers.Find(keys);
     } catch (const std::exception& e) {
         Log(LogLevel::kWarn, "consumer", "sent markers unavailable; relying on the outbox status alone",
             {{"error", e.what()}});
@@ -122,22 +114,22 @@ void DeliveryClaimer::Admit(std::vector<Delivery> deliveries, std::vector<ClaimR
                 continue;
             case ClaimVerdict::Kind::kDone:
             case ClaimVerdict::Kind::kBusy:
-                ++ledger_.stats.deduplicated;
+                ++context_.ledger.stats.deduplicated;
                 ProcessMetrics().messages_deduplicated.With({requests[i].kind}).Inc();
                 break;
-            case ClaimVerdict::Kind::kPaused: ++ledger_.stats.paused; break;
-            case ClaimVerdict::Kind::kCancelled: ++ledger_.stats.cancelled; break;
+            case ClaimVerdict::Kind::kPaused: ++context_.ledger.stats.paused; break;
+            case ClaimVerdict::Kind::kCancelled: ++context_.ledger.stats.cancelled; break;
             case ClaimVerdict::Kind::kInvalid:
-                ++ledger_.stats.invalid;
-                queue_.DeadLetter(deliveries[i].body, v.reason);
+                ++context_.ledger.stats.invalid;
+                context_.queue.DeadLetter(deliveries[i].body, v.reason);
                 Log(LogLevel::kWarn, "consumer", "dead-lettered a message that matches no outbox row",
                     {{"outbox_id", requests[i].outbox_id}, {"reason", v.reason}});
                 break;
         }
-        ledger_.Acknowledge(deliveries[i].tag);
+        context_.ledger.Acknowledge(deliveries[i].tag);
     }
     const auto already_sent = AlreadySent(keys);
-    const auto now = clock_.Now();
+    const auto now = context_.clock.Now();
     for (std::size_t j = 0; j < deliver.size(); ++j) {
         auto& v = verdicts[deliver[j]];
         const auto tag = deliveries[deliver[j]].tag;
@@ -145,16 +137,17 @@ void DeliveryClaimer::Admit(std::vector<Delivery> deliveries, std::vector<ClaimR
             // Only the marker can tell whether the earlier holder's send was accepted. Leave the row 'sending' (our
             // claim renewed its lease and its token keeps it marked) and drop this copy: the poller republishes it
             // after the lease, to be checked again once Redis answers.
-            ledger_.Acknowledge(tag);
-            ++ledger_.stats.deferred;
+            context_.ledger.Acknowledge(tag);
+            ++context_.ledger.stats.deferred;
             continue;
         }
         if (already_sent && (*already_sent)[j]) {
             // The provider accepted it before (the row write was lost): record it, do not send it again.
-            ++ledger_.stats.deduplicated;
+            ++context_.ledger.stats.deduplicated;
             ProcessMetrics().messages_deduplicated.With({std::string(domain::ToString(v.message.kind))}).Inc();
-            auto outcome = domain::DecideOutcome(v.message.outbox_id, v.message.campaign_id,
-                                                 domain::Sent(*(*already_sent)[j]), v.attempts, options_.retry, now, 0);
+            auto outcome =
+                domain::DecideOutcome(v.message.outbox_id, v.message.campaign_id, domain::Sent(*(*already_sent)[j]),
+                                      v.attempts, context_.options.retry, now, 0);
             writer_.Finish(tag, v.claim_token, std::move(outcome), std::move(v.message), false);
             continue;
         }

@@ -3,13 +3,9 @@
 #include <optional>
 #include <vector>
 
-#include "app/clock.hpp"
 #include "app/delivery_dispatcher.hpp"
 #include "app/delivery_ledger.hpp"
-#include "app/delivery_options.hpp"
-#include "app/delivery_ports.hpp"
 #include "app/outcome_writer.hpp"
-#include "app/random_source.hpp"
 
 namespace bulkmsg::app {
 
@@ -22,9 +18,7 @@ namespace bulkmsg::app {
 /// alone for the shared backoff.
 class DeliveryClaimer {
 public:
-    DeliveryClaimer(const DeliveryWorkerOptions& options, DeliveryQueue& queue, DeliveryStore& store,
-                    SentMarkers& markers, Clock& clock, RandomSource& random, DeliveryDispatcher& dispatcher,
-                    OutcomeWriter& writer, DeliveryLedger& ledger);
+    DeliveryClaimer(const DeliveryContext& context, DeliveryDispatcher& dispatcher, OutcomeWriter& writer);
 
     /// Receives (unless `stopping`; waiting a little for the first message unless `busy`) and claims when due.
     /// Returns true when it received or claimed.
@@ -42,15 +36,9 @@ private:
     /// Reads the sent markers of `keys`; nullopt when SentMarkers is unavailable.
     std::optional<std::vector<std::optional<std::string>>> AlreadySent(const std::vector<std::string>& keys);
 
-    const DeliveryWorkerOptions& options_;
-    DeliveryQueue& queue_;
-    DeliveryStore& store_;
-    SentMarkers& markers_;
-    Clock& clock_;
-    RandomSource& random_;
+    DeliveryContext context_;
     DeliveryDispatcher& dispatcher_;
     OutcomeWriter& writer_;
-    DeliveryLedger& ledger_;
 
     std::vector<Delivery> received_;  // not yet claimed; claimed together (one transaction) when due
     std::optional<domain::TimePoint> oldest_received_;

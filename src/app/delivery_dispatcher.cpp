@@ -15,16 +15,9 @@ constexpr std::chrono::milliseconds kLimiterRetry{500};
 
 }  // namespace
 
-DeliveryDispatcher::DeliveryDispatcher(const DeliveryWorkerOptions& options, RateLimiter& limiter,
-                                       ProviderRouter& providers, Clock& clock, RandomSource& random,
-                                       OutcomeWriter& writer, DeliveryLedger& ledger)
-    : options_(options),
-      limiter_(limiter),
-      providers_(providers),
-      clock_(clock),
-      random_(random),
-      writer_(writer),
-      ledger_(ledger) {}
+DeliveryDispatcher::DeliveryDispatcher(const DeliveryContext& context, RateLimiter& limiter, ProviderRouter& providers,
+                                       OutcomeWriter& writer)
+    : context_(context), limiter_(limiter), providers_(providers), writer_(writer) {}
 
 void DeliveryDispatcher::Enqueue(ClaimedMessage message) {
     const auto channel = message.message.kind;
@@ -71,16 +64,17 @@ bool DeliveryDispatcher::Dispatch(bool stopping) {
 bool DeliveryDispatcher::DeferOverdue(std::deque<ClaimedMessage>& waiting, domain::TimePoint now) {
     // Never later than half the lease: past the lease the poller republishes the row and another consumer could
     // claim and send it while this one still holds it.
-    const auto max_wait = std::min<domain::Clock::duration>(options_.max_wait_for_rate, options_.lease / 2);
+    const auto max_wait =
+        std::min<domain::Clock::duration>(context_.options.max_wait_for_rate, context_.options.lease / 2);
     bool deferred = false;
     while (!waiting.empty() && now - waiting.front().since >= max_wait) {
         auto item = std::move(waiting.front());
         waiting.pop_front();
-        ++ledger_.stats.deferred;
+        ++context_.ledger.stats.deferred;
         auto outcome =
             domain::DecideOutcome(item.message.outbox_id, item.message.campaign_id,
                                   domain::RateLimited("deferred: waited for the rate limit", std::chrono::seconds(1)),
-                                  item.attempts, options_.retry, now, 0);
+                                  item.attempts, context_.options.retry, now, 0);
         writer_.Finish(item.tag, item.claim_token, std::move(outcome), std::move(item.message), false);
         deferred = true;
     }
@@ -88,7 +82,8 @@ bool DeliveryDispatcher::DeferOverdue(std::deque<ClaimedMessage>& waiting, domai
 }
 
 std::size_t DeliveryDispatcher::Tokens(domain::Channel channel, std::size_t wanted, domain::TimePoint now) {
-    const auto rate = options_.rate_per_second.contains(channel) ? options_.rate_per_second.at(channel) : 0.0;
+    const auto rate =
+        context_.options.rate_per_second.contains(channel) ? context_.options.rate_per_second.at(channel) : 0.0;
     if (rate <= 0) {
         return wanted;
     }
@@ -113,13 +108,14 @@ std::size_t DeliveryDispatcher::Tokens(domain::Channel channel, std::size_t want
 }
 
 bool DeliveryDispatcher::DispatchChannel(domain::Channel channel, std::deque<ClaimedMessage>& waiting, bool stopping) {
-    const auto now = clock_.Now();
+    const auto now = context_.clock.Now();
     // Messages that waited too long for a token or a held provider go back to the outbox for later.
     const bool progressed = DeferOverdue(waiting, now);
-    if (waiting.empty() || stopping || in_flight_ >= options_.max_in_flight || now < next_token_try_[channel]) {
+    if (waiting.empty() || stopping || in_flight_ >= context_.options.max_in_flight || now < next_token_try_[channel]) {
         return progressed;
     }
-    const std::size_t allowed = Tokens(channel, std::min(waiting.size(), options_.max_in_flight - in_flight_), now);
+    const std::size_t allowed =
+        Tokens(channel, std::min(waiting.size(), context_.options.max_in_flight - in_flight_), now);
     std::size_t sent = 0;
     while (sent < allowed && !waiting.empty()) {
         auto& provider = providers_.For(waiting.front().message);
@@ -196,7 +192,7 @@ void DeliveryDispatcher::EndConsume(ClaimedMessage& item, const std::string& pro
 }
 
 void DeliveryDispatcher::OnResult(ClaimedMessage& item, const std::string& provider, domain::SendResult result) {
-    const auto now = clock_.Now();
+    const auto now = context_.clock.Now();
     if (result.outcome == domain::SendOutcome::kRateLimited) {
         const auto until = now + std::max(result.retry_after, std::chrono::seconds(1));
         held_until_[provider] = std::max(held_until_[provider], until);
@@ -212,8 +208,8 @@ void DeliveryDispatcher::OnResult(ClaimedMessage& item, const std::string& provi
     }
     const bool suppress = result.suppress_recipient;
     auto outcome = domain::DecideOutcome(item.message.outbox_id, item.message.campaign_id, result, item.attempts,
-                                         options_.retry, now, random_.Unit());
-    auto& stats = ledger_.stats;
+                                         context_.options.retry, now, context_.random.Unit());
+    auto& stats = context_.ledger.stats;
     (outcome.status == "sent" ? stats.sent : outcome.status == "failed" ? stats.failed : stats.retried)++;
     EndConsume(item, provider, outcome);
     writer_.Finish(item.tag, item.claim_token, std::move(outcome), item.message, suppress);

@@ -5,15 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "app/clock.hpp"
 #include "app/delivery_ledger.hpp"
-#include "app/delivery_options.hpp"
-#include "app/delivery_ports.hpp"
 #include "app/log.hpp"
 #include "app/metrics/metrics.hpp"
 #include "app/outcome_writer.hpp"
 #include "app/providers/provider_router.hpp"
-#include "app/random_source.hpp"
 
 namespace bulkmsg::app {
 
@@ -24,8 +20,8 @@ namespace bulkmsg::app {
 /// A message that waited longer than max_wait_for_rate (never more than half the lease) goes back to the outbox.
 class DeliveryDispatcher {
 public:
-    DeliveryDispatcher(const DeliveryWorkerOptions& options, RateLimiter& limiter, ProviderRouter& providers,
-                       Clock& clock, RandomSource& random, OutcomeWriter& writer, DeliveryLedger& ledger);
+    DeliveryDispatcher(const DeliveryContext& context, RateLimiter& limiter, ProviderRouter& providers,
+                       OutcomeWriter& writer);
 
     void Enqueue(ClaimedMessage message);
     /// Sends what the rates, holds and in-flight limit allow (none once stopping). Returns true on progress.
@@ -50,13 +46,10 @@ private:
     /// consume span.
     static void EndConsume(ClaimedMessage& item, const std::string& provider, const domain::DeliveryOutcome& outcome);
 
-    const DeliveryWorkerOptions& options_;
+    DeliveryContext context_;
     RateLimiter& limiter_;
     ProviderRouter& providers_;
-    Clock& clock_;
-    RandomSource& random_;
     OutcomeWriter& writer_;
-    DeliveryLedger& ledger_;
 
     std::map<domain::Channel, std::deque<ClaimedMessage>> waiting_;
     std::map<std::string, domain::TimePoint> held_until_;          // provider → end of a 429 hold (cached)

@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "app/clock.hpp"
+#include "app/delivery_options.hpp"
+#include "app/delivery_ports.hpp"
+#include "app/random_source.hpp"
 #include "domain/backoff.hpp"
 #include "domain/outbox_row.hpp"
 #include "domain/providers/provider_types.hpp"
@@ -58,6 +62,18 @@ struct DeliveryLedger {
         acks.push_back(tag);
         --held;
     }
+};
+
+/// What every stage of one worker uses: its options, the queue and store ports, time, randomness and the ledger.
+/// The worker owns all of them and outlives its stages.
+struct DeliveryContext {
+    const DeliveryWorkerOptions& options;
+    DeliveryQueue& queue;
+    DeliveryStore& store;
+    SentMarkers& markers;
+    Clock& clock;
+    RandomSource& random;
+    DeliveryLedger& ledger;
 };
 
 }  // namespace bulkmsg::app

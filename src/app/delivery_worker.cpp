@@ -12,9 +12,10 @@ DeliveryWorker::DeliveryWorker(DeliveryWorkerOptions options, DeliveryQueue& que
       store_(store),
       transport_(transport),
       clock_(clock),
-      writer_(options_, queue, store, markers, providers, clock, random, progress, ledger_),
-      dispatcher_(options_, limiter, providers, clock, random, writer_, ledger_),
-      claimer_(options_, queue, store, markers, clock, random, dispatcher_, writer_, ledger_) {}
+      context_{options_, queue, store, markers, clock, random, ledger_},
+      writer_(context_, providers, progress),
+      dispatcher_(context_, limiter, providers, writer_),
+      claimer_(context_, dispatcher_, writer_) {}
 
 bool DeliveryWorker::Busy() const {
     return dispatcher_.InFlight() > 0 || !writer_.Empty() || claimer_.HasReceived() || dispatcher_.HasWaiting();

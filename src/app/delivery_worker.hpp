@@ -59,6 +59,7 @@ private:
     HttpTransport& transport_;
     Clock& clock_;
     DeliveryLedger ledger_;
+    DeliveryContext context_;
     OutcomeWriter writer_;
     DeliveryDispatcher dispatcher_;
     DeliveryClaimer claimer_;

@@ -17,24 +17,14 @@ std::string QueueBody(const domain::OutboundMessage& m) {
 
 }  // namespace
 
-OutcomeWriter::OutcomeWriter(const DeliveryWorkerOptions& options, DeliveryQueue& queue, DeliveryStore& store,
-                             SentMarkers& markers, ProviderRouter& providers, Clock& clock, RandomSource& random,
-                             ProgressCache* progress, DeliveryLedger& ledger)
-    : options_(options),
-      queue_(queue),
-      store_(store),
-      markers_(markers),
-      providers_(providers),
-      clock_(clock),
-      random_(random),
-      progress_(progress),
-      ledger_(ledger) {}
+OutcomeWriter::OutcomeWriter(const DeliveryContext& context, ProviderRouter& providers, ProgressCache* progress)
+    : context_(context), providers_(providers), progress_(progress) {}
 
 void OutcomeWriter::Finish(std::uint64_t tag, std::uint64_t claim_token, domain::DeliveryOutcome outcome,
                            domain::OutboundMessage message, bool suppress) {
     outcome.claim_token = claim_token;
     if (finished_.empty()) {
-        oldest_finished_ = clock_.Now();
+        oldest_finished_ = context_.clock.Now();
     }
     finished_.push_back({tag, std::move(outcome), std::move(message), suppress});
 }
@@ -48,7 +38,7 @@ void OutcomeWriter::MarkSent() {
         return;
     }
     try {
-        markers_.Mark(unmarked_);
+        context_.markers.Mark(unmarked_);
     } catch (const std::exception& e) {
         Log(LogLevel::kWarn, "consumer", "cannot record sent markers; the outbox status alone guards these",
             {{"error", e.what()}, {"messages", unmarked_.size()}});
@@ -69,9 +59,10 @@ void OutcomeWriter::CountStored() {
 }
 
 bool OutcomeWriter::FlushIfDue(bool force) {
-    const auto now = clock_.Now();
-    if (finished_.empty() || ledger_.store.Waiting(now) ||
-        (!force && finished_.size() < options_.flush_rows && now - *oldest_finished_ < options_.flush_interval)) {
+    const auto now = context_.clock.Now();
+    if (finished_.empty() || context_.ledger.store.Waiting(now) ||
+        (!force && finished_.size() < context_.options.flush_rows &&
+         now - *oldest_finished_ < context_.options.flush_interval)) {
         return false;
     }
     std::vector<domain::DeliveryOutcome> outcomes;
@@ -83,11 +74,11 @@ bool OutcomeWriter::FlushIfDue(bool force) {
         }
     }
     try {
-        store_.Record(outcomes, suppress, now);
-        ledger_.store.Succeeded();
+        context_.store.Record(outcomes, suppress, now);
+        context_.ledger.store.Succeeded();
     } catch (const std::exception& e) {
-        ++ledger_.stats.write_failures;
-        const auto wait = ledger_.store.Failed(now, random_.Unit());
+        ++context_.ledger.stats.write_failures;
+        const auto wait = context_.ledger.store.Failed(now, context_.random.Unit());
         Log(LogLevel::kWarn, "consumer", "cannot store outcomes; keeping them and their messages unacknowledged",
             {{"error", e.what()}, {"outcomes", outcomes.size()}, {"retry_in_ms", wait.count()}});
         return false;
@@ -102,14 +93,14 @@ void OutcomeWriter::Settle() {
     for (auto& f : finished_) {
         if (f.outcome.dead_letter) {
             try {
-                queue_.DeadLetter(QueueBody(f.message), f.outcome.last_error);
+                context_.queue.DeadLetter(QueueBody(f.message), f.outcome.last_error);
             } catch (const std::exception& e) {
                 Log(LogLevel::kWarn, "consumer", "cannot publish to the dead-letter queue; the row keeps the reason",
                     {{"outbox_id", f.message.outbox_id}, {"error", e.what()}});
             }
         }
         campaigns.insert(f.message.campaign_id);
-        ledger_.Acknowledge(f.tag);
+        context_.ledger.Acknowledge(f.tag);
     }
     finished_.clear();
     oldest_finished_.reset();

@@ -5,13 +5,9 @@
 #include <utility>
 #include <vector>
 
-#include "app/clock.hpp"
 #include "app/delivery_ledger.hpp"
-#include "app/delivery_options.hpp"
-#include "app/delivery_ports.hpp"
 #include "app/progress_cache.hpp"
 #include "app/providers/provider_router.hpp"
-#include "app/random_source.hpp"
 
 namespace bulkmsg::app {
 
@@ -22,9 +18,7 @@ namespace bulkmsg::app {
 /// the shared backoff; provider acceptances are recorded in SentMarkers (MarkSent) before their rows are written.
 class OutcomeWriter {
 public:
-    OutcomeWriter(const DeliveryWorkerOptions& options, DeliveryQueue& queue, DeliveryStore& store,
-                  SentMarkers& markers, ProviderRouter& providers, Clock& clock, RandomSource& random,
-                  ProgressCache* progress, DeliveryLedger& ledger);
+    OutcomeWriter(const DeliveryContext& context, ProviderRouter& providers, ProgressCache* progress);
 
     /// Adds a message's outcome to the next write.
     void Finish(std::uint64_t tag, std::uint64_t claim_token, domain::DeliveryOutcome outcome,
@@ -53,15 +47,9 @@ private:
     /// progress.
     void Settle();
 
-    const DeliveryWorkerOptions& options_;
-    DeliveryQueue& queue_;
-    DeliveryStore& store_;
-    SentMarkers& markers_;
+    DeliveryContext context_;
     ProviderRouter& providers_;
-    Clock& clock_;
-    RandomSource& random_;
     ProgressCache* progress_;
-    DeliveryLedger& ledger_;
 
     std::vector<Finished> finished_;
     std::optional<domain::TimePoint> oldest_finished_;

@@ -53,9 +53,9 @@ TEST(CliTest, BadEnvFileValueExitsWithCode2NamingTheVariable) {
 
 TEST(CliTest, ProductionRefusesTheDevelopmentPasswordAtStartUp) {
     const std::map<std::string, std::string> production = {{"NODE_ENV", "production"},
-                                                            {"DB_PASSWORD", "bulkmsg-dev-password"},
-                                                            {"RABBITMQ_PASSWORD", "broker-secret"},
-                                                            {"REDIS_PASSWORD", "cache-secret"}};
+                                                           {"DB_PASSWORD", "bulkmsg-dev-password"},
+                                                           {"RABBITMQ_PASSWORD", "broker-secret"},
+                                                           {"REDIS_PASSWORD", "cache-secret"}};
     auto refused = testing::RunProcess({BULKMSG_BINARY, "migrate"}, production, testing::EmptyWorkDir());
     EXPECT_EQ(refused.exit_code, 2);
     EXPECT_THAT(refused.output, HasSubstr("bulkmsg: configuration error: DB_PASSWORD: is the development default"));

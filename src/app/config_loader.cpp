@@ -54,7 +54,9 @@ domain::EnvVars LoadEnvVars(const std::optional<std::string>& env_file) {
 }
 
 domain::Config LoadConfig(const std::optional<std::string>& env_file) {
-    return domain::ParseConfig(LoadEnvVars(env_file));
+    auto config = domain::ParseConfig(LoadEnvVars(env_file));
+    domain::RequireProductionSecrets(config);
+    return config;
 }
 
 }  // namespace bulkmsg::app

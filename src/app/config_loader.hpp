@@ -15,7 +15,7 @@ domain::EnvVars LoadEnvVars(const std::optional<std::string>& env_file);
 /// The whole file, or nullopt when it cannot be read.
 std::optional<std::string> ReadTextFile(const std::string& path);
 
-/// LoadEnvVars followed by ParseConfig.
+/// LoadEnvVars followed by ParseConfig and RequireProductionSecrets.
 domain::Config LoadConfig(const std::optional<std::string>& env_file);
 
 }  // namespace bulkmsg::app

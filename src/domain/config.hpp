@@ -155,8 +155,16 @@ struct VariableSpec {
 /// Every variable bulkmsg reads, in documentation order. `.env.example` lists the same set.
 const std::vector<VariableSpec>& ConfigVariables();
 
+/// The default of a declared variable; std::logic_error when `name` is not in ConfigVariables.
+const std::string& DefaultValue(const std::string& name);
+
 /// Parses `vars` (unset variables take their defaults). Throws ConfigError naming the first bad variable.
 Config ParseConfig(const EnvVars& vars);
+
+/// With NODE_ENV=production, refuses the development passwords the defaults carry (DB_PASSWORD,
+/// RABBITMQ_PASSWORD, REDIS_PASSWORD left at, or set to, their defaults): throws ConfigError naming the variable.
+/// Other environments accept them, so the local stack runs without a .env.
+void RequireProductionSecrets(const Config& config);
 
 /// The effective value of every known variable, with secrets replaced by "***" when set.
 std::vector<std::pair<std::string, std::string>> RedactedSettings(const EnvVars& vars);

@@ -51,6 +51,24 @@ TEST(CliTest, BadEnvFileValueExitsWithCode2NamingTheVariable) {
     EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
 }
 
+TEST(CliTest, ProductionRefusesTheDevelopmentPasswordAtStartUp) {
+    const std::map<std::string, std::string> production = {{"NODE_ENV", "production"},
+                                                           {"DB_PASSWORD", "bulkmsg-dev-password"},
+                                                           {"RABBITMQ_PASSWORD", "broker-secret"},
+                                                           {"REDIS_PASSWORD", "cache-secret"}};
+    auto refused = testing::RunProcess({BULKMSG_BINARY, "migrate"}, production, testing::EmptyWorkDir());
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_THAT(refused.output, HasSubstr("bulkmsg: configuration error: DB_PASSWORD: is the development default"));
+    EXPECT_EQ(std::count(refused.output.begin(), refused.output.end(), '\n'), 1) << refused.output;
+    // With passwords of its own the configuration is accepted: `check` gets as far as the servers, which refuse
+    // these credentials.
+    auto own = production;
+    own["DB_PASSWORD"] = "db-secret";
+    auto accepted = testing::RunProcess({BULKMSG_BINARY, "check"}, own, testing::EmptyWorkDir());
+    EXPECT_EQ(accepted.exit_code, 1) << accepted.output;
+    EXPECT_THAT(accepted.output, Not(HasSubstr("configuration error")));
+}
+
 TEST(CliTest, ExplicitEnvFileAndMissingCredentialsAreReported) {
     auto dir = WriteWorkDirWithEnv("sendgrid", "EMAIL_PROVIDER=sendgrid\n");
     auto result = testing::RunProcess({BULKMSG_BINARY, "--env-file", dir + "/.env", "config"}, {}, "/");

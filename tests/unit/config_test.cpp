@@ -1,5 +1,6 @@
 #include "domain/config.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace bulkmsg::domain {
@@ -188,6 +189,44 @@ TEST(ConfigTest, RejectsBadPollerAndQueueSettingsNamingTheVariable) {
     EXPECT_EQ(ParseConfig({}).poller.schedule_max_lateness_seconds, 86400u);
     EXPECT_EQ(ErrorVariable({{"DEAD_LETTER_QUEUE", "notification.queue"}}), "DEAD_LETTER_QUEUE");
     EXPECT_EQ(ParseConfig({{"RABBITMQ_QUEUE_TYPE", "quorum"}}).queues.type, "quorum");
+}
+
+std::string ProductionSecretError(EnvVars vars) {
+    vars.emplace("NODE_ENV", "production");
+    try {
+        RequireProductionSecrets(ParseConfig(vars));
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+const EnvVars kOwnPasswords = {
+    {"DB_PASSWORD", "db-secret"}, {"RABBITMQ_PASSWORD", "broker-secret"}, {"REDIS_PASSWORD", "cache-secret"}};
+
+TEST(ConfigTest, ProductionRefusesEachDevelopmentPasswordNamingTheVariable) {
+    EXPECT_EQ(ProductionSecretError({}),
+              "DB_PASSWORD: is the development default password; NODE_ENV=production needs its own");
+    for (const char* name : {"DB_PASSWORD", "RABBITMQ_PASSWORD", "REDIS_PASSWORD"}) {
+        auto vars = kOwnPasswords;
+        vars.erase(name);  // left at its default
+        EXPECT_THAT(ProductionSecretError(vars), ::testing::StartsWith(std::string(name) + ": ")) << name;
+        vars[name] = DefaultValue(name);  // or set to the development value explicitly
+        EXPECT_THAT(ProductionSecretError(vars), ::testing::StartsWith(std::string(name) + ": ")) << name;
+    }
+}
+
+TEST(ConfigTest, ProductionAcceptsPasswordsOfItsOwnAndOtherEnvironmentsTheDefaults) {
+    EXPECT_EQ(ProductionSecretError(kOwnPasswords), "");
+    for (const char* env : {"development", "test"}) {
+        EXPECT_NO_THROW(RequireProductionSecrets(ParseConfig({{"NODE_ENV", env}}))) << env;
+    }
+}
+
+TEST(ConfigTest, DefaultValueIsTheDeclaredDefault) {
+    EXPECT_EQ(DefaultValue("DB_PASSWORD"), "bulkmsg-dev-password");
+    EXPECT_EQ(DefaultValue("EXPRESS_APP_PORT"), "3001");
+    EXPECT_THROW(DefaultValue("NO_SUCH_VARIABLE"), std::logic_error);
 }
 
 }  // namespace

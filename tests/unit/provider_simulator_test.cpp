@@ -1,5 +1,5 @@
 // The simulator's request validation and fault bookkeeping, called directly (no sockets).
-#include "sim/provider_simulator.hpp"
+#include "provider_simulator.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "sim/sim_state.hpp"
+#include "sim_state.hpp"
 
 #include <stdexcept>
 

@@ -1,8 +1,6 @@
-#include "sim/provider_simulator.hpp"
+#include "provider_simulator.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <cstdio>
 
 #include "domain/providers/apns_protocol.hpp"
 #include "domain/providers/fcm_protocol.hpp"
@@ -10,156 +8,13 @@
 #include "domain/providers/jwt.hpp"
 #include "domain/providers/provider_types.hpp"
 #include "domain/target.hpp"
+#include "provider_answers.hpp"
 
 namespace bulkmsg::sim {
-
-namespace {
 
 using app::HttpRequest;
 using app::HttpResponse;
 using nlohmann::json;
-
-HttpResponse Json(unsigned status, const json& body, std::vector<std::pair<std::string, std::string>> headers = {}) {
-    auto response = app::JsonResponse(status, body);
-    response.headers = std::move(headers);
-    return response;
-}
-
-HttpResponse Empty(unsigned status, std::vector<std::pair<std::string, std::string>> headers) {
-    HttpResponse response;
-    response.status = status;
-    response.headers = std::move(headers);
-    return response;
-}
-
-std::string HeaderOf(const HttpRequest& request, const std::string& name) {
-    const auto it = request.headers.find(name);
-    return it == request.headers.end() ? "" : it->second;
-}
-
-std::string NextId() {
-    static std::atomic<std::uint64_t> counter{0};
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%032llx", static_cast<unsigned long long>(++counter));
-    return buffer;
-}
-
-// --- SendGrid -------------------------------------------------------------------------------------------------
-
-HttpResponse SendgridError(unsigned status, const std::string& message, const json& field = nullptr) {
-    return Json(status, {{"errors", {{{"message", message}, {"field", field}, {"help", nullptr}}}}});
-}
-
-std::optional<HttpResponse> ValidateSendgrid(const HttpRequest& request, const std::string& api_key, const json& body) {
-    if (request.method != "POST") {
-        return SendgridError(405, "POST method allowed only");
-    }
-    const auto auth = HeaderOf(request, "authorization");
-    if (!auth.starts_with("Bearer ") || auth.size() == 7 || (!api_key.empty() && auth != "Bearer " + api_key)) {
-        return SendgridError(401, "The provided authorization grant is invalid, expired, or revoked");
-    }
-    if (!HeaderOf(request, "content-type").starts_with("application/json")) {
-        return SendgridError(415, "Content-Type should be application/json.");
-    }
-    if (!body.is_object()) {
-        return SendgridError(400, "Bad Request");
-    }
-    const auto& ps = body.contains("personalizations") ? body["personalizations"] : json();
-    if (!ps.is_array() || ps.empty() || ps.size() > 1000) {
-        return SendgridError(400, "The personalizations field is required and must have at least one personalization.",
-                             "personalizations");
-    }
-    for (const auto& p : ps) {
-        if (!p.is_object() || !p.contains("to") || !p["to"].is_array() || p["to"].empty() ||
-            !std::all_of(p["to"].begin(), p["to"].end(), [](const json& to) {
-                return to.is_object() && to.contains("email") && to["email"].is_string();
-            })) {
-            return SendgridError(400, "The to array is required for all personalization objects.",
-                                 "personalizations.0.to");
-        }
-    }
-    if (!body.contains("from") || !body["from"].is_object() || !body["from"].contains("email") ||
-        !body["from"]["email"].is_string()) {
-        return SendgridError(400, "The from object must be provided for every email send.", "from.email");
-    }
-    if (!body.contains("subject") || !body["subject"].is_string() || body["subject"].get<std::string>().empty()) {
-        return SendgridError(400, "The subject is required.", "subject");
-    }
-    if (!body.contains("content") || !body["content"].is_array() || body["content"].empty()) {
-        return SendgridError(400, "Unless a valid template_id is provided, the content parameter is required.",
-                             "content");
-    }
-    if (body.contains("custom_args")) {
-        const auto& args = body["custom_args"];
-        if (!args.is_object()) {
-            return SendgridError(400, "Invalid type. Expected: object, given: string.", "custom_args");
-        }
-        for (const auto& [key, value] : args.items()) {
-            if (!value.is_string()) {
-                return SendgridError(400, "Bad Request");
-            }
-        }
-    }
-    return std::nullopt;
-}
-
-// --- Twilio ---------------------------------------------------------------------------------------------------
-
-HttpResponse TwilioError(unsigned status, long code, const std::string& message) {
-    return Json(status, {{"code", code},
-                         {"message", message},
-                         {"more_info", "https://www.twilio.com/docs/errors/" + std::to_string(code)},
-                         {"status", status}});
-}
-
-std::string FormValue(const domain::FormFields& form, const std::string& name) {
-    const auto it = std::find_if(form.begin(), form.end(), [&](const auto& f) { return f.first == name; });
-    return it == form.end() ? "" : it->second;
-}
-
-// --- FCM ------------------------------------------------------------------------------------------------------
-
-HttpResponse FcmError(unsigned status, const std::string& rpc_status, const std::string& error_code,
-                      const std::string& message, std::vector<std::pair<std::string, std::string>> headers = {}) {
-    json error = {{"code", status}, {"message", message}, {"status", rpc_status}};
-    if (!error_code.empty()) {
-        error["details"] = {
-            {{"@type", "type.googleapis.com/google.firebase.fcm.v1.FcmError"}, {"errorCode", error_code}}};
-    }
-    return Json(status, {{"error", error}}, std::move(headers));
-}
-
-// --- APNs -----------------------------------------------------------------------------------------------------
-
-HttpResponse ApnsError(unsigned status, const std::string& reason, const std::string& apns_id,
-                       std::optional<std::int64_t> timestamp_ms = std::nullopt) {
-    json body = {{"reason", reason}};
-    if (timestamp_ms) {
-        body["timestamp"] = *timestamp_ms;
-    }
-    return Json(status, body, {{"apns-id", apns_id}});
-}
-
-bool IsHex(std::string_view text) {
-    return !text.empty() &&
-           std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
-}
-
-bool IsLowerUuid(std::string_view id) {
-    if (id.size() != 36) {
-        return false;
-    }
-    for (std::size_t i = 0; i < id.size(); ++i) {
-        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? id[i] != '-'
-                 : !(std::isdigit(static_cast<unsigned char>(id[i])) || (id[i] >= 'a' && id[i] <= 'f'))) {
-            return false;
-        }
-    }
-    return true;
-}
-
-}  // namespace
 
 ProviderSimulator::ProviderSimulator(SimCredentials credentials, SimState& state, Now now)
     : credentials_(std::move(credentials)), state_(state), now_(std::move(now)) {}

@@ -1,4 +1,4 @@
-#include "sim/h2_server.hpp"
+#include "h2_server.hpp"
 
 #include "adapters/http/tcp_listener.hpp"
 

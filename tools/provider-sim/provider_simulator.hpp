@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "app/http_types.hpp"
-#include "sim/sim_state.hpp"
+#include "sim_state.hpp"
 
 namespace bulkmsg::sim {
 

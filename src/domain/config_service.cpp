@@ -1,0 +1,18 @@
+#include "domain/config_sections.hpp"
+
+namespace bulkmsg::domain {
+
+void ParseService(const ConfigReader& r, Config& c) {
+    c.log = {r.OneOf("LOG_LEVEL", {"trace", "debug", "info", "warn", "error", "critical", "off"}),
+             r.OneOf("LOG_FORMAT", {"json", "text"})};
+    c.tracing = {r.Url("OTEL_EXPORTER_OTLP_ENDPOINT", true), r.Required("OTEL_SERVICE_NAME")};
+    c.node_env = r.OneOf("NODE_ENV", {"development", "test", "production"});
+    c.api_port = r.Port("EXPRESS_APP_PORT");
+    c.metrics_port = r.Port("METRICS_PORT");
+    c.api_body_limit_mb = r.Integer("API_BODY_LIMIT_MB", 1, 1024);
+    c.api_upload_limit_mb = r.Integer("API_UPLOAD_LIMIT_MB", 1, 65536);
+    c.api_max_concurrent_uploads = r.Integer("API_MAX_CONCURRENT_UPLOADS", 1, 64);
+    c.api_rate_limit_per_sec = r.Integer("API_RATE_LIMIT_PER_SEC", 0, 1'000'000);
+}
+
+}  // namespace bulkmsg::domain

@@ -14,6 +14,7 @@
 #include "support/fake_clock.hpp"
 #include "support/outbox_fixture.hpp"
 #include "support/raw_http.hpp"
+#include "support/response_log.hpp"
 
 namespace bulkmsg {
 namespace {
@@ -57,6 +58,7 @@ protected:
             request += "Content-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
         }
         const auto response = testing::SendRawHttp(port_, request + "\r\n" + body);
+        testing::RecordResponse(method, path, response);
         return {response.status, Json::parse(response.body, nullptr, false)};
     }
     std::uint64_t CreateCampaign(

@@ -5,9 +5,25 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace bulkmsg::testing {
 
 namespace {
+
+// The value of header `lower_name` (given in lower case) in a response's header block, "" when it has none.
+std::string HeaderValue(const std::string& head, const std::string& lower_name) {
+    std::string lower = head;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    const auto at = lower.find("\r\n" + lower_name + ":");
+    if (at == std::string::npos) {
+        return "";
+    }
+    const auto start = head.find_first_not_of(' ', at + lower_name.size() + 3);
+    const auto end = head.find("\r\n", at + 2);
+    return start == std::string::npos || start >= end ? "" : head.substr(start, end - start);
+}
 
 RawHttpResponse Parse(const std::string& data) {
     RawHttpResponse response;
@@ -16,6 +32,7 @@ RawHttpResponse Parse(const std::string& data) {
         return response;
     }
     response.status = static_cast<unsigned>(std::stoul(data.substr(9, 3)));
+    response.content_type = HeaderValue(data.substr(0, header_end), "content-type");
     response.body = data.substr(header_end + 4);
     return response;
 }

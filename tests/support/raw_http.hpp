@@ -7,6 +7,7 @@ namespace bulkmsg::testing {
 
 struct RawHttpResponse {
     unsigned status = 0;
+    std::string content_type;  // the Content-Type header's value, "" without one
     std::string body;
 };
 

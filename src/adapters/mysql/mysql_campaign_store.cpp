@@ -5,8 +5,7 @@
 #include <openssl/crypto.h>
 
 #include "adapters/mysql/keyset_page.hpp"
-#include "adapters/mysql/mysql_outbox_store.hpp"
-#include "adapters/mysql/mysql_preparation_store.hpp"
+#include "adapters/mysql/sql_values.hpp"
 
 namespace bulkmsg::mysql {
 
@@ -16,35 +15,37 @@ constexpr const char* kCampaignColumns =
     "SELECT id, name, kind, status, template_subject, template_text, template_html, template_title, template_data, "
     "from_address, scheduled_at, createdAt, updatedAt, send_window, status_reason FROM campaigns";
 
-domain::TimePoint ParseSqlTime(const std::optional<std::string>& text) {
-    // "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC (the session time zone).
-    auto rfc = text.value_or("1970-01-01 00:00:00");
-    rfc[10] = 'T';
-    return domain::ParseRfc3339(rfc + "Z").value_or(domain::TimePoint{});
-}
-
-app::CampaignRecord ToRecord(const Row& r) {
-    app::CampaignRecord c;
-    c.id = std::stoull(r[0].value_or("0"));
-    c.name = r[1].value_or("");
-    c.content.id = c.id;
-    c.content.kind = domain::ParseChannel(r[2].value_or("")).value_or(domain::Channel::kEmail);
-    c.status = r[3].value_or("");
-    c.content.subject = r[4].value_or("");
-    c.content.text = r[5].value_or("");
-    c.content.html = r[6].value_or("");
-    c.content.title = r[7].value_or("");
-    auto data = nlohmann::json::parse(r[8].value_or("{}"), nullptr, false);
-    c.content.data = data.is_object() ? data : nlohmann::json::object();
-    c.content.from = r[9].value_or("");
-    if (r[10]) {
-        c.scheduled_at = ParseSqlTime(r[10]);
+std::vector<app::CampaignRecord> ToRecords(const SqlResult& result) {
+    const auto id = result.Column("id"), name = result.Column("name"), kind = result.Column("kind"),
+               status = result.Column("status"), subject = result.Column("template_subject"),
+               text = result.Column("template_text"), html = result.Column("template_html"),
+               title = result.Column("template_title"), data = result.Column("template_data"),
+               from = result.Column("from_address"), scheduled_at = result.Column("scheduled_at"),
+               created_at = result.Column("createdAt"), updated_at = result.Column("updatedAt"),
+               send_window = result.Column("send_window"), status_reason = result.Column("status_reason");
+    std::vector<app::CampaignRecord> campaigns;
+    campaigns.reserve(result.size());
+    for (const auto r : result) {
+        app::CampaignRecord c;
+        c.id = r.UInt(id);
+        c.name = r.Text(name);
+        c.content.id = c.id;
+        c.content.kind = r.Channel(kind);
+        c.status = r.Status(status);
+        c.content.subject = r.OptionalText(subject).value_or("");
+        c.content.text = r.OptionalText(text).value_or("");
+        c.content.html = r.OptionalText(html).value_or("");
+        c.content.title = r.OptionalText(title).value_or("");
+        c.content.data = r.JsonObject(data);
+        c.content.from = r.OptionalText(from).value_or("");
+        c.scheduled_at = r.OptionalTime(scheduled_at);
+        c.created_at = r.Time(created_at);
+        c.updated_at = r.Time(updated_at);
+        c.content.send_window = r.OptionalSendWindow(send_window);
+        c.status_reason = r.OptionalText(status_reason);
+        campaigns.push_back(std::move(c));
     }
-    c.created_at = ParseSqlTime(r[11]);
-    c.updated_at = ParseSqlTime(r[12]);
-    c.content.send_window = SendWindowOf(r[13]);
-    c.status_reason = r[14];
-    return c;
+    return campaigns;
 }
 
 std::string Nullable(MysqlConnection& c, const std::string& value) {
@@ -87,7 +88,8 @@ std::uint64_t InsertCampaign(MysqlConnection& c, const domain::NewCampaign& n, c
         "," + c.Quote(t.text) + "," + Nullable(c, t.html) + "," + Nullable(c, t.title) + "," +
         (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + "," +
         (t.send_window ? c.Quote(domain::SendWindowJson(*t.send_window).dump()) : std::string("NULL")) + ")");
-    const auto id = std::stoull(c.QueryValue("SELECT LAST_INSERT_ID()").value_or("0"));
+    const auto inserted = c.Select("SELECT LAST_INSERT_ID() AS id");
+    const auto id = inserted[0].UInt(inserted.Column("id"));
     InsertCampaignEvent(c, id, {"created", actor, {{"name", n.name}}});
     return id;
 }
@@ -118,9 +120,11 @@ app::CreateResult MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& 
             result.id = InsertCampaign(c, n, actor);
             c.Execute("UPDATE api_idempotency_keys SET campaign_id=" + std::to_string(result.id) + key_condition);
         } else {
-            const auto row = c.Query("SELECT request_hash, campaign_id FROM api_idempotency_keys" + key_condition);
-            const bool same = !row.empty() && row[0][0] == idempotency->request_hash && row[0][1];
-            result = same ? app::CreateResult{app::CreateResult::Outcome::kReplayed, std::stoull(*row[0][1])}
+            const auto row = c.Select("SELECT request_hash, campaign_id FROM api_idempotency_keys" + key_condition);
+            const auto campaign = row.Column("campaign_id");
+            const bool same = !row.empty() && row[0].Text(row.Column("request_hash")) == idempotency->request_hash &&
+                              row[0].OptionalText(campaign);
+            result = same ? app::CreateResult{app::CreateResult::Outcome::kReplayed, row[0].UInt(campaign)}
                           : app::CreateResult{app::CreateResult::Outcome::kConflict, 0};
         }
         c.Execute("COMMIT");
@@ -129,9 +133,10 @@ app::CreateResult MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& 
 }
 
 std::optional<app::CampaignRecord> MysqlCampaignStore::GetCampaign(std::uint64_t id) {
-    const auto rows = pool_.With(
-        [&](MysqlConnection& c) { return c.Query(std::string(kCampaignColumns) + " WHERE id=" + std::to_string(id)); });
-    return rows.empty() ? std::nullopt : std::optional(ToRecord(rows[0]));
+    const auto rows = pool_.With([&](MysqlConnection& c) {
+        return c.Select(std::string(kCampaignColumns) + " WHERE id=" + std::to_string(id));
+    });
+    return rows.empty() ? std::nullopt : std::optional(ToRecords(rows)[0]);
 }
 
 std::vector<app::CampaignRecord> MysqlCampaignStore::ListCampaigns(std::uint64_t before_id, std::size_t limit,
@@ -144,13 +149,9 @@ std::vector<app::CampaignRecord> MysqlCampaignStore::ListCampaigns(std::uint64_t
         if (status) {
             where += " AND status=" + c.Quote(*status);
         }
-        return c.Query(std::string(kCampaignColumns) + where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
+        return c.Select(std::string(kCampaignColumns) + where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
     });
-    std::vector<app::CampaignRecord> campaigns;
-    for (const auto& row : rows) {
-        campaigns.push_back(ToRecord(row));
-    }
-    return campaigns;
+    return ToRecords(rows);
 }
 
 app::TargetInsertResult MysqlCampaignStore::InsertTargets(std::uint64_t campaign_id,
@@ -177,11 +178,13 @@ app::CampaignCounts MysqlCampaignStore::Counts(std::uint64_t campaign_id) {
     return pool_.With([&](MysqlConnection& c) {
         app::CampaignCounts counts;
         const auto id = std::to_string(campaign_id);
-        counts.targets =
-            std::stoull(c.QueryValue("SELECT COUNT(*) FROM campaign_targets WHERE campaign_id=" + id).value_or("0"));
-        for (const auto& row :
-             c.Query("SELECT status, COUNT(*) FROM outbox WHERE campaign_id=" + id + " GROUP BY status")) {
-            counts.outbox_by_status[row[0].value_or("")] = std::stoull(row[1].value_or("0"));
+        const auto targets = c.Select("SELECT COUNT(*) AS n FROM campaign_targets WHERE campaign_id=" + id);
+        counts.targets = targets[0].UInt(targets.Column("n"));
+        const auto outbox =
+            c.Select("SELECT status, COUNT(*) AS n FROM outbox WHERE campaign_id=" + id + " GROUP BY status");
+        const auto status = outbox.Column("status"), n = outbox.Column("n");
+        for (const auto row : outbox) {
+            counts.outbox_by_status[row.Status(status)] = row.UInt(n);
         }
         return counts;
     });
@@ -191,11 +194,16 @@ std::vector<app::MessageRecord> MysqlCampaignStore::ListMessages(std::uint64_t c
                                                                  const std::optional<std::string>& status,
                                                                  std::uint64_t after_id, std::size_t limit) {
     const auto rows = pool_.With(
-        [&](MysqlConnection& c) { return c.Query(MessagesPageSql(c, campaign_id, status, after_id, limit)); });
+        [&](MysqlConnection& c) { return c.Select(MessagesPageSql(c, campaign_id, status, after_id, limit)); });
+    const auto id = rows.Column("id"), user = rows.Column("user_ref"), kind = rows.Column("kind"),
+               state = rows.Column("status"), attempts = rows.Column("attempts"), error = rows.Column("last_error"),
+               provider_id = rows.Column("provider_msg_id"), available_at = rows.Column("available_at"),
+               sent_at = rows.Column("sent_at");
     std::vector<app::MessageRecord> messages;
-    for (const auto& r : rows) {
-        messages.push_back({std::stoull(r[0].value_or("0")), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""),
-                            std::stoull(r[4].value_or("0")), r[5], r[6], r[7], r[8]});
+    for (const auto r : rows) {
+        messages.push_back({r.UInt(id), r.Text(user), std::string(domain::ToString(r.Channel(kind))), r.Status(state),
+                            r.UInt(attempts), r.OptionalText(error), r.OptionalText(provider_id),
+                            r.OptionalText(available_at), r.OptionalText(sent_at)});
     }
     return messages;
 }
@@ -227,17 +235,17 @@ void MysqlCampaignStore::RecordEvent(std::uint64_t campaign_id, const app::Audit
 std::vector<app::CampaignEvent> MysqlCampaignStore::ListEvents(std::uint64_t campaign_id, std::uint64_t after_id,
                                                                std::size_t limit) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
-        return c.Query(KeysetPageSql("id, event, actor, details, createdAt", "campaign_events",
-                                     "idx_campaign_events_campaign", "campaign_id=" + std::to_string(campaign_id),
-                                     after_id, limit));
+        return c.Select(KeysetPageSql("id, event, actor, details, createdAt", "campaign_events",
+                                      "idx_campaign_events_campaign", "campaign_id=" + std::to_string(campaign_id),
+                                      after_id, limit));
     });
+    const auto id = rows.Column("id"), event = rows.Column("event"), actor = rows.Column("actor"),
+               details = rows.Column("details"), created_at = rows.Column("createdAt");
     std::vector<app::CampaignEvent> events;
-    for (const auto& r : rows) {
-        const auto details = nlohmann::json::parse(r[3].value_or("{}"), nullptr, false);
-        events.push_back({.id = std::stoull(r[0].value_or("0")),
-                          .note = {r[1].value_or(""), r[2].value_or(""),
-                                   details.is_discarded() ? nlohmann::json::object() : details},
-                          .created_at = r[4].value_or("")});
+    for (const auto r : rows) {
+        events.push_back({.id = r.UInt(id),
+                          .note = {r.Text(event), r.Text(actor), r.JsonObject(details)},
+                          .created_at = r.Text(created_at)});
     }
     return events;
 }
@@ -269,28 +277,32 @@ bool MysqlCampaignStore::RemoveSuppression(const std::string& channel, const std
 std::vector<app::Suppression> MysqlCampaignStore::ListSuppressions(const std::optional<std::string>& channel,
                                                                    std::uint64_t after_id, std::size_t limit) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
-        return c.Query("SELECT id, channel, address, reason FROM suppressions WHERE id > " + std::to_string(after_id) +
-                       (channel ? " AND channel=" + c.Quote(*channel) : "") + " ORDER BY id LIMIT " +
-                       std::to_string(limit));
+        return c.Select("SELECT id, channel, address, reason FROM suppressions WHERE id > " + std::to_string(after_id) +
+                        (channel ? " AND channel=" + c.Quote(*channel) : "") + " ORDER BY id LIMIT " +
+                        std::to_string(limit));
     });
     std::vector<app::Suppression> list;
-    for (const auto& r : rows) {
-        list.push_back({std::stoull(r[0].value_or("0")), r[1].value_or(""), r[2].value_or(""), r[3].value_or("")});
+    const auto id = rows.Column("id"), channel_of = rows.Column("channel"), address = rows.Column("address"),
+               reason = rows.Column("reason");
+    for (const auto r : rows) {
+        list.push_back(
+            {r.UInt(id), std::string(domain::ToString(r.Channel(channel_of))), r.Text(address), r.Text(reason)});
     }
     return list;
 }
 
 std::optional<std::string> MysqlCampaignStore::ApiKeyName(const std::string& key_hash) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
-        return c.Query("SELECT name, key_hash FROM api_keys WHERE key_hash=" + c.Quote(key_hash) +
-                       " AND revoked_at IS NULL");
+        return c.Select("SELECT name, key_hash FROM api_keys WHERE key_hash=" + c.Quote(key_hash) +
+                        " AND revoked_at IS NULL");
     });
     // The index lookup finds the row; the comparison that decides is constant-time.
-    if (rows.empty() || !rows[0][1] || rows[0][1]->size() != key_hash.size() ||
-        CRYPTO_memcmp(rows[0][1]->data(), key_hash.data(), key_hash.size()) != 0) {
+    const auto stored = rows.empty() ? std::nullopt : rows[0].OptionalText(rows.Column("key_hash"));
+    if (!stored || stored->size() != key_hash.size() ||
+        CRYPTO_memcmp(stored->data(), key_hash.data(), key_hash.size()) != 0) {
         return std::nullopt;
     }
-    return rows[0][0];
+    return rows[0].Text(rows.Column("name"));
 }
 
 }  // namespace bulkmsg::mysql

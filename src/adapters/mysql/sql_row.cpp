@@ -58,6 +58,16 @@ const std::string& SqlRow::Required(SqlColumn column) const {
     return *cell;
 }
 
+template <typename Parse>
+auto SqlRow::Parsed(SqlColumn column, Parse parse, std::string_view what) const {
+    const auto& text = Required(column);
+    auto value = parse(text);
+    if (!value) {
+        Fail(column, Shown(text) + " is not " + std::string(what));
+    }
+    return *value;
+}
+
 std::string SqlRow::Text(SqlColumn column) const {
     return Required(column);
 }
@@ -67,12 +77,7 @@ std::optional<std::string> SqlRow::OptionalText(SqlColumn column) const {
 }
 
 std::uint64_t SqlRow::UInt(SqlColumn column) const {
-    const auto& text = Required(column);
-    const auto value = ParseSqlUInt(text);
-    if (!value) {
-        Fail(column, Shown(text) + " is not an unsigned integer");
-    }
-    return *value;
+    return Parsed(column, ParseSqlUInt, "an unsigned integer");
 }
 
 bool SqlRow::Bool(SqlColumn column) const {
@@ -84,12 +89,7 @@ bool SqlRow::Bool(SqlColumn column) const {
 }
 
 domain::TimePoint SqlRow::Time(SqlColumn column) const {
-    const auto& text = Required(column);
-    const auto time = ParseSqlTime(text);
-    if (!time) {
-        Fail(column, Shown(text) + " is not a time (YYYY-MM-DD HH:MM:SS[.ffffff])");
-    }
-    return *time;
+    return Parsed(column, ParseSqlTime, "a time (YYYY-MM-DD HH:MM:SS[.ffffff])");
 }
 
 std::optional<domain::TimePoint> SqlRow::OptionalTime(SqlColumn column) const {
@@ -97,12 +97,7 @@ std::optional<domain::TimePoint> SqlRow::OptionalTime(SqlColumn column) const {
 }
 
 domain::Channel SqlRow::Channel(SqlColumn column) const {
-    const auto& text = Required(column);
-    const auto channel = domain::ParseChannel(text);
-    if (!channel) {
-        Fail(column, Shown(text) + " is not a channel (email, sms, push)");
-    }
-    return *channel;
+    return Parsed(column, domain::ParseChannel, "a channel (email, sms, push)");
 }
 
 std::string SqlRow::Status(SqlColumn column) const {

@@ -73,6 +73,9 @@ public:
 private:
     const std::optional<std::string>& Cell(SqlColumn column) const;
     const std::string& Required(SqlColumn column) const;
+    /// `parse` of the required value; SqlDataError saying the value "is not <what>" when it gives nullopt.
+    template <typename Parse>
+    auto Parsed(SqlColumn column, Parse parse, std::string_view what) const;
     [[noreturn]] void Fail(SqlColumn column, const std::string& problem) const;
 
     const SqlResult* result_;

@@ -5,7 +5,6 @@
 #include <map>
 #include <set>
 
-#include "adapters/mysql/mysql_outbox_store.hpp"
 #include "domain/delivery_claim.hpp"
 
 namespace bulkmsg::mysql {

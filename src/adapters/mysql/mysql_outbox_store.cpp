@@ -6,19 +6,6 @@
 
 namespace bulkmsg::mysql {
 
-const std::string& OpenStatusList() {
-    static const std::string list = [] {
-        std::string out;
-        for (const auto& status : domain::kOutboxStatuses) {
-            if (!domain::IsFinalStatus(status)) {
-                out += (out.empty() ? "'" : ",'") + status + "'";
-            }
-        }
-        return out;
-    }();
-    return list;
-}
-
 namespace {
 
 constexpr std::string_view kClaimColumns =

@@ -9,9 +9,6 @@
 
 namespace bulkmsg::mysql {
 
-/// "'pending','queued',…" for `status IN (…)`: every outbox status that is not final (domain::IsFinalStatus).
-const std::string& OpenStatusList();
-
 /// The claim statement for `kind`: index-ordered, LIMIT `limit`, FOR UPDATE SKIP LOCKED, without rows of
 /// `excluded_campaigns` (ids in decimal digits; anything else throws std::invalid_argument). Exposed so a test can
 /// EXPLAIN exactly what runs.

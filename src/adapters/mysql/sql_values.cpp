@@ -39,6 +39,19 @@ std::optional<std::uint64_t> ParseSqlUInt(std::string_view text) {
     return value;
 }
 
+const std::string& OpenStatusList() {
+    static const std::string list = [] {
+        std::string out;
+        for (const auto& status : domain::kOutboxStatuses) {
+            if (!domain::IsFinalStatus(status)) {
+                out += (out.empty() ? "'" : ",'") + status + "'";
+            }
+        }
+        return out;
+    }();
+    return list;
+}
+
 std::string JsonText(const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -3,8 +3,7 @@
 #include "adapters/mysql/campaign_events.hpp"
 
 #include "adapters/mysql/keyset_page.hpp"
-#include "adapters/mysql/mysql_outbox_store.hpp"
-#include "adapters/mysql/mysql_preparation_store.hpp"
+#include "adapters/mysql/sql_values.hpp"
 
 namespace bulkmsg::mysql {
 
@@ -14,43 +13,37 @@ constexpr const char* kCampaignColumns =
     "SELECT id, name, kind, status, template_subject, template_text, template_html, template_title, template_data, "
     "from_address, scheduled_at, createdAt, updatedAt, send_window, status_reason FROM campaigns";
 
-domain::TimePoint ParseSqlTime(const std::optional<std::string>& text) {
-    // "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC (the session time zone).
-    auto rfc = text.value_or("1970-01-01 00:00:00");
-    rfc[10] = 'T';
-    return domain::ParseRfc3339(rfc + "Z").value_or(domain::TimePoint{});
-}
-
-domain::CampaignStatus ReadCampaignStatus(const std::optional<std::string>& text) {
-    const auto status = domain::ParseCampaignStatus(text.value_or(""));
-    if (!status) {
-        throw MysqlError(0, "campaigns.status: unreadable value '" + text.value_or("NULL") + "'");
+std::vector<app::CampaignRecord> ToRecords(const SqlResult& result) {
+    const auto id = result.Column("id"), name = result.Column("name"), kind = result.Column("kind"),
+               status = result.Column("status"), subject = result.Column("template_subject"),
+               text = result.Column("template_text"), html = result.Column("template_html"),
+               title = result.Column("template_title"), data = result.Column("template_data"),
+               from = result.Column("from_address"), scheduled_at = result.Column("scheduled_at"),
+               created_at = result.Column("createdAt"), updated_at = result.Column("updatedAt"),
+               send_window = result.Column("send_window"), status_reason = result.Column("status_reason");
+    std::vector<app::CampaignRecord> campaigns;
+    campaigns.reserve(result.size());
+    for (const auto r : result) {
+        app::CampaignRecord c;
+        c.id = r.UInt(id);
+        c.name = r.Text(name);
+        c.content.id = c.id;
+        c.content.kind = r.Channel(kind);
+        c.status = r.CampaignStatusOf(status);
+        c.content.subject = r.OptionalText(subject).value_or("");
+        c.content.text = r.OptionalText(text).value_or("");
+        c.content.html = r.OptionalText(html).value_or("");
+        c.content.title = r.OptionalText(title).value_or("");
+        c.content.data = r.JsonObject(data);
+        c.content.from = r.OptionalText(from).value_or("");
+        c.scheduled_at = r.OptionalTime(scheduled_at);
+        c.created_at = r.Time(created_at);
+        c.updated_at = r.Time(updated_at);
+        c.content.send_window = r.OptionalSendWindow(send_window);
+        c.status_reason = r.OptionalText(status_reason);
+        campaigns.push_back(std::move(c));
     }
-    return *status;
-}
-
-app::CampaignRecord ToRecord(const Row& r) {
-    app::CampaignRecord c;
-    c.id = std::stoull(r[0].value_or("0"));
-    c.name = r[1].value_or("");
-    c.content.id = c.id;
-    c.content.kind = domain::ParseChannel(r[2].value_or("")).value_or(domain::Channel::kEmail);
-    c.status = ReadCampaignStatus(r[3]);
-    c.content.subject = r[4].value_or("");
-    c.content.text = r[5].value_or("");
-    c.content.html = r[6].value_or("");
-    c.content.title = r[7].value_or("");
-    auto data = nlohmann::json::parse(r[8].value_or("{}"), nullptr, false);
-    c.content.data = data.is_object() ? data : nlohmann::json::object();
-    c.content.from = r[9].value_or("");
-    if (r[10]) {
-        c.scheduled_at = ParseSqlTime(r[10]);
-    }
-    c.created_at = ParseSqlTime(r[11]);
-    c.updated_at = ParseSqlTime(r[12]);
-    c.content.send_window = SendWindowOf(r[13]);
-    c.status_reason = r[14];
-    return c;
+    return campaigns;
 }
 
 std::string Nullable(MysqlConnection& c, const std::string& value) {
@@ -81,7 +74,8 @@ std::uint64_t InsertCampaign(MysqlConnection& c, const domain::NewCampaign& n, c
         Nullable(c, t.subject) + "," + c.Quote(t.text) + "," + Nullable(c, t.html) + "," + Nullable(c, t.title) + "," +
         (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + "," +
         (t.send_window ? c.Quote(domain::SendWindowJson(*t.send_window).dump()) : std::string("NULL")) + ")");
-    const auto id = std::stoull(c.QueryValue("SELECT LAST_INSERT_ID()").value_or("0"));
+    const auto inserted = c.Select("SELECT LAST_INSERT_ID() AS id");
+    const auto id = inserted[0].UInt(inserted.Column("id"));
     InsertCampaignEvent(c, id, {"created", actor, {{"name", n.name}}});
     return id;
 }
@@ -112,9 +106,11 @@ app::CreateResult MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& 
             result.id = InsertCampaign(c, n, actor);
             c.Execute("UPDATE api_idempotency_keys SET campaign_id=" + std::to_string(result.id) + key_condition);
         } else {
-            const auto row = c.Query("SELECT request_hash, campaign_id FROM api_idempotency_keys" + key_condition);
-            const bool same = !row.empty() && row[0][0] == idempotency->request_hash && row[0][1];
-            result = same ? app::CreateResult{app::CreateResult::Outcome::kReplayed, std::stoull(*row[0][1])}
+            const auto row = c.Select("SELECT request_hash, campaign_id FROM api_idempotency_keys" + key_condition);
+            const auto campaign = row.Column("campaign_id");
+            const bool same = !row.empty() && row[0].Text(row.Column("request_hash")) == idempotency->request_hash &&
+                              row[0].OptionalText(campaign);
+            result = same ? app::CreateResult{app::CreateResult::Outcome::kReplayed, row[0].UInt(campaign)}
                           : app::CreateResult{app::CreateResult::Outcome::kConflict, 0};
         }
         c.Execute("COMMIT");
@@ -123,9 +119,10 @@ app::CreateResult MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& 
 }
 
 std::optional<app::CampaignRecord> MysqlCampaignStore::GetCampaign(std::uint64_t id) {
-    const auto rows = pool_.With(
-        [&](MysqlConnection& c) { return c.Query(std::string(kCampaignColumns) + " WHERE id=" + std::to_string(id)); });
-    return rows.empty() ? std::nullopt : std::optional(ToRecord(rows[0]));
+    const auto rows = pool_.With([&](MysqlConnection& c) {
+        return c.Select(std::string(kCampaignColumns) + " WHERE id=" + std::to_string(id));
+    });
+    return rows.empty() ? std::nullopt : std::optional(ToRecords(rows)[0]);
 }
 
 std::vector<app::CampaignRecord> MysqlCampaignStore::ListCampaigns(std::uint64_t before_id, std::size_t limit,
@@ -138,13 +135,9 @@ std::vector<app::CampaignRecord> MysqlCampaignStore::ListCampaigns(std::uint64_t
         if (status) {
             where += " AND status='" + std::string(domain::ToString(*status)) + "'";
         }
-        return c.Query(std::string(kCampaignColumns) + where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
+        return c.Select(std::string(kCampaignColumns) + where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
     });
-    std::vector<app::CampaignRecord> campaigns;
-    for (const auto& row : rows) {
-        campaigns.push_back(ToRecord(row));
-    }
-    return campaigns;
+    return ToRecords(rows);
 }
 
 bool MysqlCampaignStore::Transition(std::uint64_t id, const app::StatusChange& change) {
@@ -176,17 +169,17 @@ void MysqlCampaignStore::RecordEvent(std::uint64_t campaign_id, const app::Audit
 std::vector<app::CampaignEvent> MysqlCampaignStore::ListEvents(std::uint64_t campaign_id, std::uint64_t after_id,
                                                                std::size_t limit) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
-        return c.Query(KeysetPageSql("id, event, actor, details, createdAt", "campaign_events",
-                                     "idx_campaign_events_campaign", "campaign_id=" + std::to_string(campaign_id),
-                                     after_id, limit));
+        return c.Select(KeysetPageSql("id, event, actor, details, createdAt", "campaign_events",
+                                      "idx_campaign_events_campaign", "campaign_id=" + std::to_string(campaign_id),
+                                      after_id, limit));
     });
+    const auto id = rows.Column("id"), event = rows.Column("event"), actor = rows.Column("actor"),
+               details = rows.Column("details"), created_at = rows.Column("createdAt");
     std::vector<app::CampaignEvent> events;
-    for (const auto& r : rows) {
-        const auto details = nlohmann::json::parse(r[3].value_or("{}"), nullptr, false);
-        events.push_back({.id = std::stoull(r[0].value_or("0")),
-                          .note = {r[1].value_or(""), r[2].value_or(""),
-                                   details.is_discarded() ? nlohmann::json::object() : details},
-                          .created_at = r[4].value_or("")});
+    for (const auto r : rows) {
+        events.push_back({.id = r.UInt(id),
+                          .note = {r.Text(event), r.Text(actor), r.JsonObject(details)},
+                          .created_at = r.Text(created_at)});
     }
     return events;
 }

@@ -90,18 +90,20 @@ std::uint64_t MysqlConnection::ExecuteRetryingDeadlocks(std::string_view sql, in
     }
 }
 
-std::vector<Row> MysqlConnection::Query(std::string_view sql) {
+MYSQL_RES* MysqlConnection::Run(std::string_view sql) {
     if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) {
         Fail(sql);
     }
     MYSQL_RES* result = mysql_store_result(mysql_);
-    if (result == nullptr) {
-        if (mysql_field_count(mysql_) != 0) {
-            Fail(sql);
-        }
-        return {};
+    if (result == nullptr && mysql_field_count(mysql_) != 0) {
+        Fail(sql);
     }
+    return result;
+}
+
+std::vector<Row> MysqlConnection::Rows(MYSQL_RES* result) {
     std::vector<Row> rows;
+    rows.reserve(mysql_num_rows(result));
     const unsigned fields = mysql_num_fields(result);
     while (MYSQL_ROW row = mysql_fetch_row(result)) {
         const unsigned long* lengths = mysql_fetch_lengths(result);
@@ -113,8 +115,35 @@ std::vector<Row> MysqlConnection::Query(std::string_view sql) {
         }
         rows.push_back(std::move(out));
     }
+    return rows;
+}
+
+std::vector<Row> MysqlConnection::Query(std::string_view sql) {
+    MYSQL_RES* result = Run(sql);
+    if (result == nullptr) {
+        return {};
+    }
+    auto rows = Rows(result);
     mysql_free_result(result);
     return rows;
+}
+
+SqlResult MysqlConnection::Select(std::string_view sql) {
+    MYSQL_RES* result = Run(sql);
+    if (result == nullptr) {
+        return {{}, {}, {}};
+    }
+    std::vector<std::string> tables, columns;
+    const unsigned count = mysql_num_fields(result);
+    const MYSQL_FIELD* fields = mysql_fetch_fields(result);
+    for (unsigned i = 0; i < count; ++i) {
+        // The table's own name; an expression's column has none (SqlResult names it after the query's table).
+        tables.emplace_back(fields[i].org_table, fields[i].org_table_length);
+        columns.emplace_back(fields[i].name, fields[i].name_length);
+    }
+    auto rows = Rows(result);
+    mysql_free_result(result);
+    return {std::move(tables), std::move(columns), std::move(rows)};
 }
 
 std::optional<std::string> MysqlConnection::QueryValue(std::string_view sql) {
@@ -130,11 +159,19 @@ bool MysqlConnection::Alive() {
 }
 
 std::string MysqlConnection::Quote(std::string_view value) {
-    std::string escaped(value.size() * 2 + 1, '\0');
-    auto length =
-        mysql_real_escape_string(mysql_, escaped.data(), value.data(), static_cast<unsigned long>(value.size()));
-    escaped.resize(length);
-    return "'" + escaped + "'";
+    std::string quoted;
+    AppendQuoted(quoted, value);
+    return quoted;
+}
+
+void MysqlConnection::AppendQuoted(std::string& out, std::string_view value) {
+    const auto start = out.size();
+    out.resize(start + value.size() * 2 + 3);
+    out[start] = '\'';
+    const auto length = mysql_real_escape_string(mysql_, out.data() + start + 1, value.data(),
+                                                 static_cast<unsigned long>(value.size()));
+    out[start + 1 + length] = '\'';
+    out.resize(start + length + 2);
 }
 
 }  // namespace bulkmsg::mysql

@@ -5,7 +5,6 @@
 #include <map>
 #include <set>
 
-#include "adapters/mysql/mysql_outbox_store.hpp"
 #include "domain/delivery_claim.hpp"
 
 namespace bulkmsg::mysql {
@@ -21,16 +20,16 @@ const Row& Deref(const Row* row) {
     return *row;
 }
 
-/// `CASE id WHEN 1 THEN <v1> WHEN 2 THEN <v2> END` for per-row values of a batched UPDATE; `rows` holds items
-/// (or pointers to items) with an `outbox_id`.
+/// Appends `CASE id WHEN 1 THEN <v1> WHEN 2 THEN <v2> END` for per-row values of a batched UPDATE; `rows` holds
+/// items (or pointers to items) with an `outbox_id`, `value_of` gives each one's value to bind.
 template <typename Rows, typename ValueOf>
-std::string CaseById(const Rows& rows, ValueOf value_of) {
-    std::string sql = "CASE id";
+void AddCaseById(SqlStatement& sql, const Rows& rows, ValueOf value_of) {
+    sql.Add("CASE id");
     for (const auto& item : rows) {
         const auto& row = Deref(item);
-        sql += " WHEN " + std::to_string(row.outbox_id) + " THEN " + value_of(row);
+        sql.Add(" WHEN ? THEN ?", row.outbox_id, value_of(row));
     }
-    return sql + " END";
+    sql.Add(" END");
 }
 
 struct RowState {
@@ -72,39 +71,99 @@ app::ClaimVerdict Verdict(const app::ClaimRequest& request, const std::map<std::
     return v;
 }
 
+/// The outbox rows of `ids` locked FOR UPDATE, by id; within_lease when claimed for sending after `lease_start`.
+std::map<std::uint64_t, RowState> LockRows(MysqlConnection& c, const std::set<std::uint64_t>& ids,
+                                           domain::TimePoint lease_start) {
+    std::map<std::uint64_t, RowState> rows;
+    if (ids.empty()) {
+        return rows;
+    }
+    const auto result = c.Select(
+        Sql(c,
+            "SELECT id, campaign_id, idempotency_key, kind, user_ref, payload, status, attempts, traceparent, "
+            "sending_at IS NOT NULL AND sending_at > ? AS within_lease, claim_token IS NOT NULL AS unresolved_claim "
+            "FROM outbox WHERE id IN (?) FOR UPDATE",
+            lease_start, SqlList{ids}));
+    const auto id = result.Column("id"), campaign = result.Column("campaign_id"),
+               key = result.Column("idempotency_key"), kind = result.Column("kind"), user = result.Column("user_ref"),
+               payload = result.Column("payload"), status = result.Column("status"),
+               attempts = result.Column("attempts"), trace = result.Column("traceparent"),
+               within_lease = result.Column("within_lease"), unresolved = result.Column("unresolved_claim");
+    for (const auto r : result) {
+        RowState row;
+        const auto outbox_id = r.UInt(id);
+        row.campaign_id = r.UInt(campaign);
+        row.idempotency_key = r.Text(key);
+        row.message = {outbox_id,
+                       row.campaign_id,
+                       row.idempotency_key,
+                       r.Channel(kind),
+                       r.Text(user),
+                       r.Json(payload),
+                       r.OptionalText(trace).value_or("")};
+        row.status = r.Status(status);
+        row.attempts = static_cast<unsigned>(r.UInt(attempts));
+        row.within_lease = r.Bool(within_lease);
+        row.unresolved_claim = r.Bool(unresolved);
+        rows.emplace(outbox_id, std::move(row));
+    }
+    return rows;
+}
+
+/// The status of each campaign of `rows`.
+std::map<std::uint64_t, std::string> CampaignStatuses(MysqlConnection& c,
+                                                      const std::map<std::uint64_t, RowState>& rows) {
+    std::map<std::uint64_t, std::string> statuses;
+    std::set<std::uint64_t> campaigns;
+    for (const auto& [id, row] : rows) {
+        campaigns.insert(row.campaign_id);
+    }
+    if (campaigns.empty()) {
+        return statuses;
+    }
+    const auto result = c.Select(Sql(c, "SELECT id, status FROM campaigns WHERE id IN (?)", SqlList{campaigns}));
+    const auto id = result.Column("id"), status = result.Column("status");
+    for (const auto row : result) {
+        statuses[row.UInt(id)] = row.Status(status);
+    }
+    return statuses;
+}
+
 }  // namespace
 
 std::vector<std::string> OutcomeUpdates(const std::vector<domain::DeliveryOutcome>& outcomes, domain::TimePoint now,
-                                        const std::function<std::string(std::string_view)>& quote) {
+                                        SqlEscaper& escaper) {
     std::map<std::string, std::vector<const domain::DeliveryOutcome*>> by_status;
     for (const auto& o : outcomes) {
         by_status[o.status].push_back(&o);
     }
-    auto attempts = [](const domain::DeliveryOutcome& o) { return std::to_string(o.attempts); };
-    auto error = [&quote](const domain::DeliveryOutcome& o) { return quote(o.last_error.substr(0, 1024)); };
-    auto token = [](const domain::DeliveryOutcome& o) { return std::to_string(o.claim_token); };
+    using Outcome = domain::DeliveryOutcome;
     std::vector<std::string> statements;
     for (const auto& [status, rows] : by_status) {
         std::vector<std::uint64_t> ids;
         for (const auto* row : rows) {
             ids.push_back(row->outbox_id);
         }
-        std::string set = "status='" + status + "', claim_token=NULL, attempts=" + CaseById(rows, attempts);
+        SqlStatement sql(&escaper, 160 * rows.size());
+        sql.Add("UPDATE outbox SET status=?, claim_token=NULL, attempts=", SqlWord{status});
+        AddCaseById(sql, rows, [](const Outcome& o) { return o.attempts; });
         if (status == "sent") {
-            set += ", provider_msg_id=" +
-                   CaseById(rows, [&quote](const domain::DeliveryOutcome& o) { return quote(o.provider_msg_id); }) +
-                   ", sent_at='" + SqlTime(now) + "', last_error=NULL";
+            sql.Add(", provider_msg_id=");
+            AddCaseById(sql, rows, [](const Outcome& o) -> const std::string& { return o.provider_msg_id; });
+            sql.Add(", sent_at=?, last_error=NULL", now);
         } else {
-            set += ", last_error=" + CaseById(rows, error);
+            sql.Add(", last_error=");
+            AddCaseById(sql, rows, [](const Outcome& o) { return std::string_view(o.last_error).substr(0, 1024); });
         }
         if (status == "retrying") {
-            set += ", available_at=" +
-                   CaseById(rows, [](const domain::DeliveryOutcome& o) { return "'" + SqlTime(o.available_at) + "'"; });
+            sql.Add(", available_at=");
+            AddCaseById(sql, rows, [](const Outcome& o) { return o.available_at; });
         }
         // Only while this claim still holds the row: 'sending', or 'queued' when the poller republished it after
         // the lease but no consumer has claimed it since.
-        statements.push_back("UPDATE outbox SET " + set + " WHERE id IN (" + IdList(ids) +
-                             ") AND status IN ('sending','queued') AND claim_token=" + CaseById(rows, token));
+        sql.Add(" WHERE id IN (?) AND status IN ('sending','queued') AND claim_token=", SqlList{ids});
+        AddCaseById(sql, rows, [](const Outcome& o) { return o.claim_token; });
+        statements.push_back(std::move(sql).Text());
     }
     return statements;
 }
@@ -121,43 +180,10 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
         }
     }
     return pool_.With([&](MysqlConnection& c) {
-        std::map<std::uint64_t, RowState> rows;
-        std::map<std::uint64_t, std::string> campaign_status;
         std::vector<app::ClaimVerdict> verdicts;
         c.Execute("START TRANSACTION");
-        if (!ids.empty()) {
-            for (const auto& r :
-                 c.Query("SELECT id, campaign_id, idempotency_key, kind, user_ref, payload, status, attempts, "
-                         "COALESCE(traceparent, ''), sending_at IS NOT NULL AND sending_at > '" +
-                         SqlTime(now - lease) + "', claim_token IS NOT NULL FROM outbox WHERE id IN (" + IdList(ids) +
-                         ") FOR UPDATE")) {
-                RowState row;
-                const auto id = std::stoull(r[0].value_or("0"));
-                row.campaign_id = std::stoull(r[1].value_or("0"));
-                row.idempotency_key = r[2].value_or("");
-                row.message = {id,
-                               row.campaign_id,
-                               row.idempotency_key,
-                               domain::ParseChannel(r[3].value_or("email")).value_or(domain::Channel::kEmail),
-                               r[4].value_or(""),
-                               nlohmann::json::parse(r[5].value_or("{}"), nullptr, false),
-                               r[8].value_or("")};
-                row.status = r[6].value_or("");
-                row.attempts = static_cast<unsigned>(std::stoul(r[7].value_or("0")));
-                row.within_lease = r[9].value_or("0") == "1";
-                row.unresolved_claim = r[10].value_or("0") == "1";
-                rows.emplace(id, std::move(row));
-            }
-        }
-        std::set<std::uint64_t> campaigns;
-        for (const auto& [id, row] : rows) {
-            campaigns.insert(row.campaign_id);
-        }
-        if (!campaigns.empty()) {
-            for (const auto& r : c.Query("SELECT id, status FROM campaigns WHERE id IN (" + IdList(campaigns) + ")")) {
-                campaign_status[std::stoull(r[0].value_or("0"))] = r[1].value_or("");
-            }
-        }
+        const auto rows = LockRows(c, ids, now - lease);
+        const auto campaign_status = CampaignStatuses(c, rows);
         std::set<std::uint64_t> deliver, paused, cancelled;
         const auto token = NewClaimToken();
         for (const auto& request : requests) {
@@ -179,19 +205,21 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
         }
         if (!deliver.empty()) {
             // available_at starts the lease after which the poller republishes the row (migration 011).
-            const auto at = "'" + SqlTime(now) + "'";
-            c.Execute("UPDATE outbox SET status='sending', sending_at=" + at + ", available_at=" + at +
-                      ", claim_token=" + std::to_string(token) + " WHERE id IN (" + IdList(deliver) + ")");
+            c.Execute(Sql(
+                c, "UPDATE outbox SET status='sending', sending_at=?, available_at=?, claim_token=? WHERE id IN (?)",
+                now, now, token, SqlList{deliver}));
         }
         if (!paused.empty()) {
             // A 'sending' row (its holder's lease ran out) stays 'sending': an earlier send may have been accepted,
             // and after resume the poller republishes it to be taken over with the sent-marker check.
-            c.Execute("UPDATE outbox SET status='pending' WHERE id IN (" + IdList(paused) +
-                      ") AND status IN ('queued','retrying')");
+            c.Execute(Sql(c, "UPDATE outbox SET status='pending' WHERE id IN (?) AND status IN ('queued','retrying')",
+                          SqlList{paused}));
         }
         if (!cancelled.empty()) {
-            c.Execute("UPDATE outbox SET status='cancelled', last_error='cancelled' WHERE id IN (" + IdList(cancelled) +
-                      ") AND status IN (" + OpenStatusList() + ")");
+            c.Execute(
+                Sql(c, "UPDATE outbox SET status='cancelled', last_error='cancelled' WHERE id IN (?) AND status IN (",
+                    SqlList{cancelled}) +
+                OpenStatusList() + ")");
         }
         c.Execute("COMMIT");
         return verdicts;
@@ -206,24 +234,25 @@ void MysqlDeliveryStore::Record(const std::vector<domain::DeliveryOutcome>& outc
     }
     pool_.With([&](MysqlConnection& c) {
         c.Execute("START TRANSACTION");
-        for (const auto& sql : OutcomeUpdates(outcomes, now, [&c](std::string_view value) { return c.Quote(value); })) {
+        for (const auto& sql : OutcomeUpdates(outcomes, now, c)) {
             c.Execute(sql);
         }
         if (!suppress.empty()) {
-            std::string values;
+            SqlStatement sql(&c);
+            sql.Add("INSERT IGNORE INTO suppressions (channel, address, reason) VALUES ");
             for (const auto& m : suppress) {
-                values += std::string(values.empty() ? "" : ",") + "('" + std::string(domain::ToString(m.kind)) + "'," +
-                          c.Quote(m.user_ref) + ",'reported by the provider')";
+                sql.Add(
+                    &m == &suppress.front() ? "(?,?,'reported by the provider')" : ",(?,?,'reported by the provider')",
+                    m.kind, m.user_ref);
             }
-            c.Execute("INSERT IGNORE INTO suppressions (channel, address, reason) VALUES " + values);
+            c.Execute(sql.Text());
         }
         c.Execute("COMMIT");
         // After the commit and without locking reads: inside the transaction the NOT EXISTS would take shared
         // locks on outbox rows and the campaign row, and concurrent workers would deadlock on them.
         for (const auto campaign : campaigns) {
-            const auto id = std::to_string(campaign);
-            if (!c.QueryValue("SELECT 1 FROM outbox WHERE campaign_id=" + id + " AND status IN (" + OpenStatusList() +
-                              ") LIMIT 1")) {
+            if (!c.QueryValue(Sql(c, "SELECT 1 FROM outbox WHERE campaign_id=? AND status IN (", campaign) +
+                              OpenStatusList() + ") LIMIT 1")) {
                 MarkCompleted(c, campaign);
             }
         }
@@ -232,13 +261,14 @@ void MysqlDeliveryStore::Record(const std::vector<domain::DeliveryOutcome>& outc
 }
 
 void MysqlDeliveryStore::MarkCompleted(MysqlConnection& c, std::uint64_t campaign) {
-    const auto id = std::to_string(campaign);
     c.Execute("START TRANSACTION");
-    if (c.Execute("UPDATE campaigns SET status='completed' WHERE id=" + id + " AND status='running'") > 0) {
+    if (c.Execute(Sql(c, "UPDATE campaigns SET status='completed' WHERE id=? AND status='running'", campaign)) > 0) {
         nlohmann::json counts = nlohmann::json::object();
-        for (const auto& row :
-             c.Query("SELECT status, COUNT(*) FROM outbox WHERE campaign_id=" + id + " GROUP BY status")) {
-            counts[row[0].value_or("")] = std::stoull(row[1].value_or("0"));
+        const auto result =
+            c.Select(Sql(c, "SELECT status, COUNT(*) AS n FROM outbox WHERE campaign_id=? GROUP BY status", campaign));
+        const auto status = result.Column("status"), n = result.Column("n");
+        for (const auto row : result) {
+            counts[row.Status(status)] = row.UInt(n);
         }
         InsertCampaignEvent(c, campaign, {"completed", "consumer", counts});
     }
@@ -253,10 +283,13 @@ void MysqlDeliveryStore::Release(const std::vector<app::HeldRow>& rows) {
     for (const auto& row : rows) {
         ids.push_back(row.outbox_id);
     }
-    const auto tokens = CaseById(rows, [](const app::HeldRow& row) { return std::to_string(row.claim_token); });
     pool_.With([&](MysqlConnection& c) {
-        return c.Execute("UPDATE outbox SET status='queued', claim_token=NULL WHERE id IN (" + IdList(ids) +
-                         ") AND status='sending' AND claim_token=" + tokens);
+        SqlStatement sql(&c);
+        sql.Add(
+            "UPDATE outbox SET status='queued', claim_token=NULL WHERE id IN (?) AND status='sending' AND claim_token=",
+            SqlList{ids});
+        AddCaseById(sql, rows, [](const app::HeldRow& row) { return row.claim_token; });
+        return c.Execute(sql.Text());
     });
 }
 

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <functional>
 #include <mutex>
 #include <random>
 
@@ -10,9 +9,9 @@
 namespace bulkmsg::mysql {
 
 /// The batched UPDATEs that store `outcomes` (one per status, per-row values through `CASE id`), each changing a
-/// row only while the outcome's claim token still holds it. `quote` makes an SQL string literal.
+/// row only while the outcome's claim token still holds it. Strings are quoted by `escaper`.
 std::vector<std::string> OutcomeUpdates(const std::vector<domain::DeliveryOutcome>& outcomes, domain::TimePoint now,
-                                        const std::function<std::string(std::string_view)>& quote);
+                                        SqlEscaper& escaper);
 
 /// DeliveryStore on MariaDB/MySQL: each Claim and each Record is one short READ COMMITTED transaction with batched
 /// statements (`UPDATE … WHERE id IN (…)` with CASE for per-row values), never one statement per row.

@@ -4,18 +4,6 @@
 
 namespace bulkmsg::mysql {
 
-namespace {
-
-domain::OutboxStatus ReadOutboxStatus(const std::optional<std::string>& text) {
-    const auto status = domain::ParseOutboxStatus(text.value_or(""));
-    if (!status) {
-        throw MysqlError(0, "outbox.status: unreadable value '" + text.value_or("NULL") + "'");
-    }
-    return *status;
-}
-
-}  // namespace
-
 std::string MessagesPageSql(MysqlConnection& c, std::uint64_t campaign_id, std::optional<domain::OutboxStatus> status,
                             std::uint64_t after_id, std::size_t limit) {
     constexpr std::string_view kColumns =
@@ -31,11 +19,13 @@ app::CampaignCounts MysqlMessageStore::Counts(std::uint64_t campaign_id) {
     return pool_.With([&](MysqlConnection& c) {
         app::CampaignCounts counts;
         const auto id = std::to_string(campaign_id);
-        counts.targets =
-            std::stoull(c.QueryValue("SELECT COUNT(*) FROM campaign_targets WHERE campaign_id=" + id).value_or("0"));
-        for (const auto& row :
-             c.Query("SELECT status, COUNT(*) FROM outbox WHERE campaign_id=" + id + " GROUP BY status")) {
-            counts.outbox_by_status[ReadOutboxStatus(row[0])] = std::stoull(row[1].value_or("0"));
+        const auto targets = c.Select("SELECT COUNT(*) AS n FROM campaign_targets WHERE campaign_id=" + id);
+        counts.targets = targets[0].UInt(targets.Column("n"));
+        const auto outbox =
+            c.Select("SELECT status, COUNT(*) AS n FROM outbox WHERE campaign_id=" + id + " GROUP BY status");
+        const auto status = outbox.Column("status"), n = outbox.Column("n");
+        for (const auto row : outbox) {
+            counts.outbox_by_status[row.OutboxStatusOf(status)] = row.UInt(n);
         }
         return counts;
     });
@@ -45,11 +35,16 @@ std::vector<app::MessageRecord> MysqlMessageStore::ListMessages(std::uint64_t ca
                                                                 std::optional<domain::OutboxStatus> status,
                                                                 std::uint64_t after_id, std::size_t limit) {
     const auto rows = pool_.With(
-        [&](MysqlConnection& c) { return c.Query(MessagesPageSql(c, campaign_id, status, after_id, limit)); });
+        [&](MysqlConnection& c) { return c.Select(MessagesPageSql(c, campaign_id, status, after_id, limit)); });
+    const auto id = rows.Column("id"), user = rows.Column("user_ref"), kind = rows.Column("kind"),
+               state = rows.Column("status"), attempts = rows.Column("attempts"), error = rows.Column("last_error"),
+               provider_id = rows.Column("provider_msg_id"), available_at = rows.Column("available_at"),
+               sent_at = rows.Column("sent_at");
     std::vector<app::MessageRecord> messages;
-    for (const auto& r : rows) {
-        messages.push_back({std::stoull(r[0].value_or("0")), r[1].value_or(""), r[2].value_or(""),
-                            ReadOutboxStatus(r[3]), std::stoull(r[4].value_or("0")), r[5], r[6], r[7], r[8]});
+    for (const auto r : rows) {
+        messages.push_back({r.UInt(id), r.Text(user), std::string(domain::ToString(r.Channel(kind))),
+                            r.OutboxStatusOf(state), r.UInt(attempts), r.OptionalText(error),
+                            r.OptionalText(provider_id), r.OptionalText(available_at), r.OptionalText(sent_at)});
     }
     return messages;
 }

@@ -10,8 +10,7 @@ MysqlMigrationStore::MysqlMigrationStore(MysqlConnection& connection, std::strin
       lock_timeout_seconds_(lock_timeout_seconds) {}
 
 void MysqlMigrationStore::Lock() {
-    auto got = connection_.QueryValue("SELECT GET_LOCK(" + connection_.Quote(lock_name_) + ", " +
-                                      std::to_string(lock_timeout_seconds_) + ")");
+    auto got = connection_.QueryValue(Sql(connection_, "SELECT GET_LOCK(?, ?)", lock_name_, lock_timeout_seconds_));
     if (got != "1") {
         throw MysqlError(0, "timed out after " + std::to_string(lock_timeout_seconds_) +
                                 " s waiting for the migration lock held by another process");
@@ -19,7 +18,7 @@ void MysqlMigrationStore::Lock() {
 }
 
 void MysqlMigrationStore::Unlock() {
-    connection_.Query("SELECT RELEASE_LOCK(" + connection_.Quote(lock_name_) + ")");
+    connection_.Query(Sql(connection_, "SELECT RELEASE_LOCK(?)", lock_name_));
 }
 
 void MysqlMigrationStore::EnsureTable() {
@@ -35,8 +34,10 @@ void MysqlMigrationStore::EnsureTable() {
 std::vector<domain::AppliedMigration> MysqlMigrationStore::Applied() {
     EnsureTable();
     std::vector<domain::AppliedMigration> applied;
-    for (const auto& row : connection_.Query("SELECT version, checksum FROM schema_migrations ORDER BY version")) {
-        applied.push_back({static_cast<unsigned>(std::stoul(row[0].value_or("0"))), row[1].value_or("")});
+    const auto result = connection_.Select("SELECT version, checksum FROM schema_migrations ORDER BY version");
+    const auto version = result.Column("version"), checksum = result.Column("checksum");
+    for (const auto row : result) {
+        applied.push_back({static_cast<unsigned>(row.UInt(version)), row.Text(checksum)});
     }
     return applied;
 }
@@ -47,9 +48,8 @@ void MysqlMigrationStore::Apply(const domain::Migration& migration) {
     for (const auto& statement : migration.statements) {
         connection_.Execute(statement);
     }
-    connection_.Execute("INSERT INTO schema_migrations (version, name, checksum) VALUES (" +
-                        std::to_string(migration.version) + ", " + connection_.Quote(migration.name) + ", " +
-                        connection_.Quote(migration.checksum) + ")");
+    connection_.Execute(Sql(connection_, "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)",
+                            migration.version, migration.name, migration.checksum));
 }
 
 }  // namespace bulkmsg::mysql

@@ -1,39 +1,15 @@
 #include "adapters/mysql/mysql_outbox_store.hpp"
 
-#include <cstdio>
-#include <ctime>
+#include <stdexcept>
 
 #include "domain/outbox_row.hpp"
 
 namespace bulkmsg::mysql {
 
-std::string SqlTime(domain::TimePoint time) {
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
-    std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char buffer[64];
-    std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(micros % 1000000));
-    return buffer;
-}
-
-const std::string& OpenStatusList() {
-    static const std::string list = [] {
-        std::string out;
-        for (const auto& status : domain::kOutboxStatuses) {
-            if (!domain::IsFinalStatus(status)) {
-                out += (out.empty() ? "'" : ",'") + status + "'";
-            }
-        }
-        return out;
-    }();
-    return list;
-}
-
 namespace {
 
-constexpr const char* kClaimColumns = "SELECT id, campaign_id, user_ref, kind, idempotency_key, attempts, traceparent";
+constexpr std::string_view kClaimColumns =
+    "SELECT id, campaign_id, user_ref, kind, idempotency_key, attempts, traceparent";
 
 const char* StatusOf(domain::ClaimKind kind) {
     switch (kind) {
@@ -71,10 +47,11 @@ public:
         auto connection = std::move(connection_);
         std::size_t updated = 0;
         if (!ids.empty()) {
-            const auto at = "'" + SqlTime(now) + "'";
-            updated =
-                connection->Execute("UPDATE outbox SET status='queued', queued_at=" + at + ", available_at=" + at +
-                                    " WHERE id IN (" + IdList(ids) + ") AND status='" + StatusOf(kind_) + "'");
+            updated = connection->Execute(SqlStatement(nullptr, 64 + 12 * ids.size())
+                                              .Add("UPDATE outbox SET status='queued', queued_at=?, available_at=? "
+                                                   "WHERE id IN (?) AND status=?",
+                                                   now, now, SqlList{ids}, SqlWord{StatusOf(kind_)})
+                                              .Text());
         }
         connection->Execute("COMMIT");
         store_.Release(std::move(connection));
@@ -88,14 +65,19 @@ private:
     domain::ClaimKind kind_;
 };
 
-domain::OutboxRow ToOutboxRow(const Row& row) {
-    return {std::stoull(row[0].value_or("0")),
-            std::stoull(row[1].value_or("0")),
-            row[2].value_or(""),
-            row[3].value_or(""),
-            row[4].value_or(""),
-            static_cast<unsigned>(std::stoul(row[5].value_or("0"))),
-            row[6].value_or("")};
+/// The claimed rows, read by column name (resolved once for the whole batch).
+std::vector<domain::OutboxRow> ToOutboxRows(const SqlResult& result) {
+    const auto id = result.Column("id"), campaign = result.Column("campaign_id"), user = result.Column("user_ref"),
+               kind = result.Column("kind"), key = result.Column("idempotency_key"),
+               attempts = result.Column("attempts"), trace = result.Column("traceparent");
+    std::vector<domain::OutboxRow> rows;
+    rows.reserve(result.size());
+    for (const auto row : result) {
+        rows.push_back({row.UInt(id), row.UInt(campaign), row.Text(user),
+                        std::string(domain::ToString(row.Channel(kind))), row.Text(key),
+                        static_cast<unsigned>(row.UInt(attempts)), row.OptionalText(trace).value_or("")});
+    }
+    return rows;
 }
 
 }  // namespace
@@ -105,12 +87,21 @@ std::string ClaimSql(domain::ClaimKind kind, domain::TimePoint now, std::chrono:
     // available_at is the due time of pending and retrying rows and the start of the lease of queued and sending
     // ones (migration 011), so every kind follows idx_outbox_claim.
     const bool stale = kind == domain::ClaimKind::kStaleQueued || kind == domain::ClaimKind::kStaleSending;
-    std::string sql = std::string(kClaimColumns) + " FROM outbox WHERE status='" + StatusOf(kind) +
-                      "' AND available_at <= '" + SqlTime(stale ? now - lease : now) + "'";
+    SqlStatement sql;
+    sql.Add(kClaimColumns)
+        .Add(" FROM outbox WHERE status=? AND available_at <= ?", SqlWord{StatusOf(kind)}, stale ? now - lease : now);
     if (!excluded_campaigns.empty()) {
-        sql += " AND campaign_id NOT IN (" + IdList(excluded_campaigns) + ")";
+        std::vector<std::uint64_t> ids;
+        for (const auto& id : excluded_campaigns) {
+            const auto parsed = ParseSqlUInt(id);
+            if (!parsed) {
+                throw std::invalid_argument("not a campaign id: " + id);
+            }
+            ids.push_back(*parsed);
+        }
+        sql.Add(" AND campaign_id NOT IN (?)", SqlList{ids});
     }
-    return sql + " ORDER BY available_at, id LIMIT " + std::to_string(limit) + " FOR UPDATE SKIP LOCKED";
+    return std::move(sql.Add(" ORDER BY available_at, id LIMIT ? FOR UPDATE SKIP LOCKED", limit)).Text();
 }
 
 // READ COMMITTED: rows the claim scans but does not return are not kept locked (semi-consistent reads).
@@ -123,8 +114,10 @@ const std::vector<std::string>& MysqlOutboxStore::ExcludedCampaigns(MysqlConnect
                                                                     domain::TimePoint now) {
     if (!excluded_read_at_ || now - *excluded_read_at_ >= std::chrono::seconds(1) || now < *excluded_read_at_) {
         excluded_.clear();
-        for (const auto& row : connection.Query("SELECT id FROM campaigns WHERE status IN ('paused','cancelled')")) {
-            excluded_.push_back(row[0].value_or("0"));
+        const auto result = connection.Select("SELECT id FROM campaigns WHERE status IN ('paused','cancelled')");
+        const auto id = result.Column("id");
+        for (const auto row : result) {
+            excluded_.push_back(std::to_string(row.UInt(id)));
         }
         excluded_read_at_ = now;
     }
@@ -136,10 +129,7 @@ std::unique_ptr<app::OutboxClaim> MysqlOutboxStore::Claim(domain::ClaimKind kind
     auto connection = pool_.Acquire();
     const auto sql = ClaimSql(kind, now, lease, limit, ExcludedCampaigns(*connection, now));
     connection->Execute("START TRANSACTION");
-    std::vector<domain::OutboxRow> rows;
-    for (const auto& row : connection->Query(sql)) {
-        rows.push_back(ToOutboxRow(row));
-    }
+    auto rows = ToOutboxRows(connection->Select(sql));
     return std::make_unique<MysqlOutboxClaim>(pool_, std::move(connection), std::move(rows), kind);
 }
 

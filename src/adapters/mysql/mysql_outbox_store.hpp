@@ -1,7 +1,5 @@
 #pragma once
 
-#include <type_traits>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,31 +9,9 @@
 
 namespace bulkmsg::mysql {
 
-/// "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, for DATETIME(6) literals.
-std::string SqlTime(domain::TimePoint time);
-
-/// "'pending','queued',…" for `status IN (…)`: every outbox status that is not final (domain::IsFinalStatus).
-const std::string& OpenStatusList();
-
-/// "1,2,3" for `IN (…)`: the ids (numbers, or numbers already as text) joined with commas.
-template <typename Range>
-std::string IdList(const Range& ids) {
-    std::string out;
-    for (const auto& id : ids) {
-        if (!out.empty()) {
-            out += ',';
-        }
-        if constexpr (std::is_arithmetic_v<std::decay_t<decltype(id)>>) {
-            out += std::to_string(id);
-        } else {
-            out += id;
-        }
-    }
-    return out;
-}
-
 /// The claim statement for `kind`: index-ordered, LIMIT `limit`, FOR UPDATE SKIP LOCKED, without rows of
-/// `excluded_campaigns`. Exposed so a test can EXPLAIN exactly what runs.
+/// `excluded_campaigns` (ids in decimal digits; anything else throws std::invalid_argument). Exposed so a test can
+/// EXPLAIN exactly what runs.
 std::string ClaimSql(domain::ClaimKind kind, domain::TimePoint now, std::chrono::seconds lease, std::size_t limit,
                      const std::vector<std::string>& excluded_campaigns);
 

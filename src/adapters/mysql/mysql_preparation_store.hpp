@@ -7,9 +7,6 @@
 
 namespace bulkmsg::mysql {
 
-/// A campaign's stored send_window JSON as a SendWindow (nullopt when NULL or unreadable).
-std::optional<domain::SendWindow> SendWindowOf(const std::optional<std::string>& text);
-
 /// The read of one batch of a campaign's targets in id order (keyset: ids after `after_target_id`). Exposed so a test
 /// can EXPLAIN exactly what runs.
 std::string TargetsPageSql(std::uint64_t campaign_id, std::uint64_t after_target_id, std::size_t limit);

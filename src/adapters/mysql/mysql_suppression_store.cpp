@@ -2,18 +2,6 @@
 
 namespace bulkmsg::mysql {
 
-namespace {
-
-domain::Channel ReadChannel(const std::optional<std::string>& text) {
-    const auto channel = domain::ParseChannel(text.value_or(""));
-    if (!channel) {
-        throw MysqlError(0, "suppressions.channel: unreadable value '" + text.value_or("NULL") + "'");
-    }
-    return *channel;
-}
-
-}  // namespace
-
 bool MysqlSuppressionStore::AddSuppression(const app::Suppression& s) {
     return pool_.With([&](MysqlConnection& c) {
         // MariaDB reports 1 affected row for an insert, 2 for an update of an existing row, 0 when unchanged.
@@ -34,13 +22,15 @@ bool MysqlSuppressionStore::RemoveSuppression(domain::Channel channel, const std
 std::vector<app::Suppression> MysqlSuppressionStore::ListSuppressions(std::optional<domain::Channel> channel,
                                                                       std::uint64_t after_id, std::size_t limit) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
-        return c.Query("SELECT id, channel, address, reason FROM suppressions WHERE id > " + std::to_string(after_id) +
-                       (channel ? " AND channel=" + c.Quote(domain::ToString(*channel)) : "") + " ORDER BY id LIMIT " +
-                       std::to_string(limit));
+        return c.Select("SELECT id, channel, address, reason FROM suppressions WHERE id > " + std::to_string(after_id) +
+                        (channel ? " AND channel=" + c.Quote(domain::ToString(*channel)) : "") + " ORDER BY id LIMIT " +
+                        std::to_string(limit));
     });
     std::vector<app::Suppression> list;
-    for (const auto& r : rows) {
-        list.push_back({std::stoull(r[0].value_or("0")), ReadChannel(r[1]), r[2].value_or(""), r[3].value_or("")});
+    const auto id = rows.Column("id"), channel_of = rows.Column("channel"), address = rows.Column("address"),
+               reason = rows.Column("reason");
+    for (const auto r : rows) {
+        list.push_back({r.UInt(id), r.Channel(channel_of), r.Text(address), r.Text(reason)});
     }
     return list;
 }

@@ -4,7 +4,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 BULKMSG = ./$(BUILD_DIR)/bulkmsg
 
-.PHONY: setup build test start consumer api all seed migrate demo stack-up stack-down stack-status stack-reset \
+.PHONY: setup build check test start consumer api all seed migrate demo stack-up stack-down stack-status stack-reset \
         bench sanitize fuzz format clean
 
 setup:
@@ -14,6 +14,14 @@ setup:
 build:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# The developer loop (minutes): build, stack up (left running), the unit and integration tiers; no benchmarks,
+# fuzzing, chaos run or sanitizer pass.
+check: build
+	scripts/npm-tools install
+	scripts/stack up
+	ctest --test-dir $(BUILD_DIR) -L '^unit$$' -j$(JOBS) --output-on-failure
+	ctest --test-dir $(BUILD_DIR) -L '^integration$$' -j$(JOBS) --output-on-failure --timeout 300
 
 # Installs what is missing, builds, brings the stack up, runs every test label, brings the stack down.
 test:

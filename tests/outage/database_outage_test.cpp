@@ -73,5 +73,36 @@ TEST(DatabaseOutageTest, ApiAnswersTheFirstRequestAfterAMariaDbRestart) {
     EXPECT_EQ(first.status, 200u) << first.body << api.OutputSoFar();
 }
 
+// While MariaDB is down the API answers 503 naming the database, with Retry-After, never 500; afterwards it serves.
+TEST(DatabaseOutageTest, ApiAnswers503NamingTheDatabaseWhileItIsDown) {
+    testing::MigratedDatabase db;
+    const auto created = testing::RunBulkmsg({"apikey", "create", "--name", "outage"}, {{"DB_NAME", db.Config().name}});
+    ASSERT_EQ(created.exit_code, 0) << created.output;
+    const auto key = created.output.substr(created.output.rfind("bmk_"), 68);
+    const auto port = testing::FreePort();
+    testing::ChildProcess api(
+        {BULKMSG_BINARY, "api"},
+        testing::BulkmsgEnv({{"DB_NAME", db.Config().name}, {"EXPRESS_APP_PORT", std::to_string(port)}}),
+        testing::EmptyWorkDir());
+    const std::string request =
+        "GET /api/v1/campaigns/1/progress HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+        "Authorization: Bearer " +
+        key + "\r\n\r\n";
+    ASSERT_TRUE(testing::WaitUntil([&] { return testing::SendRawHttp(port, request).status == 404; }, 10s));
+
+    ASSERT_EQ(testing::RunStackScript({"stop", "mysql"}).exit_code, 0);
+    const auto down = testing::SendRawHttpUntilClose(port, request);
+    const auto restarted = testing::RunStackScript({"start", "mysql"});
+    db.Reconnect();
+    EXPECT_NE(down.find("HTTP/1.1 503"), std::string::npos) << down;
+    EXPECT_NE(down.find("Retry-After: 5\r\n"), std::string::npos) << down;
+    const auto body = nlohmann::json::parse(down.substr(down.find("\r\n\r\n") + 4), nullptr, false);
+    EXPECT_EQ(body["error"]["code"], "unavailable") << down;
+    EXPECT_EQ(body["error"]["details"][0]["dependency"], "database") << down;
+    ASSERT_EQ(restarted.exit_code, 0) << restarted.output;
+    EXPECT_TRUE(testing::WaitUntil([&] { return testing::SendRawHttp(port, request).status == 404; }, 20s))
+        << api.OutputSoFar();
+}
+
 }  // namespace
 }  // namespace bulkmsg

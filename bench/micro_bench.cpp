@@ -133,11 +133,11 @@ void BM_OutcomeUpdates(benchmark::State& state) {
         auto& o = outcomes[i];
         o.outbox_id = 1'000'000 + i;
         o.campaign_id = 42;
-        o.status = i % 10 == 9 ? "retrying" : "sent";
+        o.status = i % 10 == 9 ? domain::OutboxStatus::kRetrying : domain::OutboxStatus::kSent;
         o.attempts = 1;
         o.available_at = now;
-        o.provider_msg_id = o.status == "sent" ? "SG.msg." + std::to_string(i) : "";
-        o.last_error = o.status == "sent" ? "" : "sendgrid 503: service unavailable";
+        o.provider_msg_id = o.status == domain::OutboxStatus::kSent ? "SG.msg." + std::to_string(i) : "";
+        o.last_error = o.status == domain::OutboxStatus::kSent ? "" : "sendgrid 503: service unavailable";
         o.claim_token = 0x9e3779b97f4a7c15ULL + i;
     }
     BenchEscaper escaper;

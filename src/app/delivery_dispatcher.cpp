@@ -166,9 +166,10 @@ void DeliveryDispatcher::EndProviderSpan(domain::Span& call, const std::string& 
 void DeliveryDispatcher::EndConsume(ClaimedMessage& item, const std::string& provider,
                                     const domain::DeliveryOutcome& outcome) {
     const auto trace_id = item.span.context.trace_id;
-    const auto level = outcome.status == "failed" ? LogLevel::kWarn : LogLevel::kDebug;
+    const bool failed = outcome.status == domain::OutboxStatus::kFailed;
+    const auto level = failed ? LogLevel::kWarn : LogLevel::kDebug;
     if (LogEnabled(level)) {
-        Log(level, "consumer", "message " + outcome.status,
+        Log(level, "consumer", "message " + std::string(domain::ToString(outcome.status)),
             {{"campaign_id", item.message.campaign_id},
              {"outbox_id", item.message.outbox_id},
              {"attempt", outcome.attempts},
@@ -185,8 +186,8 @@ void DeliveryDispatcher::EndConsume(ClaimedMessage& item, const std::string& pro
                             {"bulkmsg.outbox_id", item.message.outbox_id},
                             {"bulkmsg.attempt", outcome.attempts},
                             {"bulkmsg.provider", provider},
-                            {"bulkmsg.status", outcome.status}};
-    item.span.error = outcome.status == "failed";
+                            {"bulkmsg.status", std::string(domain::ToString(outcome.status))}};
+    item.span.error = failed;
     item.span.status_message = item.span.error ? outcome.last_error : "";
     tracer.End(item.span);
 }
@@ -210,7 +211,11 @@ void DeliveryDispatcher::OnResult(ClaimedMessage& item, const std::string& provi
     auto outcome = domain::DecideOutcome(item.message.outbox_id, item.message.campaign_id, result, item.attempts,
                                          context_.options.retry, now, context_.random.Unit());
     auto& stats = context_.ledger.stats;
-    (outcome.status == "sent" ? stats.sent : outcome.status == "failed" ? stats.failed : stats.retried)++;
+    switch (outcome.status) {
+        case domain::OutboxStatus::kSent: ++stats.sent; break;
+        case domain::OutboxStatus::kFailed: ++stats.failed; break;
+        default: ++stats.retried; break;
+    }
     EndConsume(item, provider, outcome);
     writer_.Finish(item.tag, item.claim_token, std::move(outcome), item.message, suppress);
 }

@@ -50,9 +50,9 @@ void OutcomeWriter::CountStored() {
     auto& metrics = ProcessMetrics();
     for (const auto& f : finished_) {
         const auto& status = f.outcome.status;
-        auto& family = status == "sent"     ? metrics.messages_sent
-                       : status == "failed" ? metrics.messages_failed
-                                            : metrics.messages_retried;
+        auto& family = status == domain::OutboxStatus::kSent     ? metrics.messages_sent
+                       : status == domain::OutboxStatus::kFailed ? metrics.messages_failed
+                                                                 : metrics.messages_retried;
         family.With({std::string(domain::ToString(f.message.kind)), std::string(providers_.For(f.message).Name())})
             .Inc();
     }

@@ -11,7 +11,7 @@
 #include "app/log.hpp"
 #include "app/metrics/metrics.hpp"
 #include "app/version.hpp"
-#include "domain/outbox_row.hpp"
+#include "domain/outbox_status.hpp"
 
 namespace bulkmsg::cli {
 
@@ -51,8 +51,8 @@ public:
 private:
     static void ReadDatabase(mysql::MysqlConnection& database, app::Metrics& metrics) {
         // Every status gets a series (0 when absent), so a status that empties reads 0, not its last count.
-        for (const auto& status : domain::kOutboxStatuses) {
-            metrics.outbox_rows.With({status}).Set(0);
+        for (const auto status : domain::kAllOutboxStatuses) {
+            metrics.outbox_rows.With({std::string(domain::ToString(status))}).Set(0);
         }
         for (const auto& row : database.Query("SELECT status, COUNT(*) FROM outbox GROUP BY status")) {
             metrics.outbox_rows.With({row[0].value_or("")}).Set(std::stod(row[1].value_or("0")));

@@ -1,20 +1,18 @@
 #include "domain/delivery_claim.hpp"
 
-#include "domain/outbox_row.hpp"
-
 namespace bulkmsg::domain {
 
-ClaimDecision DecideClaim(std::string_view row_status, std::string_view campaign_status, bool within_lease) {
-    if (IsFinalStatus(row_status)) {
+ClaimDecision DecideClaim(OutboxStatus row_status, CampaignStatus campaign_status, bool within_lease) {
+    if (IsFinal(row_status)) {
         return ClaimDecision::kDone;
     }
-    if (row_status == "sending" && within_lease) {
+    if (row_status == OutboxStatus::kSending && within_lease) {
         return ClaimDecision::kBusy;
     }
-    if (campaign_status == "cancelled") {
+    if (campaign_status == CampaignStatus::kCancelled) {
         return ClaimDecision::kCancelled;
     }
-    if (campaign_status == "paused") {
+    if (campaign_status == CampaignStatus::kPaused) {
         return ClaimDecision::kPaused;
     }
     return ClaimDecision::kDeliver;

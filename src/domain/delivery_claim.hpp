@@ -1,6 +1,7 @@
 #pragma once
 
-#include <string_view>
+#include "domain/campaign_status.hpp"
+#include "domain/outbox_status.hpp"
 
 namespace bulkmsg::domain {
 
@@ -14,6 +15,6 @@ enum class ClaimDecision { kDeliver, kDone, kBusy, kPaused, kCancelled };
 ///     taken over like an open row;
 ///   campaign cancelled → cancelled; campaign paused → paused;
 ///   pending, queued, retrying → deliver.
-ClaimDecision DecideClaim(std::string_view row_status, std::string_view campaign_status, bool within_lease);
+ClaimDecision DecideClaim(OutboxStatus row_status, CampaignStatus campaign_status, bool within_lease);
 
 }  // namespace bulkmsg::domain

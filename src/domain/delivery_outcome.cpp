@@ -24,16 +24,16 @@ DeliveryOutcome DecideOutcome(std::uint64_t outbox_id, std::uint64_t campaign_id
     out.available_at = now;
     switch (result.outcome) {
         case SendOutcome::kSent:
-            out.status = "sent";
+            out.status = OutboxStatus::kSent;
             out.provider_msg_id = result.provider_message_id;
             return out;
         case SendOutcome::kPermanent:
-            out.status = "failed";
+            out.status = OutboxStatus::kFailed;
             out.last_error = result.reason;
             out.dead_letter = true;
             return out;
         case SendOutcome::kRateLimited:
-            out.status = "retrying";
+            out.status = OutboxStatus::kRetrying;
             out.attempts = attempts_before;
             out.last_error = result.reason;
             out.available_at = now + std::max<std::chrono::seconds>(result.retry_after, std::chrono::seconds(1));
@@ -42,11 +42,11 @@ DeliveryOutcome DecideOutcome(std::uint64_t outbox_id, std::uint64_t campaign_id
     }
     out.last_error = result.reason;
     if (out.attempts >= policy.max_attempts) {
-        out.status = "failed";
+        out.status = OutboxStatus::kFailed;
         out.last_error = "gave up after " + std::to_string(out.attempts) + " attempts: " + result.reason;
         return out;
     }
-    out.status = "retrying";
+    out.status = OutboxStatus::kRetrying;
     out.available_at =
         now + std::max<std::chrono::milliseconds>(RetryDelay(policy, out.attempts, jitter), result.retry_after);
     return out;

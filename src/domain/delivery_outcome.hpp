@@ -5,6 +5,7 @@
 #include <string>
 
 #include "domain/outbox_row.hpp"
+#include "domain/outbox_status.hpp"
 #include "domain/providers/provider_types.hpp"
 
 namespace bulkmsg::domain {
@@ -20,12 +21,12 @@ struct RetryPolicy {
 struct DeliveryOutcome {
     std::uint64_t outbox_id = 0;
     std::uint64_t campaign_id = 0;
-    std::string status;             // "sent", "retrying" or "failed"
-    unsigned attempts = 0;          // attempts made, this one included
-    TimePoint available_at;         // retrying: when the poller publishes it again
-    std::string last_error;         // empty when sent
-    std::string provider_msg_id;    // sent
-    bool dead_letter = false;       // permanent failure: a copy goes to the dead-letter queue
+    OutboxStatus status = OutboxStatus::kRetrying;  // kSent, kRetrying or kFailed
+    unsigned attempts = 0;                          // attempts made, this one included
+    TimePoint available_at;                         // retrying: when the poller publishes it again
+    std::string last_error;                         // empty when sent
+    std::string provider_msg_id;                    // sent
+    bool dead_letter = false;                       // permanent failure: a copy goes to the dead-letter queue
     std::uint64_t claim_token = 0;  // the claim that sent it: the store writes the outcome only while it holds the row
 };
 

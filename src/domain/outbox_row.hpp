@@ -8,15 +8,6 @@
 
 namespace bulkmsg::domain {
 
-/// Every status an outbox row can have (outbox.status), in lifecycle order.
-inline const std::vector<std::string> kOutboxStatuses = {"pending", "queued",   "sending",   "sent",
-                                                         "failed",  "retrying", "cancelled", "suppressed"};
-
-/// Whether nothing more happens to a row of this status (sent, failed, cancelled, suppressed).
-inline bool IsFinalStatus(std::string_view status) {
-    return status == "sent" || status == "failed" || status == "cancelled" || status == "suppressed";
-}
-
 using Clock = std::chrono::system_clock;
 using TimePoint = Clock::time_point;
 

@@ -28,7 +28,7 @@ protected:
         domain::DeliveryOutcome o;
         o.outbox_id = claim.message.outbox_id;
         o.campaign_id = campaign_;
-        o.status = status;
+        o.status = *domain::ParseOutboxStatus(status);
         o.attempts = claim.attempts + 1;
         o.available_at = start_ + 5min;
         o.provider_msg_id = status == "sent" ? "provider-id" : "";

@@ -210,7 +210,7 @@ TEST_F(DeliveryWorkerTest, AcknowledgesOnlyAfterTheOutcomesAreStoredInOneBatch) 
     worker.Step();
     ASSERT_EQ(store_.recorded.size(), 3u);
     for (const auto& outcome : store_.recorded) {
-        EXPECT_EQ(outcome.status, "sent");
+        EXPECT_EQ(domain::ToString(outcome.status), "sent");
         EXPECT_EQ(outcome.claim_token, FakeStore::kTokenBase + outcome.outbox_id) << "written under its own claim";
     }
     EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1, 2, 3}));
@@ -284,7 +284,7 @@ TEST_F(DeliveryWorkerTest, ATakenOverRowIsNotSentWhileTheSentMarkersCannotBeRead
     worker.Step();
     ASSERT_EQ(provider_->pending.size(), 1u) << "once readable, the marker shows it was sent: not sent again";
     ASSERT_EQ(store_.recorded.size(), 1u);
-    EXPECT_EQ(store_.recorded[0].status, "sent");
+    EXPECT_EQ(domain::ToString(store_.recorded[0].status), "sent");
     EXPECT_EQ(store_.recorded[0].provider_msg_id, "earlier-provider-id");
 }
 
@@ -320,7 +320,7 @@ TEST_F(DeliveryWorkerTest, UnstoredOutcomesAreKeptUnacknowledgedUntilTheStoreIsB
     clock_.Advance(1s);
     worker.Step();
     ASSERT_EQ(store_.recorded.size(), 1u);
-    EXPECT_EQ(store_.recorded[0].status, "retrying");
+    EXPECT_EQ(domain::ToString(store_.recorded[0].status), "retrying");
     EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1}));
 }
 
@@ -450,7 +450,7 @@ TEST_F(DeliveryWorkerTest, MessagesWaitingTooLongForTokensGoBackToTheOutbox) {
     clock_.Advance(5ms);
     worker.Step();
     ASSERT_EQ(store_.recorded.size(), 1u);
-    EXPECT_EQ(store_.recorded[0].status, "retrying");
+    EXPECT_EQ(domain::ToString(store_.recorded[0].status), "retrying");
     EXPECT_EQ(store_.recorded[0].attempts, 0u);
     EXPECT_EQ(worker.Stats().deferred, 1u);
     EXPECT_EQ(queue_.acked, (std::vector<std::uint64_t>{1}));

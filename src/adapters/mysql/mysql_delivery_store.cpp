@@ -33,7 +33,7 @@ void AddCaseById(SqlStatement& sql, const Rows& rows, ValueOf value_of) {
 }
 
 struct RowState {
-    std::string status;
+    domain::OutboxStatus status = domain::OutboxStatus::kPending;
     std::uint64_t campaign_id = 0;
     std::string idempotency_key;
     bool within_lease = false;
@@ -43,7 +43,7 @@ struct RowState {
 };
 
 app::ClaimVerdict Verdict(const app::ClaimRequest& request, const std::map<std::uint64_t, RowState>& rows,
-                          const std::map<std::uint64_t, std::string>& campaign_status) {
+                          const std::map<std::uint64_t, domain::CampaignStatus>& campaign_status) {
     app::ClaimVerdict v;
     const auto it = rows.find(request.outbox_id);
     if (it == rows.end()) {
@@ -101,7 +101,7 @@ std::map<std::uint64_t, RowState> LockRows(MysqlConnection& c, const std::set<st
                        r.Text(user),
                        r.Json(payload),
                        r.OptionalText(trace).value_or("")};
-        row.status = r.Status(status);
+        row.status = r.OutboxStatusOf(status);
         row.attempts = static_cast<unsigned>(r.UInt(attempts));
         row.within_lease = r.Bool(within_lease);
         row.unresolved_claim = r.Bool(unresolved);
@@ -111,9 +111,9 @@ std::map<std::uint64_t, RowState> LockRows(MysqlConnection& c, const std::set<st
 }
 
 /// The status of each campaign of `rows`.
-std::map<std::uint64_t, std::string> CampaignStatuses(MysqlConnection& c,
-                                                      const std::map<std::uint64_t, RowState>& rows) {
-    std::map<std::uint64_t, std::string> statuses;
+std::map<std::uint64_t, domain::CampaignStatus> CampaignStatuses(MysqlConnection& c,
+                                                                 const std::map<std::uint64_t, RowState>& rows) {
+    std::map<std::uint64_t, domain::CampaignStatus> statuses;
     std::set<std::uint64_t> campaigns;
     for (const auto& [id, row] : rows) {
         campaigns.insert(row.campaign_id);
@@ -124,7 +124,7 @@ std::map<std::uint64_t, std::string> CampaignStatuses(MysqlConnection& c,
     const auto result = c.Select(Sql(c, "SELECT id, status FROM campaigns WHERE id IN (?)", SqlList{campaigns}));
     const auto id = result.Column("id"), status = result.Column("status");
     for (const auto row : result) {
-        statuses[row.UInt(id)] = row.Status(status);
+        statuses[row.UInt(id)] = row.CampaignStatusOf(status);
     }
     return statuses;
 }
@@ -133,7 +133,7 @@ std::map<std::uint64_t, std::string> CampaignStatuses(MysqlConnection& c,
 
 std::vector<std::string> OutcomeUpdates(const std::vector<domain::DeliveryOutcome>& outcomes, domain::TimePoint now,
                                         SqlEscaper& escaper) {
-    std::map<std::string, std::vector<const domain::DeliveryOutcome*>> by_status;
+    std::map<domain::OutboxStatus, std::vector<const domain::DeliveryOutcome*>> by_status;
     for (const auto& o : outcomes) {
         by_status[o.status].push_back(&o);
     }
@@ -145,9 +145,9 @@ std::vector<std::string> OutcomeUpdates(const std::vector<domain::DeliveryOutcom
             ids.push_back(row->outbox_id);
         }
         SqlStatement sql(&escaper, 160 * rows.size());
-        sql.Add("UPDATE outbox SET status=?, claim_token=NULL, attempts=", SqlWord{status});
+        sql.Add("UPDATE outbox SET status=?, claim_token=NULL, attempts=", SqlWord{domain::ToString(status)});
         AddCaseById(sql, rows, [](const Outcome& o) { return o.attempts; });
-        if (status == "sent") {
+        if (status == domain::OutboxStatus::kSent) {
             sql.Add(", provider_msg_id=");
             AddCaseById(sql, rows, [](const Outcome& o) -> const std::string& { return o.provider_msg_id; });
             sql.Add(", sent_at=?, last_error=NULL", now);
@@ -155,7 +155,7 @@ std::vector<std::string> OutcomeUpdates(const std::vector<domain::DeliveryOutcom
             sql.Add(", last_error=");
             AddCaseById(sql, rows, [](const Outcome& o) { return std::string_view(o.last_error).substr(0, 1024); });
         }
-        if (status == "retrying") {
+        if (status == domain::OutboxStatus::kRetrying) {
             sql.Add(", available_at=");
             AddCaseById(sql, rows, [](const Outcome& o) { return o.available_at; });
         }

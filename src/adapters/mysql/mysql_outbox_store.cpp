@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "domain/outbox_row.hpp"
+#include "domain/outbox_status.hpp"
 
 namespace bulkmsg::mysql {
 
@@ -11,14 +12,15 @@ namespace {
 constexpr std::string_view kClaimColumns =
     "SELECT id, campaign_id, user_ref, kind, idempotency_key, attempts, traceparent";
 
-const char* StatusOf(domain::ClaimKind kind) {
+std::string_view StatusOf(domain::ClaimKind kind) {
+    using domain::OutboxStatus;
     switch (kind) {
-        case domain::ClaimKind::kPending: return "pending";
-        case domain::ClaimKind::kDueRetry: return "retrying";
-        case domain::ClaimKind::kStaleQueued: return "queued";
-        case domain::ClaimKind::kStaleSending: return "sending";
+        case domain::ClaimKind::kPending: return ToString(OutboxStatus::kPending);
+        case domain::ClaimKind::kDueRetry: return ToString(OutboxStatus::kRetrying);
+        case domain::ClaimKind::kStaleQueued: return ToString(OutboxStatus::kQueued);
+        case domain::ClaimKind::kStaleSending: return ToString(OutboxStatus::kSending);
     }
-    return "pending";
+    return ToString(OutboxStatus::kPending);
 }
 
 // An open claim transaction on a connection of its own. The connection goes back to the store's pool

@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "adapters/mysql/keyset_page.hpp"
+#include "domain/campaign_status.hpp"
+#include "domain/outbox_status.hpp"
 
 namespace bulkmsg::mysql {
 
@@ -135,7 +137,8 @@ std::size_t MysqlPreparationStore::InsertOutbox(const std::vector<app::OutboxIns
             const bool suppressed = !row.suppressed_reason.empty();
             sql.Add(&row == &rows.front() ? "(?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?)", row.campaign_id,
                     row.target_id, row.user_ref, row.kind, row.payload, row.idempotency_key, row.traceparent,
-                    row.available_at, SqlWord{suppressed ? "suppressed" : "pending"},
+                    row.available_at,
+                    SqlWord{ToString(suppressed ? domain::OutboxStatus::kSuppressed : domain::OutboxStatus::kPending)},
                     suppressed ? std::optional<std::string_view>(row.suppressed_reason) : std::nullopt);
         }
         // Autocommit: the multi-row statement is its own transaction.
@@ -166,10 +169,12 @@ std::vector<std::uint64_t> MysqlPreparationStore::StartDueCampaigns(domain::Time
 }
 
 void MysqlPreparationStore::FinishPreparation(std::uint64_t campaign_id, bool ok) {
+    const auto step = ok ? domain::CampaignStep::kPrepared : domain::CampaignStep::kPrepareFailed;
     pool_.With([&](MysqlConnection& c) {
         c.Execute("START TRANSACTION");
-        if (c.Execute(Sql(c, "UPDATE campaigns SET status=? WHERE status='preparing' AND id=?",
-                          SqlWord{ok ? "running" : "failed"}, campaign_id)) > 0) {
+        if (c.Execute(Sql(c, "UPDATE campaigns SET status=? WHERE status=? AND id=?",
+                          SqlWord{ToString(domain::TransitionOf(step).to)},
+                          SqlWord{ToString(domain::CampaignStatus::kPreparing)}, campaign_id)) > 0) {
             const auto count = c.Select(Sql(c, "SELECT COUNT(*) AS n FROM outbox WHERE campaign_id=?", campaign_id));
             InsertCampaignEvent(c, campaign_id,
                                 {ok ? "prepared" : "preparation_failed",

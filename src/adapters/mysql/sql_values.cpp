@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "domain/campaign_request.hpp"
+#include "domain/outbox_status.hpp"
 
 namespace bulkmsg::mysql {
 
@@ -42,9 +43,9 @@ std::optional<std::uint64_t> ParseSqlUInt(std::string_view text) {
 const std::string& OpenStatusList() {
     static const std::string list = [] {
         std::string out;
-        for (const auto& status : domain::kOutboxStatuses) {
-            if (!domain::IsFinalStatus(status)) {
-                out += (out.empty() ? "'" : ",'") + status + "'";
+        for (const auto status : domain::kAllOutboxStatuses) {
+            if (!domain::IsFinal(status)) {
+                out += (out.empty() ? "'" : ",'") + std::string(domain::ToString(status)) + "'";
             }
         }
         return out;

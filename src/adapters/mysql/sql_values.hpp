@@ -24,7 +24,7 @@ std::optional<domain::TimePoint> ParseSqlTime(std::string_view text);
 /// An unsigned integer written in decimal digits only (an id, a count); nullopt for anything else or on overflow.
 std::optional<std::uint64_t> ParseSqlUInt(std::string_view text);
 
-/// "'pending','queued',…" for `status IN (…)`: every outbox status that is not final (domain::IsFinalStatus).
+/// "'pending','queued',…" for `status IN (…)`: every outbox status that is not final (domain::IsFinal).
 const std::string& OpenStatusList();
 
 /// `value` as the text of a JSON column: compact, invalid UTF-8 replaced (a JSON column rejects it).

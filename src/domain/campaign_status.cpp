@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <map>
 
+#include "domain/enum_names.hpp"
+
 namespace bulkmsg::domain {
 
 namespace {
 
-constexpr std::array<std::string_view, kAllCampaignStatuses.size()> kNames = {
-    "draft", "scheduled", "preparing", "running", "paused", "completed", "cancelled", "failed"};
+constexpr EnumNames<CampaignStatus, kAllCampaignStatuses.size()> kNames{
+    {"draft", "scheduled", "preparing", "running", "paused", "completed", "cancelled", "failed"}};
 
 using S = CampaignStatus;
 
@@ -30,15 +32,11 @@ const std::map<CampaignStep, CampaignTransition>& Table() {
 }  // namespace
 
 std::string_view ToString(CampaignStatus status) {
-    return kNames[static_cast<std::size_t>(status)];
+    return kNames.Of(status);
 }
 
 std::optional<CampaignStatus> ParseCampaignStatus(std::string_view text) {
-    const auto it = std::find(kNames.begin(), kNames.end(), text);
-    if (it == kNames.end()) {
-        return std::nullopt;
-    }
-    return kAllCampaignStatuses[static_cast<std::size_t>(it - kNames.begin())];
+    return kNames.Parse(text);
 }
 
 const CampaignTransition& TransitionOf(CampaignStep step) {

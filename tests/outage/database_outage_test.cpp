@@ -1,6 +1,7 @@
 // Takes MariaDB away under a running poller (runs alone: RUN_SERIAL).
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "outage/poller_under_test.hpp"
@@ -44,19 +45,35 @@ TEST(DatabaseOutageTest, PollerSurvivesAMariaDbRestartAndLosesNoRow) {
     poller.StopExpectingRecovery();
 }
 
+// A `bulkmsg api` process on a throw-away database, with an API key.
+struct ApiUnderTest {
+    ApiUnderTest() {
+        const auto created =
+            testing::RunBulkmsg({"apikey", "create", "--name", "outage"}, {{"DB_NAME", db.Config().name}});
+        EXPECT_EQ(created.exit_code, 0) << created.output;
+        key = created.output.substr(created.output.rfind("bmk_"), 68);
+        process.emplace(
+            std::vector<std::string>{BULKMSG_BINARY, "api"},
+            testing::BulkmsgEnv({{"DB_NAME", db.Config().name}, {"EXPRESS_APP_PORT", std::to_string(port)}}),
+            testing::EmptyWorkDir());
+    }
+    // GET `path` with the key, as raw HTTP.
+    std::string Get(const std::string& path) const {
+        return "GET " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: Bearer " + key + "\r\n\r\n";
+    }
+
+    testing::MigratedDatabase db;
+    unsigned short port = testing::FreePort();
+    std::string key;
+    std::optional<testing::ChildProcess> process;
+};
+
 // The API's pooled connections die with the server; the first request after the restart must still succeed.
 TEST(DatabaseOutageTest, ApiAnswersTheFirstRequestAfterAMariaDbRestart) {
-    testing::MigratedDatabase db;
-    const auto created = testing::RunBulkmsg({"apikey", "create", "--name", "outage"}, {{"DB_NAME", db.Config().name}});
-    ASSERT_EQ(created.exit_code, 0) << created.output;
-    const auto key = created.output.substr(created.output.rfind("bmk_"), 68);
-    const auto port = testing::FreePort();
-    testing::ChildProcess api(
-        {BULKMSG_BINARY, "api"},
-        testing::BulkmsgEnv({{"DB_NAME", db.Config().name}, {"EXPRESS_APP_PORT", std::to_string(port)}}),
-        testing::EmptyWorkDir());
-    const std::string request =
-        "GET /api/v1/campaigns HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: Bearer " + key + "\r\n\r\n";
+    ApiUnderTest api;
+    auto& db = api.db;
+    const auto port = api.port;
+    const auto request = api.Get("/api/v1/campaigns");
     ASSERT_TRUE(testing::WaitUntil([&] { return testing::SendRawHttp(port, request).status == 200; }, 10s));
     // The pool last handed out and took back a connection during that request.
     const auto pool_last_used = std::chrono::steady_clock::now();
@@ -70,24 +87,15 @@ TEST(DatabaseOutageTest, ApiAnswersTheFirstRequestAfterAMariaDbRestart) {
     ASSERT_TRUE(testing::WaitUntil(
         [&] { return std::chrono::steady_clock::now() - pool_last_used > kPoolCheckAfterIdle; }, 5s, 10ms));
     const auto first = testing::SendRawHttp(port, request);
-    EXPECT_EQ(first.status, 200u) << first.body << api.OutputSoFar();
+    EXPECT_EQ(first.status, 200u) << first.body << api.process->OutputSoFar();
 }
 
 // While MariaDB is down the API answers 503 naming the database, with Retry-After, never 500; afterwards it serves.
 TEST(DatabaseOutageTest, ApiAnswers503NamingTheDatabaseWhileItIsDown) {
-    testing::MigratedDatabase db;
-    const auto created = testing::RunBulkmsg({"apikey", "create", "--name", "outage"}, {{"DB_NAME", db.Config().name}});
-    ASSERT_EQ(created.exit_code, 0) << created.output;
-    const auto key = created.output.substr(created.output.rfind("bmk_"), 68);
-    const auto port = testing::FreePort();
-    testing::ChildProcess api(
-        {BULKMSG_BINARY, "api"},
-        testing::BulkmsgEnv({{"DB_NAME", db.Config().name}, {"EXPRESS_APP_PORT", std::to_string(port)}}),
-        testing::EmptyWorkDir());
-    const std::string request =
-        "GET /api/v1/campaigns/1/progress HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
-        "Authorization: Bearer " +
-        key + "\r\n\r\n";
+    ApiUnderTest api;
+    auto& db = api.db;
+    const auto port = api.port;
+    const auto request = api.Get("/api/v1/campaigns/1/progress");
     ASSERT_TRUE(testing::WaitUntil([&] { return testing::SendRawHttp(port, request).status == 404; }, 10s));
 
     ASSERT_EQ(testing::RunStackScript({"stop", "mysql"}).exit_code, 0);
@@ -101,7 +109,7 @@ TEST(DatabaseOutageTest, ApiAnswers503NamingTheDatabaseWhileItIsDown) {
     EXPECT_EQ(body["error"]["details"][0]["dependency"], "database") << down;
     ASSERT_EQ(restarted.exit_code, 0) << restarted.output;
     EXPECT_TRUE(testing::WaitUntil([&] { return testing::SendRawHttp(port, request).status == 404; }, 20s))
-        << api.OutputSoFar();
+        << api.process->OutputSoFar();
 }
 
 }  // namespace

@@ -52,6 +52,29 @@ void AddRole(CLI::App& app, const std::string& name, const std::string& descript
     });
 }
 
+void AddApiKeyCommands(CLI::App& app, Options& options, int& exit_code) {
+    auto* apikey = app.add_subcommand("apikey", "Manage API keys for /api/v1");
+    apikey->require_subcommand(1);
+    auto* create = apikey->add_subcommand("create", "Create a key and print it (shown only once)");
+    create->add_option("--name", options.apikey_name, "Who or what uses the key")
+        ->required()
+        ->check([](const std::string& name) {
+            return name.empty() || name.size() > 100 ? "must be 1 to 100 characters" : "";
+        });
+    create->callback([&] {
+        exit_code =
+            WithConfig(options, [&](const domain::Config& c) { return RunApiKeyCreate(c, options.apikey_name); });
+    });
+    apikey->add_subcommand("list", "List keys (never the keys themselves)")->callback([&] {
+        exit_code = WithConfig(options, RunApiKeyList);
+    });
+    auto* revoke = apikey->add_subcommand("revoke", "Revoke a key by id");
+    revoke->add_option("id", options.apikey_id, "Key id from `apikey list`")->required()->check(CLI::PositiveNumber);
+    revoke->callback([&] {
+        exit_code = WithConfig(options, [&](const domain::Config& c) { return RunApiKeyRevoke(c, options.apikey_id); });
+    });
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -82,26 +105,7 @@ int RunCli(int argc, char** argv) {
         exit_code = WithConfig(
             options, [&](const domain::Config& c) { return RunSeed(c, options.seed_campaigns, options.seed_targets); });
     });
-    auto* apikey = app.add_subcommand("apikey", "Manage API keys for /api/v1");
-    apikey->require_subcommand(1);
-    auto* create = apikey->add_subcommand("create", "Create a key and print it (shown only once)");
-    create->add_option("--name", options.apikey_name, "Who or what uses the key")
-        ->required()
-        ->check([](const std::string& name) {
-            return name.empty() || name.size() > 100 ? "must be 1 to 100 characters" : "";
-        });
-    create->callback([&] {
-        exit_code =
-            WithConfig(options, [&](const domain::Config& c) { return RunApiKeyCreate(c, options.apikey_name); });
-    });
-    apikey->add_subcommand("list", "List keys (never the keys themselves)")->callback([&] {
-        exit_code = WithConfig(options, RunApiKeyList);
-    });
-    auto* revoke = apikey->add_subcommand("revoke", "Revoke a key by id");
-    revoke->add_option("id", options.apikey_id, "Key id from `apikey list`")->required()->check(CLI::PositiveNumber);
-    revoke->callback([&] {
-        exit_code = WithConfig(options, [&](const domain::Config& c) { return RunApiKeyRevoke(c, options.apikey_id); });
-    });
+    AddApiKeyCommands(app, options, exit_code);
     app.add_subcommand("config", "Print the effective configuration, secrets redacted")->callback([&] {
         exit_code = WithConfig(
             options, [&](const domain::Config&) { return RunPrintConfig(app::LoadEnvVars(EnvFileOf(options))); });

@@ -4,18 +4,11 @@
 #include <thread>
 
 #include "adapters/http/http_server.hpp"
-#include "adapters/mysql/mysql_api_key_store.hpp"
-#include "adapters/mysql/mysql_campaign_store.hpp"
-#include "adapters/mysql/mysql_message_store.hpp"
-#include "adapters/mysql/mysql_suppression_store.hpp"
-#include "adapters/mysql/mysql_target_store.hpp"
-#include "adapters/redis/redis_delivery_guards.hpp"
-#include "adapters/redis/redis_progress_cache.hpp"
-#include "api/http_api.hpp"
 #include "api/observed_handler.hpp"
 #include "api/ops_routes.hpp"
 #include "app/log.hpp"
 #include "app/metrics/metrics.hpp"
+#include "cli/api_wiring.hpp"
 #include "cli/commands.hpp"
 #include "cli/consumer_wiring.hpp"
 #include "cli/dependencies.hpp"
@@ -26,19 +19,29 @@
 
 namespace bulkmsg::cli {
 
+namespace {
+
+// The consumers' providers have what they need; otherwise says which variable is wrong.
+bool ProvidersConfigured(const domain::Config& config) {
+    try {
+        CheckProviderConfig(config);
+        return true;
+    } catch (const domain::ConfigError& e) {
+        std::fprintf(stderr, "bulkmsg: configuration error: %s\n", e.what());
+        return false;
+    }
+}
+
+}  // namespace
+
 int RunRole(const std::string& role, const domain::Config& config) {
     IgnoreBrokenPipes();
     BlockShutdownSignals();
     const bool serves_api = role == "api" || role == "all";
     const bool polls = role == "poller" || role == "all";
     const bool consumes = role == "consumer" || role == "all";
-    if (consumes) {
-        try {
-            CheckProviderConfig(config);
-        } catch (const domain::ConfigError& e) {
-            std::fprintf(stderr, "bulkmsg: configuration error: %s\n", e.what());
-            return kExitConfigError;
-        }
+    if (consumes && !ProvidersConfigured(config)) {
+        return kExitConfigError;
     }
     const std::uint16_t port = serves_api ? config.api_port : config.metrics_port;
     SetUpMetrics(role, config);
@@ -46,18 +49,8 @@ int RunRole(const std::string& role, const domain::Config& config) {
     api::OpsRoutes ops(
         role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); },
         &app::ProcessMetrics().registry);
-    mysql::MysqlPool pool(config.db, 8);
-    mysql::MysqlCampaignStore campaigns(pool);
-    mysql::MysqlTargetStore targets(pool);
-    mysql::MysqlMessageStore messages(pool);
-    mysql::MysqlSuppressionStore suppressions(pool);
-    mysql::MysqlApiKeyStore api_keys(pool);
-    app::SystemClock clock;
-    redis::RedisProgressCache progress_cache(config.redis, config.db.name);
-    redis::RedisRateLimiter request_limiter(config.redis, config.db.name, 1.0);
-    api::HttpApi api({campaigns, targets, messages, suppressions, api_keys}, clock, &progress_cache, &request_limiter,
-                     {static_cast<double>(config.api_rate_limit_per_sec),
-                      static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads)});
+    ApiWiring wiring(config);
+    auto& api = wiring.api;
     const auto handler = api::ObservedHandler(
         [&](const app::HttpRequest& r) { return serves_api && api.Owns(r.path) ? api.Handle(r) : ops.Handle(r); });
     // Uploads hold an I/O thread while they stream: two threads beyond the uploads' keep other requests and the

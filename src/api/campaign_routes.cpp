@@ -13,10 +13,6 @@ using domain::CampaignStep;
 
 constexpr std::size_t kMaxIdempotencyKey = 255;
 
-HttpResponse NotFound(std::uint64_t id) {
-    return app::JsonError(404, "not_found", "campaign " + std::to_string(id) + " does not exist");
-}
-
 class CampaignRoutes {
 public:
     CampaignRoutes(app::CampaignService& campaigns, app::CampaignProgress& progress)
@@ -62,7 +58,7 @@ public:
 
     HttpResponse Show(const RouteCall& call) {
         const auto campaign = campaigns_.Get(call.id);
-        return campaign ? app::JsonResponse(200, Document(*campaign)) : NotFound(call.id);
+        return campaign ? app::JsonResponse(200, Document(*campaign)) : CampaignNotFound(call.id);
     }
 
     // A step's answer: the campaign after it, 409 naming its status when refused, 404 when it does not exist.
@@ -75,7 +71,7 @@ public:
                     "cannot " + verb + " a campaign that is " + std::string(domain::ToString(result.campaign->status)));
             case app::StepResult::Outcome::kNotFound: break;
         }
-        return NotFound(id);
+        return CampaignNotFound(id);
     }
 
     HttpResponse Prepare(const RouteCall& call) {
@@ -125,7 +121,7 @@ public:
         const auto page = ParsePage(query, 100, 1000);
         NoStatusFilter(query);
         const auto events = campaigns_.Events(call.id, page.cursor, page.limit + 1);
-        return events ? PageOf(*events, page.limit, EventJson) : NotFound(call.id);
+        return events ? PageOf(*events, page.limit, EventJson) : CampaignNotFound(call.id);
     }
 
     HttpResponse Messages(const RouteCall& call) {
@@ -134,13 +130,13 @@ public:
         const auto status =
             ParseFilter<domain::OutboxStatus>(query, "status", domain::ParseOutboxStatus, domain::kAllOutboxStatuses);
         const auto messages = campaigns_.Messages(call.id, status, page.cursor, page.limit + 1);
-        return messages ? PageOf(*messages, page.limit, MessageJson) : NotFound(call.id);
+        return messages ? PageOf(*messages, page.limit, MessageJson) : CampaignNotFound(call.id);
     }
 
     HttpResponse Progress(const RouteCall& call) {
         auto progress = campaigns_.Progress(call.id);
         if (!progress) {
-            return NotFound(call.id);
+            return CampaignNotFound(call.id);
         }
         (*progress)["id"] = call.id;
         return app::JsonResponse(200, *progress);

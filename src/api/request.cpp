@@ -7,6 +7,10 @@
 
 namespace bulkmsg::api {
 
+app::HttpResponse CampaignNotFound(std::uint64_t id) {
+    return app::JsonError(404, "not_found", "campaign " + std::to_string(id) + " does not exist");
+}
+
 nlohmann::json Details(const std::vector<domain::FieldError>& errors) {
     nlohmann::json details = nlohmann::json::array();
     for (const auto& e : errors) {

@@ -30,6 +30,9 @@ private:
     nlohmann::json details_;
 };
 
+/// 404 not_found for a campaign id that names none.
+app::HttpResponse CampaignNotFound(std::uint64_t id);
+
 /// Field errors as the error body's details: [{"field", "reason"}, …].
 nlohmann::json Details(const std::vector<domain::FieldError>& errors);
 

@@ -24,7 +24,7 @@ app::HttpResponse TooManyUploads() {
 
 app::HttpResponse Refused(const app::TargetUploads::Start& start, std::uint64_t id) {
     if (start.refusal == app::TargetUploads::Refusal::kNotFound) {
-        return app::JsonError(404, "not_found", "campaign " + std::to_string(id) + " does not exist");
+        return CampaignNotFound(id);
     }
     return app::JsonError(409, "conflict",
                           "targets can be added only while the campaign is draft or scheduled, it is " +

@@ -141,6 +141,9 @@ struct Config {
     std::uint32_t api_upload_limit_mb = 0;         // the same for target uploads, which are streamed
     std::uint32_t api_rate_limit_per_sec = 0;      // requests per second per API key (bursts of one second); 0 = off
     std::uint32_t api_max_concurrent_uploads = 0;  // target uploads streamed at once; more get 429
+    // PUBLIC_BASE_URL without a trailing slash: the address the world reaches the API at (webhook signatures,
+    // unsubscribe links); empty = not published
+    std::string public_base_url;
 };
 
 using EnvVars = std::map<std::string, std::string>;

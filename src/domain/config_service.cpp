@@ -13,6 +13,7 @@ void ParseService(const ConfigReader& r, Config& c) {
     c.api_upload_limit_mb = r.Integer("API_UPLOAD_LIMIT_MB", 1, 65536);
     c.api_max_concurrent_uploads = r.Integer("API_MAX_CONCURRENT_UPLOADS", 1, 64);
     c.api_rate_limit_per_sec = r.Integer("API_RATE_LIMIT_PER_SEC", 0, 1'000'000);
+    c.public_base_url = r.Url("PUBLIC_BASE_URL", true);
 }
 
 }  // namespace bulkmsg::domain

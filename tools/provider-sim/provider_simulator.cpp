@@ -16,8 +16,8 @@ using app::HttpRequest;
 using app::HttpResponse;
 using nlohmann::json;
 
-ProviderSimulator::ProviderSimulator(SimCredentials credentials, SimState& state, Now now)
-    : credentials_(std::move(credentials)), state_(state), now_(std::move(now)) {}
+ProviderSimulator::ProviderSimulator(SimCredentials credentials, SimState& state, Now now, FeedbackSink* feedback)
+    : credentials_(std::move(credentials)), state_(state), now_(std::move(now)), feedback_(feedback) {}
 
 HttpResponse ProviderSimulator::HandleHttp(const HttpRequest& request) {
     const auto& path = request.path;
@@ -89,7 +89,11 @@ HttpResponse ProviderSimulator::Sendgrid(const HttpRequest& request) {
             if (to.starts_with("invalid")) {
                 return SendgridError(400, "Does not contain a valid address.", "personalizations.0.to.0.email");
             }
-            return Empty(202, {{"X-Message-Id", "sim" + NextId().substr(13)},
+            const auto message_id = "sim" + NextId().substr(13);
+            if (feedback_) {
+                feedback_->MailAccepted(body, message_id);
+            }
+            return Empty(202, {{"X-Message-Id", message_id},
                                {"X-RateLimit-Limit", "600"},
                                {"X-RateLimit-Remaining", "599"},
                                {"X-RateLimit-Reset", std::to_string(domain::EpochSeconds(now_()) + 60)}});
@@ -142,6 +146,10 @@ HttpResponse ProviderSimulator::Twilio(const HttpRequest& request) {
                 return TwilioError(400, 21614, "'To' number is not a valid mobile number");
             }
             const auto message_sid = "SM" + NextId();
+            if (feedback_) {
+                feedback_->SmsAccepted(
+                    {message_sid, sid, to, FormValue(form, "From"), FormValue(form, "StatusCallback")});
+            }
             return Json(201, {{"sid", message_sid},
                               {"account_sid", sid},
                               {"status", "queued"},
@@ -333,7 +341,9 @@ std::string ProviderSimulator::CheckProviderToken(const std::string& jwt) {
 
 HttpResponse ProviderSimulator::Control(const HttpRequest& request) {
     if (request.path == "/_sim/stats" && request.method == "GET") {
-        return Json(200, state_.Stats(request.query.find("keys=1") != std::string::npos));
+        auto stats = state_.Stats(request.query.find("keys=1") != std::string::npos);
+        stats["feedback"] = feedback_ ? feedback_->Stats() : json{{"enabled", false}};
+        return Json(200, stats);
     }
     if (request.path == "/_sim/faults" && request.method == "POST") {
         try {
@@ -345,6 +355,9 @@ HttpResponse ProviderSimulator::Control(const HttpRequest& request) {
     }
     if (request.path == "/_sim/reset" && request.method == "POST") {
         state_.Reset();
+        if (feedback_) {
+            feedback_->Reset();
+        }
         return Json(200, {{"reset", true}});
     }
     if (request.path == "/_sim/health") {

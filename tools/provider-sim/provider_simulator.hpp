@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "app/http_types.hpp"
+#include "feedback_sink.hpp"
 #include "sim_state.hpp"
 
 namespace bulkmsg::sim {
@@ -31,12 +32,13 @@ struct SimCredentials {
 ///   sms    Twilio's magic numbers +15005550001 (21211), +15005550004 (21610), +15005550009 (21614)
 ///   fcm    tokens starting "unregistered" → 404 UNREGISTERED, "invalid" → 400 INVALID_ARGUMENT
 ///   apns   tokens starting "dead" → 410 Unregistered, "bad" → 400 BadDeviceToken
+/// Each accepted email and SMS is reported to `feedback` when set (the simulator's webhooks back to bulkmsg).
 /// Thread-safe.
 class ProviderSimulator {
 public:
     using Now = std::function<std::chrono::system_clock::time_point()>;
 
-    ProviderSimulator(SimCredentials credentials, SimState& state, Now now);
+    ProviderSimulator(SimCredentials credentials, SimState& state, Now now, FeedbackSink* feedback = nullptr);
 
     /// The HTTP/1.1 port: /v3/mail/send, /2010-04-01/Accounts/{sid}/Messages.json, /token,
     /// /v1/projects/{p}/messages:send and the control endpoints under /_sim/.
@@ -63,6 +65,7 @@ private:
     SimCredentials credentials_;
     SimState& state_;
     Now now_;
+    FeedbackSink* feedback_;
     std::mutex tokens_mutex_;
     std::unordered_map<std::string, std::int64_t> verified_tokens_;  // provider token → iat; verified once each
 };

@@ -7,8 +7,10 @@
 #include "adapters/http/http_server.hpp"
 #include "app/config_loader.hpp"
 #include "cli/shutdown_signal.hpp"
+#include "feedback_cli.hpp"
 #include "h2_server.hpp"
 #include "provider_simulator.hpp"
+#include "webhook_sender.hpp"
 
 namespace {
 
@@ -30,6 +32,7 @@ struct SimOptions {
     double error_rate = 0.0, drop_rate = 0.0;
     unsigned latency_ms = 0, retry_after = 1, threads = 2, rate_limit_burst = 0;
     std::uint64_t seed = 1;
+    bulkmsg::sim::FeedbackCliOptions feedback;
 };
 
 void AddOptions(CLI::App& app, SimOptions& o) {
@@ -61,6 +64,7 @@ void AddOptions(CLI::App& app, SimOptions& o) {
     app.add_option("--seed", o.seed, "Random seed of fault injection")->capture_default_str();
     app.add_option("--threads", o.threads, "I/O threads of each port")->capture_default_str();
     app.add_option("--ports-file", o.ports_file, "Write {\"http\":port,\"apns\":port} here once listening");
+    bulkmsg::sim::AddFeedbackOptions(app, o.feedback);
 }
 
 /// Runs both ports until SIGTERM or SIGINT. Returns the exit code.
@@ -75,8 +79,16 @@ int Serve(SimOptions o) {
         faults.retry_after_seconds = o.retry_after;
         faults.rate_limit_burst = o.rate_limit_burst;
         bulkmsg::sim::SimState state(o.seed, faults);
-        bulkmsg::sim::ProviderSimulator simulator(o.credentials, state,
-                                                  [] { return std::chrono::system_clock::now(); });
+        const auto now = [] { return std::chrono::system_clock::now(); };
+        std::unique_ptr<bulkmsg::sim::FeedbackLoop> feedback;
+        std::unique_ptr<bulkmsg::sim::WebhookSender> sender;
+        if (auto settings = bulkmsg::sim::FeedbackSettingsFrom(o.feedback, o.credentials.twilio_auth_token)) {
+            feedback = std::make_unique<bulkmsg::sim::FeedbackLoop>(std::move(*settings), now);
+            sender = std::make_unique<bulkmsg::sim::WebhookSender>(*feedback, o.feedback.in_flight,
+                                                                   std::chrono::seconds(10));
+            sender->Start();
+        }
+        bulkmsg::sim::ProviderSimulator simulator(o.credentials, state, now, feedback.get());
         bulkmsg::http::HttpServer http({o.host, o.http_port, o.threads, 64ull << 20},
                                        [&](const bulkmsg::app::HttpRequest& r) { return simulator.HandleHttp(r); });
         bulkmsg::sim::H2Server apns(
@@ -94,6 +106,9 @@ int Serve(SimOptions o) {
         bulkmsg::cli::WaitForShutdownSignal();
         apns.Stop();
         http.Stop();
+        if (sender) {
+            sender->Stop();
+        }
     } catch (const std::exception& e) {
         std::cerr << "bulkmsg-provider-sim: " << e.what() << std::endl;
         return 1;

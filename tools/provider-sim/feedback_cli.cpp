@@ -10,7 +10,8 @@ void AddFeedbackOptions(CLI::App& app, FeedbackCliOptions& o) {
     auto rate = [&](const std::string& flag, double& value, const std::string& what) {
         app.add_option(flag, value, what)->check(CLI::Range(0.0, 1.0))->capture_default_str()->group("Feedback");
     };
-    app.add_option("--webhook-url", o.webhook_url, "bulkmsg's PUBLIC_BASE_URL: send provider webhooks there (off when absent)")
+    app.add_option("--webhook-url", o.webhook_url,
+                   "bulkmsg's PUBLIC_BASE_URL: send provider webhooks there (off when absent)")
         ->group("Feedback");
     app.add_option("--sendgrid-webhook-key", o.sendgrid_key_file, "PEM EC P-256 private key signing SendGrid events")
         ->group("Feedback");
@@ -39,13 +40,14 @@ void AddFeedbackOptions(CLI::App& app, FeedbackCliOptions& o) {
         ->group("Feedback");
 }
 
-std::optional<FeedbackSettings> FeedbackSettingsFrom(const FeedbackCliOptions& o, const std::string& twilio_auth_token) {
+std::optional<FeedbackSettings> FeedbackSettingsFrom(const FeedbackCliOptions& o,
+                                                     const std::string& twilio_auth_token) {
     if (o.webhook_url.empty()) {
         return std::nullopt;
     }
     FeedbackSettings settings;
-    settings.webhook_url = o.webhook_url.ends_with('/') ? o.webhook_url.substr(0, o.webhook_url.size() - 1)
-                                                         : o.webhook_url;
+    settings.webhook_url =
+        o.webhook_url.ends_with('/') ? o.webhook_url.substr(0, o.webhook_url.size() - 1) : o.webhook_url;
     if (!o.sendgrid_key_file.empty()) {
         auto pem = app::ReadTextFile(o.sendgrid_key_file);
         if (!pem) {

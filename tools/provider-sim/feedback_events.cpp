@@ -23,8 +23,7 @@ std::string Hex(std::uint64_t a, std::uint64_t b) {
     return text;
 }
 
-nlohmann::json BaseEvent(const AcceptedMail& mail, const std::string& type, std::int64_t timestamp,
-                         FeedbackIds& ids) {
+nlohmann::json BaseEvent(const AcceptedMail& mail, const std::string& type, std::int64_t timestamp, FeedbackIds& ids) {
     nlohmann::json event(mail.custom_args);  // SendGrid's own fields win over custom args of the same name
     event["email"] = mail.email;
     event["timestamp"] = timestamp;
@@ -37,15 +36,20 @@ nlohmann::json BaseEvent(const AcceptedMail& mail, const std::string& type, std:
     } else if (type == "deferred") {
         event.update({{"response", "400 try again later"}, {"attempt", "1"}, {"ip", "127.0.0.1"}, {"tls", 1}});
     } else if (type == "bounce") {
-        event.update({{"type", "bounce"}, {"status", "5.1.1"}, {"ip", "127.0.0.1"}, {"tls", 1},
+        event.update({{"type", "bounce"},
+                      {"status", "5.1.1"},
+                      {"ip", "127.0.0.1"},
+                      {"tls", 1},
                       {"reason", "550 5.1.1 The email account that you tried to reach does not exist"}});
     } else if (type == "dropped") {
         event.update({{"reason", "Bounced Address"}, {"status", "5.0.0"}});
     } else if (type == "open") {
         event.update({{"useragent", "Mozilla/5.0 (sim)"}, {"ip", "127.0.0.1"}, {"sg_machine_open", false}});
     } else if (type == "click") {
-        event.update({{"url", "https://example.com/"}, {"url_offset", {{"index", 0}, {"type", "html"}}},
-                      {"useragent", "Mozilla/5.0 (sim)"}, {"ip", "127.0.0.1"}});
+        event.update({{"url", "https://example.com/"},
+                      {"url_offset", {{"index", 0}, {"type", "html"}}},
+                      {"useragent", "Mozilla/5.0 (sim)"},
+                      {"ip", "127.0.0.1"}});
     }
     return event;
 }
@@ -100,17 +104,20 @@ std::string DlrDate(std::chrono::system_clock::time_point now) {
 }  // namespace
 
 std::vector<AcceptedMail> AcceptedMails(const nlohmann::json& body, const std::string& message_id) {
-    std::map<std::string, std::string> message_args;
-    for (const auto& [name, value] : body.value("custom_args", nlohmann::json::object()).items()) {
-        message_args[name] = value.get<std::string>();
-    }
-    std::vector<AcceptedMail> mails;
-    for (const auto& personalization : body.value("personalizations", nlohmann::json::array())) {
-        auto args = message_args;
-        for (const auto& [name, value] : personalization.value("custom_args", nlohmann::json::object()).items()) {
-            args[name] = value.get<std::string>();
+    const auto overlay = [](std::map<std::string, std::string>& args, const nlohmann::json& holder) {
+        if (const auto it = holder.find("custom_args"); it != holder.end() && it->is_object()) {
+            for (const auto& [name, value] : it->items()) {
+                args[name] = value.is_string() ? value.get<std::string>() : value.dump();
+            }
         }
-        for (const auto& to : personalization.value("to", nlohmann::json::array())) {
+    };
+    std::map<std::string, std::string> message_args;
+    overlay(message_args, body);
+    std::vector<AcceptedMail> mails;
+    for (const auto& personalization : body.at("personalizations")) {
+        auto args = message_args;
+        overlay(args, personalization);
+        for (const auto& to : personalization.at("to")) {
             mails.push_back({to.value("email", ""), message_id, args});
         }
     }
@@ -137,9 +144,9 @@ std::string FeedbackIds::MessageSid() {
 std::vector<SendgridEvent> SendgridEvents(const AcceptedMail& mail, const MailFate& fate, std::int64_t timestamp,
                                           FeedbackIds& ids) {
     const auto types = MailEventTypes(fate);
-    const auto final_state = fate.outcome == MailOutcome::kComplained ? "spamreport"
+    const auto final_state = fate.outcome == MailOutcome::kComplained  ? "spamreport"
                              : fate.outcome == MailOutcome::kDelivered ? "delivered"
-                                                                        : types.back();
+                                                                       : types.back();
     std::vector<SendgridEvent> events;
     for (const auto& type : types) {
         SendgridEvent e{{type, false, {}}, BaseEvent(mail, type, timestamp, ids)};
@@ -171,10 +178,14 @@ std::vector<TwilioPost> TwilioCallbacks(const AcceptedSms& sms, const SmsFate& f
     }
     std::vector<TwilioPost> posts;
     for (const auto& status : statuses) {
-        domain::FormFields form = {{"MessageSid", sms.message_sid}, {"SmsSid", sms.message_sid},
-                                   {"MessageStatus", status},       {"SmsStatus", status},
-                                   {"AccountSid", sms.account_sid}, {"From", sms.from},
-                                   {"To", sms.to},                  {"ApiVersion", "2010-04-01"}};
+        domain::FormFields form = {{"MessageSid", sms.message_sid},
+                                   {"SmsSid", sms.message_sid},
+                                   {"MessageStatus", status},
+                                   {"SmsStatus", status},
+                                   {"AccountSid", sms.account_sid},
+                                   {"From", sms.from},
+                                   {"To", sms.to},
+                                   {"ApiVersion", "2010-04-01"}};
         if (status == "undelivered" || status == "failed") {
             form.emplace_back("ErrorCode", status == "undelivered" ? "30006" : "30008");
         }
@@ -197,9 +208,17 @@ std::vector<TwilioPost> TwilioCallbacks(const AcceptedSms& sms, const SmsFate& f
         const auto sid = ids.MessageSid();
         posts.push_back({{"stop", false, {"stopped"}},
                          webhook_url + "/webhooks/twilio/inbound",
-                         {{"MessageSid", sid}, {"SmsSid", sid}, {"SmsMessageSid", sid}, {"AccountSid", sms.account_sid},
-                          {"From", sms.to}, {"To", sms.from}, {"Body", "STOP"}, {"NumMedia", "0"},
-                          {"NumSegments", "1"}, {"SmsStatus", "received"}, {"ApiVersion", "2010-04-01"}},
+                         {{"MessageSid", sid},
+                          {"SmsSid", sid},
+                          {"SmsMessageSid", sid},
+                          {"AccountSid", sms.account_sid},
+                          {"From", sms.to},
+                          {"To", sms.from},
+                          {"Body", "STOP"},
+                          {"NumMedia", "0"},
+                          {"NumSegments", "1"},
+                          {"SmsStatus", "received"},
+                          {"ApiVersion", "2010-04-01"}},
                          ids.MessageSid()});
     }
     return posts;

@@ -15,16 +15,24 @@ void Check(bool ok, const std::string& what) {
     }
 }
 
-std::uint32_t QuotaOf(double rate) { return static_cast<std::uint32_t>(std::lround(rate * kFeedbackBlock)); }
+std::uint32_t QuotaOf(double rate) {
+    return static_cast<std::uint32_t>(std::lround(rate * kFeedbackBlock));
+}
 
 }  // namespace
 
 void ValidateRates(const FeedbackRates& r) {
-    const std::pair<const char*, double> all[] = {
-        {"bounce", r.bounce},         {"dropped", r.dropped},     {"deferred", r.deferred},
-        {"spamreport", r.spamreport}, {"open", r.open},           {"click", r.click},
-        {"duplicates", r.duplicates}, {"out-of-order", r.out_of_order}, {"sms-undelivered", r.sms_undelivered},
-        {"sms-failed", r.sms_failed}, {"sms-stop", r.sms_stop}};
+    const std::pair<const char*, double> all[] = {{"bounce", r.bounce},
+                                                  {"dropped", r.dropped},
+                                                  {"deferred", r.deferred},
+                                                  {"spamreport", r.spamreport},
+                                                  {"open", r.open},
+                                                  {"click", r.click},
+                                                  {"duplicates", r.duplicates},
+                                                  {"out-of-order", r.out_of_order},
+                                                  {"sms-undelivered", r.sms_undelivered},
+                                                  {"sms-failed", r.sms_failed},
+                                                  {"sms-stop", r.sms_stop}};
     for (const auto& [name, rate] : all) {
         Check(rate >= 0.0 && rate <= 1.0, std::string("feedback rate ") + name + " must be between 0 and 1");
     }
@@ -64,9 +72,8 @@ std::uint32_t SlotShuffle::Rank(std::uint64_t message_index) {
 
 FeedbackPlanner::FeedbackPlanner(const FeedbackRates& r, std::uint64_t seed) {
     ValidateRates(r);
-    const double rates[kQuotas] = {r.bounce,     r.dropped,      r.deferred,        r.spamreport,
-                                   r.open,       r.click,        r.duplicates,      r.out_of_order,
-                                   r.sms_undelivered, r.sms_failed, r.sms_stop};
+    const double rates[kQuotas] = {r.bounce,     r.dropped,      r.deferred,        r.spamreport, r.open,    r.click,
+                                   r.duplicates, r.out_of_order, r.sms_undelivered, r.sms_failed, r.sms_stop};
     for (std::size_t i = 0; i < kQuotas; ++i) {
         quota_[i] = QuotaOf(rates[i]);
     }

@@ -71,10 +71,30 @@ public:
     SmsFate NextSms();
 
 private:
-    enum Stream : std::size_t { kMailOutcome, kMailDuplicate, kMailOrder, kSmsOutcome, kSmsDuplicate, kSmsOrder,
-                                kSmsStop, kStreams };
-    enum Quota : std::size_t { kBounce, kDropped, kDeferred, kSpam, kOpen, kClick, kDuplicates, kOrder,
-                               kSmsUndelivered, kSmsFailed, kStop, kQuotas };
+    enum Stream : std::size_t {
+        kMailOutcome,
+        kMailDuplicate,
+        kMailOrder,
+        kSmsOutcome,
+        kSmsDuplicate,
+        kSmsOrder,
+        kSmsStop,
+        kStreams
+    };
+    enum Quota : std::size_t {
+        kBounce,
+        kDropped,
+        kDeferred,
+        kSpam,
+        kOpen,
+        kClick,
+        kDuplicates,
+        kOrder,
+        kSmsUndelivered,
+        kSmsFailed,
+        kStop,
+        kQuotas
+    };
     bool Picked(Stream stream, std::uint64_t index, Quota quota);
 
     std::array<std::uint32_t, kQuotas> quota_{};

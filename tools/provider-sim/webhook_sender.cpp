@@ -7,7 +7,9 @@ namespace bulkmsg::sim {
 WebhookSender::WebhookSender(FeedbackLoop& loop, std::size_t max_in_flight, std::chrono::milliseconds timeout)
     : loop_(loop), max_in_flight_(max_in_flight), timeout_(timeout) {}
 
-WebhookSender::~WebhookSender() { Stop(); }
+WebhookSender::~WebhookSender() {
+    Stop();
+}
 
 void WebhookSender::Start() {
     thread_ = std::thread([this] { Run(); });

@@ -38,7 +38,9 @@ EVP_PKEY* LoadP256(const std::string& pem) {
 
 SendgridSigner::SendgridSigner(const std::string& private_key_pem) : key_(LoadP256(private_key_pem)) {}
 
-SendgridSigner::~SendgridSigner() { EVP_PKEY_free(key_); }
+SendgridSigner::~SendgridSigner() {
+    EVP_PKEY_free(key_);
+}
 
 std::string SendgridSigner::Sign(std::string_view timestamp, std::string_view body) const {
     std::string data(timestamp);
@@ -46,8 +48,8 @@ std::string SendgridSigner::Sign(std::string_view timestamp, std::string_view bo
     const std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
     std::size_t length = 0;
     if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_) != 1 ||
-        EVP_DigestSign(ctx.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(data.data()),
-                       data.size()) != 1) {
+        EVP_DigestSign(ctx.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
+            1) {
         throw std::runtime_error("ECDSA signing failed");
     }
     std::string signature(length, '\0');

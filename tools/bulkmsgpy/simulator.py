@@ -5,8 +5,9 @@ As a program, for the shell scripts:
   python3 -m bulkmsgpy.simulator run -- COMMAND [ARGS...]   (bench/with-simulator) runs COMMAND with a fresh
       simulator on free ports and `--env-file FILE` appended (FILE: the credentials' sim.env with the simulator's
       URLs, and PROVIDER_SIMULATOR_PID), stops the simulator afterwards and exits with COMMAND's status;
-  python3 -m bulkmsgpy.simulator exec DIR   (scripts/demo) becomes the simulator, on its default ports, with the
-      credentials that scripts/sim-credentials wrote into DIR.
+  python3 -m bulkmsgpy.simulator exec DIR [-- OPTIONS...]   (scripts/demo) becomes the simulator, on its default
+      ports, with the credentials that scripts/sim-credentials wrote into DIR, and OPTIONS appended (e.g. the
+      feedback flags of feedback_args).
 Both take the binaries from BUILD_DIR (default build).
 """
 
@@ -38,6 +39,16 @@ def argv(build, credentials, *options):
     return [os.path.join(build, "bulkmsg-provider-sim"), *options, "--tls-cert", f"{c}/server.pem", "--tls-key",
             f"{c}/server.key", "--fcm-public-key", f"{c}/fcm.pub.pem", "--apns-public-key", f"{c}/apns.pub.pem",
             *ACCOUNTS]
+
+
+def feedback_args(credentials, webhook_url, **rates):
+    """The flags that turn the simulator's webhooks on towards `webhook_url` (bulkmsg's PUBLIC_BASE_URL), signed
+    with the key in directory `credentials`; `rates` maps flag names without `--` (feedback-bounce=0.02, sms-stop=0.01)
+    to shares."""
+    options = ["--webhook-url", webhook_url, "--sendgrid-webhook-key", f"{credentials}/sendgrid-webhook.key"]
+    for name, rate in rates.items():
+        options += [f"--{name.replace('_', '-')}", str(rate)]
+    return options
 
 
 class Simulator:
@@ -101,10 +112,12 @@ def main():
     run.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARGS...]")
     become = modes.add_parser("exec", help="become the simulator on its default ports")
     become.add_argument("credentials", help="the directory scripts/sim-credentials wrote")
+    become.add_argument("options", nargs=argparse.REMAINDER, help="-- more simulator options")
     args = parser.parse_args()
     build = os.path.abspath(os.environ.get("BUILD_DIR", os.path.join(ROOT, "build")))
     if args.mode == "exec":
-        command = argv(build, args.credentials)
+        options = args.options[1:] if args.options[:1] == ["--"] else args.options
+        command = argv(build, args.credentials, *options)
         os.execv(command[0], command)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:

@@ -27,7 +27,28 @@ const std::string& ProviderSimProcess::CredentialsDir() {
     return dir;
 }
 
-ProviderSimProcess::ProviderSimProcess(const std::vector<std::string>& extra_args) {
+namespace {
+
+/// The simulator flags of `feedback`, none when it is off.
+std::vector<std::string> FeedbackArgs(const SimFeedbackOptions& feedback, const std::string& dir) {
+    if (feedback.webhook_url.empty()) {
+        return {};
+    }
+    std::vector<std::string> args = {
+        "--webhook-url=" + feedback.webhook_url, "--sendgrid-webhook-key=" + dir + "/sendgrid-webhook.key",
+        "--feedback-seed=" + std::to_string(feedback.seed), "--feedback-flush-ms=" + std::to_string(feedback.flush_ms)};
+    for (const auto& [flag, rate] : feedback.rates) {
+        args.push_back("--" + flag + "=" + std::to_string(rate));
+    }
+    return args;
+}
+
+}  // namespace
+
+ProviderSimProcess::ProviderSimProcess(const std::vector<std::string>& extra_args)
+    : ProviderSimProcess(ProviderSimOptions{extra_args, {}}) {}
+
+ProviderSimProcess::ProviderSimProcess(const ProviderSimOptions& options) : feedback_(options.feedback) {
     const auto& dir = CredentialsDir();
     static std::atomic<int> counter{0};
     const auto ports_file = EmptyWorkDir() + "/sim-ports-" + std::to_string(counter++) + ".json";
@@ -45,7 +66,9 @@ ProviderSimProcess::ProviderSimProcess(const std::vector<std::string>& extra_arg
                                      "--apns-key-id=SIMKEY0001",
                                      "--apns-team-id=SIMTEAM001",
                                      "--ports-file=" + ports_file};
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    const auto feedback_args = FeedbackArgs(options.feedback, dir);
+    args.insert(args.end(), feedback_args.begin(), feedback_args.end());
+    args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
     process_ = std::make_unique<ChildProcess>(args, std::map<std::string, std::string>{}, dir);
     if (!WaitUntil([&] { return std::filesystem::exists(ports_file); }, std::chrono::seconds(10),
                    std::chrono::milliseconds(20))) {
@@ -65,7 +88,29 @@ domain::EnvVars ProviderSimProcess::ClientEnv() const {
     auto env = domain::ParseEnvFile(app::ReadTextFile(CredentialsDir() + "/sim.env").value_or(""));
     env["PROVIDER_SIMULATOR_URL"] = "http://127.0.0.1:" + std::to_string(http_port_);
     env["PROVIDER_SIMULATOR_APNS_URL"] = "https://127.0.0.1:" + std::to_string(apns_port_);
+    if (!feedback_.webhook_url.empty()) {
+        env.merge(FeedbackEnv());
+    }
     return env;
+}
+
+domain::EnvVars ProviderSimProcess::FeedbackEnv() const {
+    auto env = domain::ParseEnvFile(app::ReadTextFile(CredentialsDir() + "/feedback.env").value_or(""));
+    env["PUBLIC_BASE_URL"] = feedback_.webhook_url;
+    return env;
+}
+
+nlohmann::json ProviderSimProcess::SettledFeedback(std::chrono::milliseconds timeout) const {
+    nlohmann::json report;
+    if (WaitUntil(
+            [&] {
+                report = Stats()["feedback"];
+                return report.value("pending", std::uint64_t{1}) == 0;
+            },
+            timeout, std::chrono::milliseconds(50))) {
+        return report;
+    }
+    throw std::runtime_error("simulator webhooks still pending: " + report.dump());
 }
 
 nlohmann::json ProviderSimProcess::Stats(bool with_keys) const {

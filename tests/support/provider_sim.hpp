@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -11,11 +12,25 @@
 
 namespace bulkmsg::testing {
 
+/// The webhooks the simulator sends back (docs/simulator.md "Feedback"); off while webhook_url is empty.
+struct SimFeedbackOptions {
+    std::string webhook_url;              // bulkmsg's PUBLIC_BASE_URL, e.g. http://127.0.0.1:<api port>
+    std::map<std::string, double> rates;  // flag without "--" → share: {"feedback-bounce", 0.02}, {"sms-stop", 0.1}
+    std::uint64_t seed = 1;
+    unsigned flush_ms = 200;  // --feedback-flush-ms
+};
+
+struct ProviderSimOptions {
+    std::vector<std::string> extra_args;
+    SimFeedbackOptions feedback;
+};
+
 /// A running bulkmsg-provider-sim on free loopback ports, with credentials from scripts/sim-credentials
 /// (generated once per test process). Stopped with SIGTERM at destruction.
 class ProviderSimProcess {
 public:
     explicit ProviderSimProcess(const std::vector<std::string>& extra_args = {});
+    explicit ProviderSimProcess(const ProviderSimOptions& options);
     ~ProviderSimProcess();
     ProviderSimProcess(const ProviderSimProcess&) = delete;
     ProviderSimProcess& operator=(const ProviderSimProcess&) = delete;
@@ -24,14 +39,22 @@ public:
     unsigned short ApnsPort() const { return apns_port_; }
     static const std::string& CredentialsDir();
 
-    /// The bulkmsg variables that send every channel to this simulator (sim.env with the real ports).
+    /// The bulkmsg variables that send every channel to this simulator (sim.env with the real ports), plus
+    /// FeedbackEnv() when feedback is on.
     domain::EnvVars ClientEnv() const;
+    /// The variables that verify its webhooks: SENDGRID_WEBHOOK_PUBLIC_KEY, SMS_AUTH_TOKEN (feedback.env) and
+    /// PUBLIC_BASE_URL = the feedback webhook_url.
+    domain::EnvVars FeedbackEnv() const;
 
     nlohmann::json Stats(bool with_keys = false) const;
     void SetFaults(const nlohmann::json& faults) const;
     void Reset() const;
+    /// The "feedback" report of /_sim/stats once no webhook is pending; throws std::runtime_error with the last
+    /// report when some still are after `timeout`.
+    nlohmann::json SettledFeedback(std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
 
 private:
+    SimFeedbackOptions feedback_;
     std::unique_ptr<ChildProcess> process_;
     unsigned short http_port_ = 0;
     unsigned short apns_port_ = 0;

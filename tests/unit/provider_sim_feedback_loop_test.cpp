@@ -7,6 +7,7 @@
 #include "feedback_loop.hpp"
 #include "provider_answers.hpp"
 #include "provider_simulator.hpp"
+#include "support/sim_requests.hpp"
 #include "support/test_keys.hpp"
 
 namespace bulkmsg::sim {
@@ -14,23 +15,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-app::HttpRequest Post(std::string path, std::string body, std::map<std::string, std::string> headers) {
-    app::HttpRequest r;
-    r.method = "POST";
-    r.path = std::move(path);
-    r.body = std::move(body);
-    r.headers = std::move(headers);
-    return r;
-}
+using testing::Post;
 
-std::string Header(const domain::ProviderRequest& request, const std::string& name) {
-    for (const auto& [key, value] : request.headers) {
-        if (key == name) {
-            return value;
-        }
-    }
-    return "";
-}
+using testing::RequestHeader;
 
 class FeedbackLoopTest : public ::testing::Test {
 protected:
@@ -100,9 +87,9 @@ TEST_F(FeedbackLoopTest, SendgridBatchLeavesWhenAgedOrFullSignedAndRetriedUntilA
     const auto request = jobs[0].request;
     EXPECT_EQ(request.url, "http://127.0.0.1:3000/webhooks/sendgrid");
     const auto public_key = SendgridSigner(keys_.private_pem).PublicKeyBase64();
-    EXPECT_TRUE(
-        domain::VerifySendgridEventSignature(public_key, Header(request, "X-Twilio-Email-Event-Webhook-Signature"),
-                                             Header(request, "X-Twilio-Email-Event-Webhook-Timestamp"), request.body));
+    EXPECT_TRUE(domain::VerifySendgridEventSignature(
+        public_key, RequestHeader(request, "X-Twilio-Email-Event-Webhook-Signature"),
+        RequestHeader(request, "X-Twilio-Email-Event-Webhook-Timestamp"), request.body));
     const auto events = nlohmann::json::parse(request.body);
     ASSERT_EQ(events.size(), 2u);
     EXPECT_EQ(events[0]["event"], "processed");
@@ -140,8 +127,8 @@ TEST_F(FeedbackLoopTest, TwilioCallbacksOfAMessageGoOneAfterTheOther) {
     ASSERT_EQ(jobs.size(), 1u);
     const auto form = domain::ParseForm(jobs[0].request.body);
     EXPECT_EQ(FormValue(form, "MessageStatus"), "sent");
-    EXPECT_TRUE(
-        domain::VerifyTwilioSignature("tok", jobs[0].request.url, form, Header(jobs[0].request, "X-Twilio-Signature")));
+    EXPECT_TRUE(domain::VerifyTwilioSignature("tok", jobs[0].request.url, form,
+                                              RequestHeader(jobs[0].request, "X-Twilio-Signature")));
     EXPECT_TRUE(loop_->TakeDue(10).empty()) << "delivered waits for sent's answer";
     loop_->Finish(jobs[0].id, 204, "");
     jobs = loop_->TakeDue(10);

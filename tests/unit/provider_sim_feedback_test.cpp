@@ -10,6 +10,7 @@
 #include "feedback_loop.hpp"
 #include "provider_answers.hpp"
 #include "provider_simulator.hpp"
+#include "support/sim_requests.hpp"
 #include "support/test_keys.hpp"
 
 namespace bulkmsg::sim {
@@ -33,14 +34,7 @@ FeedbackRates MixedRates() {
     return r;
 }
 
-std::string Header(const domain::ProviderRequest& request, const std::string& name) {
-    for (const auto& [key, value] : request.headers) {
-        if (key == name) {
-            return value;
-        }
-    }
-    return "";
-}
+using testing::RequestHeader;
 
 TEST(FeedbackPlanTest, CountsAreExactPerBlockOfAThousand) {
     FeedbackPlanner planner(MixedRates(), 42);
@@ -163,8 +157,8 @@ TEST(WebhookSignerTest, SendgridBatchVerifiesWithTheMatchingPublicKeyOnly) {
     const SendgridSigner signer(keys.private_pem);
     const std::string body = R"([{"email":"a@example.com","event":"delivered"}])";
     const auto request = SendgridWebhookRequest(signer, "http://h/webhooks/sendgrid", body, 1'800'000'000);
-    const auto signature = Header(request, "X-Twilio-Email-Event-Webhook-Signature");
-    const auto timestamp = Header(request, "X-Twilio-Email-Event-Webhook-Timestamp");
+    const auto signature = RequestHeader(request, "X-Twilio-Email-Event-Webhook-Signature");
+    const auto timestamp = RequestHeader(request, "X-Twilio-Email-Event-Webhook-Timestamp");
     const auto public_key = signer.PublicKeyBase64();
     EXPECT_TRUE(public_key.starts_with("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"));
     EXPECT_EQ(timestamp, "1800000000");
@@ -185,9 +179,9 @@ TEST(WebhookSignerTest, TwilioCallbackVerifiesForItsUrlAndToken) {
                           {{"MessageSid", "SM1"}, {"MessageStatus", "delivered"}, {"To", "+14155550100"}},
                           "tok1"};
     const auto request = TwilioWebhookRequest("secret", post);
-    const auto signature = Header(request, "X-Twilio-Signature");
+    const auto signature = RequestHeader(request, "X-Twilio-Signature");
     const auto form = domain::ParseForm(request.body);
-    EXPECT_EQ(Header(request, "Content-Type"), "application/x-www-form-urlencoded");
+    EXPECT_EQ(RequestHeader(request, "Content-Type"), "application/x-www-form-urlencoded");
     EXPECT_TRUE(domain::VerifyTwilioSignature("secret", post.url, form, signature));
     EXPECT_FALSE(domain::VerifyTwilioSignature("other", post.url, form, signature));
     EXPECT_FALSE(

@@ -4,20 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "domain/providers/http_codec.hpp"
+#include "support/sim_requests.hpp"
 
 namespace bulkmsg::sim {
 namespace {
 
 const std::chrono::system_clock::time_point kNow{std::chrono::seconds(1'800'000'000)};
 
-app::HttpRequest Post(std::string path, std::string body, std::map<std::string, std::string> headers) {
-    app::HttpRequest r;
-    r.method = "POST";
-    r.path = std::move(path);
-    r.body = std::move(body);
-    r.headers = std::move(headers);
-    return r;
-}
+using testing::Post;
 
 class ProviderSimulatorTest : public ::testing::Test {
 protected:

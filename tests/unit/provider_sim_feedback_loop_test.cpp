@@ -147,15 +147,13 @@ TEST_F(FeedbackLoopTest, TwilioCallbacksOfAMessageGoOneAfterTheOther) {
 }
 
 TEST_F(FeedbackLoopTest, ReportCountsWhatWasAcknowledgedExactly) {
-    FeedbackRates rates;
-    rates.bounce = 0.1;
-    rates.dropped = 0.05;
-    rates.spamreport = 0.01;
-    rates.open = 0.2;
-    rates.duplicates = 0.1;
-    rates.out_of_order = 0.1;
-    rates.sms_undelivered = 0.1;
-    Start(rates);
+    Start({.bounce = 0.1,
+           .dropped = 0.05,
+           .spamreport = 0.01,
+           .open = 0.2,
+           .duplicates = 0.1,
+           .out_of_order = 0.1,
+           .sms_undelivered = 0.1});
     for (int i = 0; i < 1000; ++i) {
         Mail(i);
         Sms("+1415555" + std::to_string(1000 + i));

@@ -16,25 +16,21 @@
 namespace bulkmsg::sim {
 namespace {
 
-using std::chrono::milliseconds;
+using testing::RequestHeader;
 
 FeedbackRates MixedRates() {
-    FeedbackRates r;
-    r.bounce = 0.02;
-    r.dropped = 0.01;
-    r.deferred = 0.05;
-    r.spamreport = 0.003;
-    r.open = 0.3;
-    r.click = 0.1;
-    r.duplicates = 0.02;
-    r.out_of_order = 0.03;
-    r.sms_undelivered = 0.05;
-    r.sms_failed = 0.02;
-    r.sms_stop = 0.01;
-    return r;
+    return {.bounce = 0.02,
+            .dropped = 0.01,
+            .deferred = 0.05,
+            .spamreport = 0.003,
+            .open = 0.3,
+            .click = 0.1,
+            .duplicates = 0.02,
+            .out_of_order = 0.03,
+            .sms_undelivered = 0.05,
+            .sms_failed = 0.02,
+            .sms_stop = 0.01};
 }
-
-using testing::RequestHeader;
 
 TEST(FeedbackPlanTest, CountsAreExactPerBlockOfAThousand) {
     FeedbackPlanner planner(MixedRates(), 42);

@@ -89,6 +89,27 @@ std::string Request(const std::string& path, const std::string& type, const std:
            "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
+/// `n` mails and `n` SMS, each answered as accepted.
+void SendMailAndSms(unsigned short port, int n) {
+    testing::RawHttpConnection connection(port);
+    for (int i = 0; i < n; ++i) {
+        const nlohmann::json mail = {
+            {"personalizations", {{{"to", {{{"email", "u" + std::to_string(i) + "@example.com"}}}}}}},
+            {"from", {{"email", "b@example.com"}}},
+            {"subject", "s"},
+            {"content", {{{"type", "text/plain"}, {"value", "v"}}}},
+            {"custom_args", {{"outbox_id", std::to_string(i)}}}};
+        ASSERT_TRUE(connection.Send(Request("/v3/mail/send", "application/json", "Bearer SG.simulator", mail.dump())));
+        ASSERT_EQ(connection.Receive().status, 202);
+        const auto sms = domain::FormEncode(
+            {{"To", "+1415555" + std::to_string(1000 + i)}, {"From", "+15005550006"}, {"Body", "hi"}});
+        ASSERT_TRUE(connection.Send(Request("/2010-04-01/Accounts/ACsimulator/Messages.json",
+                                            "application/x-www-form-urlencoded",
+                                            "Basic " + domain::Base64Encode("ACsimulator:simulator-token"), sms)));
+        ASSERT_EQ(connection.Receive().status, 201);
+    }
+}
+
 TEST(ProviderSimFeedback, ReportEqualsWhatTheReceiverVerifiedAndCounted) {
     WebhookReceiver receiver;
     testing::ProviderSimOptions options;
@@ -110,23 +131,7 @@ TEST(ProviderSimFeedback, ReportEqualsWhatTheReceiverVerifiedAndCounted) {
     const auto env = sim.ClientEnv();
     receiver.SetKeys(env.at("SENDGRID_WEBHOOK_PUBLIC_KEY"), env.at("SMS_AUTH_TOKEN"));
     EXPECT_EQ(env.at("PUBLIC_BASE_URL"), receiver.Url());
-    testing::RawHttpConnection connection(sim.HttpPort());
-    for (int i = 0; i < 1000; ++i) {
-        const nlohmann::json mail = {
-            {"personalizations", {{{"to", {{{"email", "u" + std::to_string(i) + "@example.com"}}}}}}},
-            {"from", {{"email", "b@example.com"}}},
-            {"subject", "s"},
-            {"content", {{{"type", "text/plain"}, {"value", "v"}}}},
-            {"custom_args", {{"outbox_id", std::to_string(i)}}}};
-        ASSERT_TRUE(connection.Send(Request("/v3/mail/send", "application/json", "Bearer SG.simulator", mail.dump())));
-        ASSERT_EQ(connection.Receive().status, 202);
-        const auto sms = domain::FormEncode(
-            {{"To", "+1415555" + std::to_string(1000 + i)}, {"From", "+15005550006"}, {"Body", "hi"}});
-        ASSERT_TRUE(connection.Send(Request("/2010-04-01/Accounts/ACsimulator/Messages.json",
-                                            "application/x-www-form-urlencoded",
-                                            "Basic " + domain::Base64Encode("ACsimulator:simulator-token"), sms)));
-        ASSERT_EQ(connection.Receive().status, 201);
-    }
+    SendMailAndSms(sim.HttpPort(), 1000);
     const auto report = sim.SettledFeedback();
     const auto got = receiver.Counts();
     auto count = [&](const std::string& key) { return got.contains(key) ? got.at(key) : 0; };

@@ -118,6 +118,29 @@ TEST_F(FeedbackLoopTest, SendgridBatchLeavesWhenAgedOrFullSignedAndRetriedUntilA
     EXPECT_EQ(report["sendgrid"]["messages"]["delivered"], 1);
 }
 
+TEST_F(FeedbackLoopTest, ADuplicateTravelsInALaterBatch) {
+    Start({.duplicates = 1.0});
+    Mail(1);
+    now_ += milliseconds(200);
+    auto jobs = loop_->TakeDue(10);
+    ASSERT_EQ(jobs.size(), 1u);
+    const auto first = nlohmann::json::parse(jobs[0].request.body);
+    EXPECT_EQ(first.size(), 2u);
+    loop_->Finish(jobs[0].id, 200, "");
+    EXPECT_EQ(loop_->Pending(), 1u);
+    now_ += milliseconds(400);
+    jobs = loop_->TakeDue(10);
+    ASSERT_EQ(jobs.size(), 1u);
+    const auto second = nlohmann::json::parse(jobs[0].request.body);
+    ASSERT_EQ(second.size(), 1u);
+    EXPECT_EQ(second[0], first[1]) << "the delivered event again, same sg_event_id";
+    loop_->Finish(jobs[0].id, 200, "");
+    const auto report = Report();
+    EXPECT_EQ(report["sendgrid"]["events"], 2);
+    EXPECT_EQ(report["sendgrid"]["duplicates"], 1);
+    EXPECT_EQ(report["sendgrid"]["posts"], 2);
+}
+
 TEST_F(FeedbackLoopTest, TwilioCallbacksOfAMessageGoOneAfterTheOther) {
     FeedbackRates rates;
     rates.sms_stop = 1.0;

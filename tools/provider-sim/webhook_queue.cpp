@@ -79,17 +79,18 @@ void SendgridBatcher::Add(std::vector<SendgridEvent> events, TimePoint now) {
 }
 
 std::optional<std::vector<SendgridEvent>> SendgridBatcher::Take(TimePoint now) {
+    std::optional<std::vector<SendgridEvent>> batch;
+    if (!ready_.empty() && (ready_.size() >= max_events_ || ready_.front().since + flush_interval_ <= now)) {
+        batch.emplace();
+        while (!ready_.empty() && batch->size() < max_events_) {
+            batch->push_back(std::move(ready_.front().event));
+            ready_.pop_front();
+        }
+    }
+    // After the cut, so that an event maturing now waits for the next batch.
     while (!later_.empty() && later_.front().since <= now) {
         ready_.push_back(std::move(later_.front()));
         later_.pop_front();
-    }
-    if (ready_.empty() || (ready_.size() < max_events_ && ready_.front().since + flush_interval_ > now)) {
-        return std::nullopt;
-    }
-    std::vector<SendgridEvent> batch;
-    while (!ready_.empty() && batch.size() < max_events_) {
-        batch.push_back(std::move(ready_.front().event));
-        ready_.pop_front();
     }
     return batch;
 }

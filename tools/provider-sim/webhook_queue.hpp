@@ -70,7 +70,8 @@ private:
 
 /// SendGrid-style batching: a batch holds up to `max_events` events and leaves when full or when its oldest event
 /// has waited `flush_interval`. Events marked `later` join the pool only after a flush interval, so they travel
-/// in a later batch than their message's other events (as a re-delivery would).
+/// in a later batch than their message's other events (as a re-delivery would) unless a backlog of more than
+/// `max_events` holds those back.
 class SendgridBatcher {
 public:
     SendgridBatcher(std::size_t max_events, std::chrono::milliseconds flush_interval)

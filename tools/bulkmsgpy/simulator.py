@@ -41,16 +41,6 @@ def argv(build, credentials, *options):
             *ACCOUNTS]
 
 
-def feedback_args(credentials, webhook_url, **rates):
-    """The flags that turn the simulator's webhooks on towards `webhook_url` (bulkmsg's PUBLIC_BASE_URL), signed
-    with the key in directory `credentials`; `rates` maps flag names without `--` (feedback-bounce=0.02, sms-stop=0.01)
-    to shares."""
-    options = ["--webhook-url", webhook_url, "--sendgrid-webhook-key", f"{credentials}/sendgrid-webhook.key"]
-    for name, rate in rates.items():
-        options += [f"--{name.replace('_', '-')}", str(rate)]
-    return options
-
-
 class Simulator:
     """A simulator on free loopback ports with fresh credentials in `directory` (created)."""
 

@@ -19,7 +19,7 @@ FeedbackLoop::FeedbackLoop(FeedbackSettings settings, Now now)
                   ? nullptr
                   : std::make_unique<SendgridSigner>(settings_.sendgrid_private_key_pem)),
       planner_(settings_.rates, settings_.seed),
-      ids_(settings_.seed),
+      ids_(Mix64(settings_.seed) ^ static_cast<std::uint64_t>(now_().time_since_epoch().count())),
       batcher_(settings_.batch_events, settings_.flush_interval),
       queue_(settings_.retry) {}
 

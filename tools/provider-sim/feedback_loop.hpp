@@ -30,7 +30,8 @@ struct FeedbackSettings {
 
 /// The feedback loop without its I/O: plans each accepted message's events (FeedbackPlanner), batches and
 /// signs them, hands due webhook requests to a sender (TakeDue), retries the ones not acknowledged and counts
-/// what was (Finish). Thread-safe.
+/// what was (Finish). The plan depends on the seed only; event ids and inbound sids also on the start time, so that
+/// a restarted simulator never repeats the sg_event_ids bulkmsg has already stored. Thread-safe.
 class FeedbackLoop final : public FeedbackSink {
 public:
     using Now = std::function<TimePoint()>;

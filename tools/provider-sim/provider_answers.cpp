@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cctype>
 #include <cstdio>
+#include <random>
 
 namespace bulkmsg::sim {
 
@@ -30,9 +31,13 @@ std::string HeaderOf(const HttpRequest& request, const std::string& name) {
 }
 
 std::string NextId() {
+    // The high half differs between runs: bulkmsg matches Twilio callbacks on the sid, so a restarted simulator
+    // must not hand out the sids of messages already in the database again.
+    static const std::uint64_t run = std::random_device{}() | (std::uint64_t{std::random_device{}()} << 32);
     static std::atomic<std::uint64_t> counter{0};
     char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%032llx", static_cast<unsigned long long>(++counter));
+    std::snprintf(buffer, sizeof buffer, "%016llx%016llx", static_cast<unsigned long long>(run),
+                  static_cast<unsigned long long>(++counter));
     return buffer;
 }
 

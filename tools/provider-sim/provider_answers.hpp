@@ -21,7 +21,7 @@ app::HttpResponse Json(unsigned status, const nlohmann::json& body, Headers head
 app::HttpResponse Empty(unsigned status, Headers headers);
 /// The request header `name` (lower-case), "" when absent.
 std::string HeaderOf(const app::HttpRequest& request, const std::string& name);
-/// A process-unique 32-hex-digit id for accepted messages.
+/// A 32-hex-digit id for accepted messages, unique in the process and, with high probability, across runs.
 std::string NextId();
 
 /// SendGrid's {"errors": [{message, field, help}]} body.

@@ -24,13 +24,11 @@ void WebhookSender::Stop() {
 
 void WebhookSender::Run() {
     http::CurlTransport transport({timeout_, ""});
-    while (!stop_ || transport.InFlight() > 0) {
-        if (!stop_) {
-            for (auto& job : loop_.TakeDue(max_in_flight_ - transport.InFlight())) {
-                transport.Submit(std::move(job.request), [this, id = job.id](app::TransportResult result) {
-                    loop_.Finish(id, result.error.empty() ? result.response.status : 0, result.error);
-                });
-            }
+    while (!stop_) {
+        for (auto& job : loop_.TakeDue(max_in_flight_ - transport.InFlight())) {
+            transport.Submit(std::move(job.request), [this, id = job.id](app::TransportResult result) {
+                loop_.Finish(id, result.error.empty() ? result.response.status : 0, result.error);
+            });
         }
         if (transport.InFlight() > 0) {
             transport.Poll(std::chrono::milliseconds(20));
@@ -39,6 +37,6 @@ void WebhookSender::Run() {
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
     }
-}
+}  // the transport's destructor abandons the requests still in flight
 
 }  // namespace bulkmsg::sim

@@ -18,7 +18,7 @@ public:
     WebhookSender& operator=(const WebhookSender&) = delete;
 
     void Start();
-    /// Stops after the requests in flight ended; webhooks still waiting are not sent.
+    /// Stops within 20 ms: requests in flight are abandoned (unacknowledged), webhooks still waiting not sent.
     void Stop();
 
 private:

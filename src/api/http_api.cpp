@@ -14,6 +14,8 @@ HttpApi::HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache*
       campaigns_(stores.campaigns, stores.messages, progress_),
       uploads_(stores.targets, stores.campaigns, progress_),
       suppressions_(stores.suppressions),
+      feedback_(stores.feedback),
+      webhooks_(feedback_, clock, settings.webhooks),
       auth_(stores.api_keys, clock, limiter, settings.requests_per_second),
       v1_("/api/v1") {
     AddCampaignRoutes(v1_, campaigns_, progress_);
@@ -21,8 +23,19 @@ HttpApi::HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache*
     AddSuppressionRoutes(v1_, suppressions_);
 }
 
+std::vector<std::pair<std::string, std::string>> HttpApi::Routes() const {
+    auto routes = v1_.Routes();
+    for (const auto* path : {"/webhooks/sendgrid", "/webhooks/twilio/status", "/webhooks/twilio/inbound"}) {
+        routes.emplace_back("POST", path);
+    }
+    return routes;
+}
+
 app::HttpResponse HttpApi::Handle(const app::HttpRequest& request) {
     try {
+        if (WebhookRoutes::Owns(request.path)) {
+            return webhooks_.Handle(request);
+        }
         auto admitted = auth_.Admit(request);
         if (auto* refusal = std::get_if<app::HttpResponse>(&admitted)) {
             return std::move(*refusal);

@@ -46,17 +46,21 @@ int RunRole(const std::string& role, const domain::Config& config) {
     const std::uint16_t port = serves_api ? config.api_port : config.metrics_port;
     SetUpMetrics(role, config);
     const auto tracing = SetUpTracing(role, config);
+    const auto webhooks =
+        serves_api ? WebhookSettingsOf(config).Enabled() : std::vector<std::pair<std::string, bool>>{};
     api::OpsRoutes ops(
         role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); },
-        &app::ProcessMetrics().registry);
+        &app::ProcessMetrics().registry, webhooks);
     ApiWiring wiring(config);
     auto& api = wiring.api;
     const auto handler = api::ObservedHandler(
         [&](const app::HttpRequest& r) { return serves_api && api.Owns(r.path) ? api.Handle(r) : ops.Handle(r); });
     // Uploads hold an I/O thread while they stream: two threads beyond the uploads' keep other requests and the
-    // probes answered meanwhile.
+    // probes answered meanwhile. The server's limit is the larger of the API's and the webhooks' (WebhookRoutes
+    // applies the webhooks' own).
+    const auto body_limit_mb = std::max(config.api_body_limit_mb, config.webhooks.body_limit_mb);
     http::HttpServer server({"0.0.0.0", port, serves_api ? config.api_max_concurrent_uploads + 2 : 2u,
-                             serves_api ? std::uint64_t{config.api_body_limit_mb} << 20 : 1 << 20},
+                             serves_api ? std::uint64_t{body_limit_mb} << 20 : 1 << 20},
                             handler);
     if (serves_api) {
         server.StreamBodies([&api](const app::HttpRequest& head) { return api.StreamsBody(head); },

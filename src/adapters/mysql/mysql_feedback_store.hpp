@@ -1,0 +1,24 @@
+#pragma once
+
+#include "adapters/mysql/mysql_pool.hpp"
+#include "app/feedback_store.hpp"
+
+namespace bulkmsg::mysql {
+
+/// FeedbackStore on MariaDB/MySQL (migration 012). An Ingest is one READ COMMITTED transaction of at most six
+/// statements whatever the batch size: the rows the events name (locked), one multi-row INSERT IGNORE into
+/// message_events, the ids it took, one UPDATE of the changed delivery states, and the suppression changes.
+/// Thread-safe.
+class MysqlFeedbackStore final : public app::FeedbackStore {
+public:
+    explicit MysqlFeedbackStore(MysqlPool& pool) : pool_(pool) {}
+
+    app::FeedbackResult Ingest(const std::vector<domain::FeedbackEvent>& events) override;
+    std::optional<std::vector<app::StoredEvent>> EventsOf(std::uint64_t outbox_id) override;
+    app::DeliveryCounts CountsOf(std::uint64_t campaign_id) override;
+
+private:
+    MysqlPool& pool_;
+};
+
+}  // namespace bulkmsg::mysql

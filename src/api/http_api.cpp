@@ -2,6 +2,7 @@
 
 #include "api/campaign_routes.hpp"
 #include "api/error_policy.hpp"
+#include "api/message_routes.hpp"
 #include "api/suppression_routes.hpp"
 #include "api/target_routes.hpp"
 #include "app/log.hpp"
@@ -21,6 +22,7 @@ HttpApi::HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache*
     AddCampaignRoutes(v1_, campaigns_, progress_);
     AddTargetRoutes(v1_, uploads_, settings.max_concurrent_uploads);
     AddSuppressionRoutes(v1_, suppressions_);
+    AddMessageRoutes(v1_, feedback_);
 }
 
 std::vector<std::pair<std::string, std::string>> HttpApi::Routes() const {

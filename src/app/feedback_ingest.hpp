@@ -13,6 +13,8 @@ public:
     explicit FeedbackIngest(FeedbackStore& store) : store_(store) {}
 
     FeedbackResult Ingest(const std::vector<domain::FeedbackEvent>& events);
+    /// A message's stored events, oldest first (GET /messages/{id}/events); nullopt for an unknown outbox id.
+    std::optional<std::vector<StoredEvent>> Timeline(std::uint64_t outbox_id) { return store_.EventsOf(outbox_id); }
 
 private:
     FeedbackStore& store_;

@@ -31,12 +31,6 @@ struct StoredEvent {
     std::string code;
 };
 
-/// A campaign's feedback counts: rows by delivery status and events by type (opens, clicks, unsubscribes).
-struct DeliveryCounts {
-    std::map<domain::DeliveryStatus, std::uint64_t> by_status;
-    std::map<domain::DeliveryEventType, std::uint64_t> events;
-};
-
 /// Where provider feedback is kept (message_events, outbox.delivery_status, suppressions).
 class FeedbackStore {
 public:
@@ -49,8 +43,6 @@ public:
 
     /// The events of one outbox row, oldest first; nullopt when the row does not exist.
     virtual std::optional<std::vector<StoredEvent>> EventsOf(std::uint64_t outbox_id) = 0;
-
-    virtual DeliveryCounts CountsOf(std::uint64_t campaign_id) = 0;
 };
 
 }  // namespace bulkmsg::app

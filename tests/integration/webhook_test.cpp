@@ -69,13 +69,12 @@ protected:
     std::string Event(const std::string& event_id, const std::string& type, std::uint64_t id,
                       const std::string& extra = "") {
         const auto key = db_.Value("SELECT idempotency_key FROM outbox WHERE id=" + std::to_string(id));
-        return Json::parse(R"({"email":"x@example.com","timestamp":1800000000})")
-            .update(Json{{"event", type},
-                         {"sg_event_id", event_id},
-                         {"outbox_id", std::to_string(id)},
-                         {"idempotency_key", key}})
-            .update(extra.empty() ? Json::object() : Json::parse(extra))
-            .dump();
+        auto event = Json{{"email", "x@example.com"}, {"timestamp", 1800000000},         {"event", type},
+                          {"sg_event_id", event_id},  {"outbox_id", std::to_string(id)}, {"idempotency_key", key}};
+        if (!extra.empty()) {
+            event.update(Json::parse(extra));
+        }
+        return event.dump();
     }
 
     std::string Snapshot() {

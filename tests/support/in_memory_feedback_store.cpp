@@ -64,23 +64,6 @@ std::optional<std::vector<app::StoredEvent>> InMemoryFeedbackStore::EventsOf(std
     return out;
 }
 
-app::DeliveryCounts InMemoryFeedbackStore::CountsOf(std::uint64_t campaign_id) {
-    ThrowIfDown();
-    const std::lock_guard lock(mutex_);
-    app::DeliveryCounts counts;
-    for (const auto& [id, row] : rows_) {
-        if (row.campaign_id == campaign_id && row.status) {
-            ++counts.by_status[*row.status];
-        }
-    }
-    for (const auto& [e, row] : events_) {
-        if (row && rows_.at(*row).campaign_id == campaign_id && !domain::StatusReportedBy(e.type)) {
-            ++counts.events[e.type];
-        }
-    }
-    return counts;
-}
-
 void InMemoryFeedbackStore::AddRow(domain::FeedbackTarget row) {
     const std::lock_guard lock(mutex_);
     rows_[row.outbox_id] = std::move(row);

@@ -18,7 +18,6 @@ class InMemoryFeedbackStore final : public app::FeedbackStore, public Outage {
 public:
     app::FeedbackResult Ingest(const std::vector<domain::FeedbackEvent>& events) override;
     std::optional<std::vector<app::StoredEvent>> EventsOf(std::uint64_t outbox_id) override;
-    app::DeliveryCounts CountsOf(std::uint64_t campaign_id) override;
 
     void AddRow(domain::FeedbackTarget row);
     domain::FeedbackTarget Row(std::uint64_t outbox_id);

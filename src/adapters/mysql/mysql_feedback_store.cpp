@@ -219,32 +219,4 @@ std::optional<std::vector<app::StoredEvent>> MysqlFeedbackStore::EventsOf(std::u
     });
 }
 
-app::DeliveryCounts MysqlFeedbackStore::CountsOf(std::uint64_t campaign_id) {
-    return pool_.With([&](MysqlConnection& c) {
-        app::DeliveryCounts counts;
-        const auto rows = c.Select(Sql(c,
-                                       "SELECT delivery_status, COUNT(*) AS n FROM outbox WHERE campaign_id=? AND "
-                                       "delivery_status IS NOT NULL GROUP BY delivery_status",
-                                       campaign_id));
-        const auto status = rows.Column("delivery_status"), n = rows.Column("n");
-        for (const auto r : rows) {
-            if (const auto s = domain::ParseDeliveryStatus(r.Status(status))) {
-                counts.by_status[*s] = r.UInt(n);
-            }
-        }
-        const auto events = c.Select(Sql(c,
-                                         "SELECT event_type, COUNT(*) AS n FROM message_events WHERE campaign_id=? "
-                                         "AND event_type IN ('open','click','unsubscribe','group_unsubscribe') "
-                                         "GROUP BY event_type",
-                                         campaign_id));
-        const auto type = events.Column("event_type"), en = events.Column("n");
-        for (const auto r : events) {
-            if (const auto t = domain::ParseDeliveryEventType(r.Text(type))) {
-                counts.events[*t] = r.UInt(en);
-            }
-        }
-        return counts;
-    });
-}
-
 }  // namespace bulkmsg::mysql

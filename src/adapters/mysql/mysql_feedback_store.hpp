@@ -15,7 +15,6 @@ public:
 
     app::FeedbackResult Ingest(const std::vector<domain::FeedbackEvent>& events) override;
     std::optional<std::vector<app::StoredEvent>> EventsOf(std::uint64_t outbox_id) override;
-    app::DeliveryCounts CountsOf(std::uint64_t campaign_id) override;
 
 private:
     MysqlPool& pool_;

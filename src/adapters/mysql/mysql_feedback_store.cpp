@@ -111,24 +111,19 @@ std::vector<const FeedbackEvent*> FreshEvents(MysqlConnection& c, const std::vec
     return fresh;
 }
 
+/// One UPDATE per distinct (status, delivered_at) pair, usually a handful per batch: `SET <constants> WHERE id IN`
+/// costs MariaDB a fraction of per-row CASE lists (measured with bench/run webhooks).
 void WriteStatuses(MysqlConnection& c, const std::vector<domain::StatusChange>& changes) {
-    if (changes.empty()) {
-        return;
-    }
-    SqlStatement sql(&c, 120 * changes.size());
-    std::vector<std::uint64_t> ids;
-    sql.Add("UPDATE outbox SET delivery_status=CASE id");
+    using Key = std::pair<std::optional<domain::DeliveryStatus>, std::optional<domain::TimePoint>>;
+    std::map<Key, std::vector<std::uint64_t>> groups;
     for (const auto& change : changes) {
-        const auto status = change.status ? std::optional(SqlWord{domain::ToString(*change.status)}) : std::nullopt;
-        sql.Add(" WHEN ? THEN ?", change.outbox_id, status);
-        ids.push_back(change.outbox_id);
+        groups[{change.status, change.delivered_at}].push_back(change.outbox_id);
     }
-    sql.Add(" END, delivered_at=CASE id");
-    for (const auto& change : changes) {
-        sql.Add(" WHEN ? THEN ?", change.outbox_id, change.delivered_at);
+    for (const auto& [key, ids] : groups) {
+        const auto status = key.first ? std::optional(SqlWord{domain::ToString(*key.first)}) : std::nullopt;
+        c.Execute(Sql(c, "UPDATE outbox SET delivery_status=?, delivered_at=? WHERE id IN (?)", status, key.second,
+                      SqlList{ids}));
     }
-    sql.Add(" END WHERE id IN (?)", SqlList{ids});
-    c.Execute(std::move(sql).Text());
 }
 
 void WriteSuppressions(MysqlConnection& c, const std::vector<domain::SuppressionChange>& changes,
@@ -172,6 +167,8 @@ app::FeedbackResult MysqlFeedbackStore::Ingest(const std::vector<FeedbackEvent>&
         return result;
     }
     return pool_.With([&](MysqlConnection& c) {
+        // READ COMMITTED: the API's pool runs REPEATABLE READ, whose gap locks would serialise concurrent batches.
+        c.Execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
         c.Execute("START TRANSACTION");
         Targets targets;
         std::map<std::string, std::uint64_t> by_provider_id;

@@ -8,6 +8,7 @@
 #include "app/campaign_preparer.hpp"
 #include "domain/providers/http_codec.hpp"
 #include "domain/providers/webhook_signature.hpp"
+#include "support/api_process.hpp"
 #include "support/fake_clock.hpp"
 #include "support/outbox_fixture.hpp"
 #include "support/raw_http.hpp"
@@ -16,7 +17,6 @@
 namespace bulkmsg {
 namespace {
 
-using namespace std::chrono_literals;
 using Json = nlohmann::json;
 
 constexpr const char* kBase = "https://hooks.bulkmsg.test";
@@ -30,15 +30,8 @@ protected:
                                                   {"SMS_AUTH_TOKEN", kToken},
                                                   {"PUBLIC_BASE_URL", kBase},
                                                   {"WEBHOOK_BODY_LIMIT_MB", "1"}};
-        port_ = testing::FreePort();
-        env["EXPRESS_APP_PORT"] = std::to_string(port_);
-        const auto created = testing::RunBulkmsg({"apikey", "create", "--name", "tests"}, env);
-        ASSERT_EQ(created.exit_code, 0) << created.output;
-        key_ = created.output.substr(created.output.rfind("bmk_"), 68);
-        api_ = std::make_unique<testing::ChildProcess>(std::vector<std::string>{BULKMSG_BINARY, "api"},
-                                                       testing::BulkmsgEnv(env), testing::EmptyWorkDir());
-        ASSERT_TRUE(testing::WaitUntil([&] { return testing::HttpGet(port_, "/live").status == 200; }, 10s, 50ms))
-            << api_->OutputSoFar();
+        api_ = std::make_unique<testing::ApiProcess>(env);
+        port_ = api_->port;
     }
 
     testing::RawHttpResponse Post(const std::string& path, const std::string& type, const std::string& headers,
@@ -87,8 +80,7 @@ protected:
     testing::MigratedDatabase db_;
     testing::SendgridSigner signer_;
     unsigned short port_ = 0;
-    std::string key_;
-    std::unique_ptr<testing::ChildProcess> api_;
+    std::unique_ptr<testing::ApiProcess> api_;
 };
 
 TEST_F(WebhookTest, SendgridBatchMovesStatesOnceWhateverTheOrderAndDuplicates) {

@@ -113,6 +113,13 @@ TEST_F(WebhookTest, SendgridBatchMovesStatesOnceWhateverTheOrderAndDuplicates) {
              Event("e8", "spamreport", 3, R"({"idempotency_key":"not-the-key"})") + "]");
     EXPECT_EQ(db_.Value("SELECT GROUP_CONCAT(delivery_status ORDER BY id) FROM outbox"), "complained,bounced,bounced");
     EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM message_events WHERE outbox_id IS NULL"), "1");
+
+    // The first batch once more, every event a duplicate: stored 0, nothing moves.
+    const auto snapshot = Snapshot();
+    const auto replay = Sendgrid(body);
+    EXPECT_EQ(Json::parse(replay.body)["stored"], 0);
+    EXPECT_EQ(Json::parse(replay.body)["duplicates"], 5);
+    EXPECT_EQ(Snapshot(), snapshot);
 }
 
 TEST_F(WebhookTest, ForgedReplayedMisaddressedAndOversizedRequestsWriteNothing) {

@@ -60,8 +60,11 @@ void LockTargets(MysqlConnection& c, const std::vector<FeedbackEvent>& events, T
     }
 }
 
-/// Appends the batch; returns how many rows were new.
-std::uint64_t InsertEvents(MysqlConnection& c, const std::vector<FeedbackEvent>& events, const Targets& targets) {
+/// Appends the batch and returns the events it stored: INSERT IGNORE … RETURNING (MariaDB 10.5+) answers only the
+/// rows it inserted, so an event stored before, by an earlier batch or a concurrent one, is never taken as new. An
+/// event id twice in one batch is stored (and returned) once.
+std::vector<const FeedbackEvent*> InsertEvents(MysqlConnection& c, const std::vector<FeedbackEvent>& events,
+                                               const Targets& targets) {
     SqlStatement sql(&c, 600 * events.size());
     sql.Add(
         "INSERT IGNORE INTO message_events (outbox_id, campaign_id, provider, event_type, provider_event_id, "
@@ -76,35 +79,16 @@ std::uint64_t InsertEvents(MysqlConnection& c, const std::vector<FeedbackEvent>&
                 domain::ToString(e.type), e.provider_event_id, e.occurred_at, e.reason, e.code, e.raw);
         first = false;
     }
-    return c.Execute(std::move(sql).Text());
-}
-
-/// The events the INSERT IGNORE just stored: the batch's keys among the ids it took (consecutive from
-/// LAST_INSERT_ID(); an event stored before has a lower id).
-std::vector<const FeedbackEvent*> FreshEvents(MysqlConnection& c, const std::vector<FeedbackEvent>& events,
-                                              std::uint64_t inserted) {
-    std::vector<const FeedbackEvent*> fresh;
-    if (inserted == events.size()) {
-        for (const auto& e : events) {
-            fresh.push_back(&e);
-        }
-        return fresh;
-    }
-    std::vector<std::string> keys;
-    for (const auto& e : events) {
-        keys.push_back(e.provider_event_id);
-    }
-    const auto rows = c.Select(Sql(c,
-                                   "SELECT provider_event_id FROM message_events WHERE id >= LAST_INSERT_ID() AND "
-                                   "provider_event_id IN (?)",
-                                   SqlList{keys}));
+    sql.Add(" RETURNING provider_event_id");
+    const auto rows = c.Select(std::move(sql).Text());
     std::set<std::string> stored;
     const auto key = rows.Column("provider_event_id");
     for (const auto r : rows) {
         stored.insert(r.Text(key));
     }
+    std::vector<const FeedbackEvent*> fresh;
     for (const auto& e : events) {
-        if (stored.erase(e.provider_event_id) > 0) {  // erase: a key twice in one batch counts once
+        if (stored.erase(e.provider_event_id) > 0) {
             fresh.push_back(&e);
         }
     }
@@ -177,8 +161,7 @@ app::FeedbackResult MysqlFeedbackStore::Ingest(const std::vector<FeedbackEvent>&
         for (auto& e : matched) {
             e.outbox_id = domain::MatchEvent(e, targets, by_provider_id);
         }
-        const auto inserted = InsertEvents(c, matched, targets);
-        auto fresh = FreshEvents(c, matched, inserted);
+        auto fresh = InsertEvents(c, matched, targets);
         const auto plan = domain::PlanFeedback(fresh, targets);
         WriteStatuses(c, plan.status_changes);
         WriteSuppressions(c, plan.suppressions, result);

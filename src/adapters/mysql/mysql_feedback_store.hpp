@@ -6,9 +6,9 @@
 namespace bulkmsg::mysql {
 
 /// FeedbackStore on MariaDB/MySQL (migration 012). An Ingest is one READ COMMITTED transaction whose statement count
-/// does not grow with the batch: the rows the events name (locked), one multi-row INSERT IGNORE into message_events,
-/// the ids it took (only when some were duplicates), one UPDATE per distinct new (delivery status, delivered_at),
-/// and one statement per suppression source.
+/// does not grow with the batch: the rows the events name (locked), one multi-row INSERT IGNORE … RETURNING into
+/// message_events (which says exactly which events are new), one UPDATE per distinct new (delivery status,
+/// delivered_at), and one statement per suppression source.
 /// Thread-safe.
 class MysqlFeedbackStore final : public app::FeedbackStore {
 public:

@@ -65,45 +65,49 @@ HttpResponse WebhookRoutes::Handle(const HttpRequest& request) {
     }
     const auto provider = sendgrid ? "sendgrid" : "twilio";
     if (request.body.size() > settings_.body_limit_bytes) {
-        return Reject(provider, 413, "too_large", "the webhook body is over WEBHOOK_BODY_LIMIT_MB");
+        return Reject(provider, 413, "too_large", "the webhook body is over WEBHOOK_BODY_LIMIT_MB", "body");
     }
     return sendgrid ? Sendgrid(request) : Twilio(request, inbound);
 }
 
 HttpResponse WebhookRoutes::Sendgrid(const HttpRequest& request) {
     if (MediaType(request) != "application/json") {
-        return Reject("sendgrid", 415, "content_type", "the body must be application/json");
+        return Reject("sendgrid", 415, "content_type", "the body must be application/json", "Content-Type");
     }
     const auto signature = Header(request, "x-twilio-email-event-webhook-signature");
     const auto timestamp = Header(request, "x-twilio-email-event-webhook-timestamp");
     const auto seconds = ParseSeconds(timestamp);
     if (signature.empty() || !seconds) {
         return Reject("sendgrid", 401, "missing_signature",
-                      "X-Twilio-Email-Event-Webhook-Signature and -Timestamp are required");
+                      "X-Twilio-Email-Event-Webhook-Signature and -Timestamp are required",
+                      "X-Twilio-Email-Event-Webhook-Signature");
     }
     if (!domain::VerifySendgridEventSignature(settings_.sendgrid_public_key, signature, timestamp, request.body)) {
-        return Reject("sendgrid", 401, "bad_signature", "the signature does not verify");
+        return Reject("sendgrid", 401, "bad_signature", "the signature does not verify",
+                      "X-Twilio-Email-Event-Webhook-Signature");
     }
     const auto age = domain::EpochSeconds(clock_.Now()) - *seconds;
     if (age > settings_.max_age.count() || age < -settings_.max_age.count()) {
-        return Reject("sendgrid", 401, "stale_timestamp", "the timestamp is outside WEBHOOK_MAX_AGE_SECONDS");
+        return Reject("sendgrid", 401, "stale_timestamp", "the timestamp is outside WEBHOOK_MAX_AGE_SECONDS",
+                      "X-Twilio-Email-Event-Webhook-Timestamp");
     }
     std::vector<domain::FeedbackEvent> events;
     try {
         events = domain::ParseSendgridEvents(request.body);
     } catch (const domain::MalformedWebhook& e) {
-        return Reject("sendgrid", 400, "malformed", e.what());
+        return Reject("sendgrid", 400, "malformed", e.what(), e.Field());
     }
     return Accepted(ingest_.Ingest(events), events.size());
 }
 
 HttpResponse WebhookRoutes::Twilio(const HttpRequest& request, bool inbound) {
     if (MediaType(request) != "application/x-www-form-urlencoded") {
-        return Reject("twilio", 415, "content_type", "the body must be application/x-www-form-urlencoded");
+        return Reject("twilio", 415, "content_type", "the body must be application/x-www-form-urlencoded",
+                      "Content-Type");
     }
     const auto signature = Header(request, "x-twilio-signature");
     if (signature.empty()) {
-        return Reject("twilio", 401, "missing_signature", "X-Twilio-Signature is required");
+        return Reject("twilio", 401, "missing_signature", "X-Twilio-Signature is required", "X-Twilio-Signature");
     }
     const auto fields = domain::ParseForm(request.body);
     auto url = settings_.public_base_url + request.path;
@@ -111,14 +115,14 @@ HttpResponse WebhookRoutes::Twilio(const HttpRequest& request, bool inbound) {
         url += "?" + request.query;
     }
     if (!domain::VerifyTwilioSignature(settings_.twilio_auth_token, url, fields, signature)) {
-        return Reject("twilio", 401, "bad_signature", "the signature does not verify for " + url);
+        return Reject("twilio", 401, "bad_signature", "the signature does not verify for " + url, "X-Twilio-Signature");
     }
     std::optional<domain::FeedbackEvent> event;
     try {
         event = inbound ? domain::ParseTwilioInbound(fields, clock_.Now())
                         : domain::ParseTwilioStatus(fields, clock_.Now());
     } catch (const domain::MalformedWebhook& e) {
-        return Reject("twilio", 400, "malformed", e.what());
+        return Reject("twilio", 400, "malformed", e.what(), e.Field());
     }
     std::vector<domain::FeedbackEvent> events;
     if (event) {
@@ -135,7 +139,7 @@ HttpResponse WebhookRoutes::Twilio(const HttpRequest& request, bool inbound) {
 }
 
 HttpResponse WebhookRoutes::Reject(const std::string& provider, unsigned status, const std::string& reason,
-                                   const std::string& message) {
+                                   const std::string& message, const std::string& field) {
     app::ProcessMetrics().webhook_rejected.With({provider, reason}).Inc();
     std::uint64_t repeated = 0;
     bool log = false;
@@ -152,7 +156,7 @@ HttpResponse WebhookRoutes::Reject(const std::string& provider, unsigned status,
                              : status == 413 ? "payload_too_large"
                              : status == 415 ? "unsupported_media_type"
                                              : "bad_request";
-    return app::JsonError(status, code, message, nlohmann::json::array({{{"reason", reason}}}));
+    return app::JsonError(status, code, message, nlohmann::json::array({{{"field", field}, {"reason", reason}}}));
 }
 
 }  // namespace bulkmsg::api

@@ -49,9 +49,10 @@ public:
 private:
     app::HttpResponse Sendgrid(const app::HttpRequest& request);
     app::HttpResponse Twilio(const app::HttpRequest& request, bool inbound);
-    /// Counts and (throttled) logs a refusal, and returns its error answer.
+    /// Counts and (throttled) logs a refusal, and returns its error answer with details [{"field", "reason"}]: the
+    /// header or part of the body at fault and the reason (the metric's label).
     app::HttpResponse Reject(const std::string& provider, unsigned status, const std::string& reason,
-                             const std::string& message);
+                             const std::string& message, const std::string& field);
 
     app::FeedbackIngest& ingest_;
     app::Clock& clock_;

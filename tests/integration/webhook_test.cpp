@@ -12,6 +12,7 @@
 #include "support/fake_clock.hpp"
 #include "support/outbox_fixture.hpp"
 #include "support/raw_http.hpp"
+#include "support/response_log.hpp"
 #include "support/webhook_signing.hpp"
 
 namespace bulkmsg {
@@ -36,9 +37,16 @@ protected:
 
     testing::RawHttpResponse Post(const std::string& path, const std::string& type, const std::string& headers,
                                   const std::string& body) {
-        return testing::SendRawHttp(port_, "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" +
-                                               headers + "Content-Type: " + type + "\r\nContent-Length: " +
-                                               std::to_string(body.size()) + "\r\n\r\n" + body);
+        auto response =
+            testing::SendRawHttp(port_, "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" +
+                                            headers + "Content-Type: " + type +
+                                            "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+        // JSON answers are checked against api/openapi.yaml (OpenApi.ResponsesMatchSchemas, which reads JSON only);
+        // the inbound route's TwiML is checked by the tests themselves.
+        if (response.body != "<Response/>") {
+            testing::RecordResponse("POST", path, response);
+        }
+        return response;
     }
 
     testing::RawHttpResponse Sendgrid(const std::string& body, std::int64_t age = 0,

@@ -105,7 +105,9 @@ TEST_F(WebhookRoutesTest, RefusalsWriteNothing) {
     EXPECT_EQ(SendgridCall(body, 0, true).status, 401u);  // forged
     EXPECT_EQ(SendgridCall(body, 601).status, 401u);      // replayed old timestamp
     EXPECT_EQ(SendgridCall("[" + std::string(5000, ' ') + "]").status, 413u);
-    EXPECT_EQ(SendgridCall("{}").status, 400u);
+    const auto malformed = SendgridCall(R"([{"event":"open","timestamp":1}])");
+    EXPECT_EQ(malformed.status, 400u);
+    EXPECT_EQ(json::parse(malformed.body)["error"]["details"][0]["field"], "[0].sg_event_id");
     auto wrong_type = routes_.Handle({"POST", "/webhooks/sendgrid", "", {{"content-type", "text/plain"}}, body});
     EXPECT_EQ(wrong_type.status, 415u);
     EXPECT_EQ(TwilioCall("/webhooks/twilio/status", {{"MessageSid", "SM3"}, {"MessageStatus", "delivered"}},

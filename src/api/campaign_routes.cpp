@@ -127,9 +127,11 @@ public:
     HttpResponse Messages(const RouteCall& call) {
         const auto query = QueryParams(call.request.query);
         const auto page = ParsePage(query, 100, 1000);
-        const auto status =
-            ParseFilter<domain::OutboxStatus>(query, "status", domain::ParseOutboxStatus, domain::kAllOutboxStatuses);
-        const auto messages = campaigns_.Messages(call.id, status, page.cursor, page.limit + 1);
+        const app::MessageFilter filter{
+            ParseFilter<domain::OutboxStatus>(query, "status", domain::ParseOutboxStatus, domain::kAllOutboxStatuses),
+            ParseFilter<domain::DeliveryStatus>(query, "delivery_status", domain::ParseDeliveryStatus,
+                                                domain::kAllDeliveryStatuses)};
+        const auto messages = campaigns_.Messages(call.id, filter, page.cursor, page.limit + 1);
         return messages ? PageOf(*messages, page.limit, MessageJson) : CampaignNotFound(call.id);
     }
 

@@ -2,6 +2,7 @@
 
 #include "api/campaign_routes.hpp"
 #include "api/error_policy.hpp"
+#include "api/message_routes.hpp"
 #include "api/suppression_routes.hpp"
 #include "api/target_routes.hpp"
 #include "app/log.hpp"
@@ -14,15 +15,29 @@ HttpApi::HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache*
       campaigns_(stores.campaigns, stores.messages, progress_),
       uploads_(stores.targets, stores.campaigns, progress_),
       suppressions_(stores.suppressions),
+      feedback_(stores.feedback),
+      webhooks_(feedback_, clock, settings.webhooks),
       auth_(stores.api_keys, clock, limiter, settings.requests_per_second),
       v1_("/api/v1") {
     AddCampaignRoutes(v1_, campaigns_, progress_);
     AddTargetRoutes(v1_, uploads_, settings.max_concurrent_uploads);
     AddSuppressionRoutes(v1_, suppressions_);
+    AddMessageRoutes(v1_, feedback_);
+}
+
+std::vector<std::pair<std::string, std::string>> HttpApi::Routes() const {
+    auto routes = v1_.Routes();
+    for (const auto* path : {"/webhooks/sendgrid", "/webhooks/twilio/status", "/webhooks/twilio/inbound"}) {
+        routes.emplace_back("POST", path);
+    }
+    return routes;
 }
 
 app::HttpResponse HttpApi::Handle(const app::HttpRequest& request) {
     try {
+        if (WebhookRoutes::Owns(request.path)) {
+            return webhooks_.Handle(request);
+        }
         auto admitted = auth_.Admit(request);
         if (auto* refusal = std::get_if<app::HttpResponse>(&admitted)) {
             return std::move(*refusal);

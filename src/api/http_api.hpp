@@ -6,9 +6,11 @@
 
 #include "api/api_key_auth.hpp"
 #include "api/router.hpp"
+#include "api/webhook_routes.hpp"
 #include "app/api_key_store.hpp"
 #include "app/campaign_progress.hpp"
 #include "app/campaign_service.hpp"
+#include "app/feedback_store.hpp"
 #include "app/suppression_service.hpp"
 #include "app/target_upload.hpp"
 
@@ -21,15 +23,18 @@ struct ApiStores {
     app::MessageStore& messages;
     app::SuppressionStore& suppressions;
     app::ApiKeyStore& api_keys;
+    app::FeedbackStore& feedback;
 };
 
 struct ApiSettings {
     double requests_per_second = 0;             // API_RATE_LIMIT_PER_SEC; 0 = off
     std::ptrdiff_t max_concurrent_uploads = 2;  // API_MAX_CONCURRENT_UPLOADS
+    WebhookSettings webhooks;
 };
 
 /// The campaign API under /api/v1 (JSON): the use cases wired to their routes behind API-key authentication and
-/// the request rate limit, every failure answered by the one error policy (error_policy.hpp). Errors use
+/// the request rate limit, and the providers' webhooks under /webhooks (webhook_routes.hpp, no API key); every
+/// failure answered by the one error policy (error_policy.hpp). Errors use
 /// {"error": {"code", "message", "details"}}; a bad request never writes anything, except that an upload stores
 /// its valid rows and reports the others. `cache` and `limiter` may be null. Thread-safe when the stores are.
 class HttpApi {
@@ -37,12 +42,14 @@ public:
     HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache* cache, app::RateLimiter* limiter,
             const ApiSettings& settings);
 
-    /// True for paths this API serves (everything under /api/v1).
-    bool Owns(const std::string& path) const { return v1_.Owns(path); }
+    /// True for paths this API serves (everything under /api/v1 and /webhooks/).
+    bool Owns(const std::string& path) const { return v1_.Owns(path) || WebhookRoutes::Owns(path); }
     /// True for requests whose body the server should stream to the handler, judged on the request line alone.
     bool StreamsBody(const app::HttpRequest& head) const { return v1_.StreamsBody(head); }
     /// Every route as (method, path template); api/openapi.yaml must document exactly these.
-    std::vector<std::pair<std::string, std::string>> Routes() const { return v1_.Routes(); }
+    std::vector<std::pair<std::string, std::string>> Routes() const;
+    /// Which webhooks are configured (for /ready and `bulkmsg check`).
+    std::vector<std::pair<std::string, bool>> WebhooksEnabled() const { return webhooks_.Enabled(); }
     app::HttpResponse Handle(const app::HttpRequest& request);
 
 private:
@@ -50,6 +57,8 @@ private:
     app::CampaignService campaigns_;
     app::TargetUploads uploads_;
     app::SuppressionService suppressions_;
+    app::FeedbackIngest feedback_;
+    WebhookRoutes webhooks_;
     ApiKeyAuth auth_;
     Router v1_;
 };

@@ -49,7 +49,9 @@ nlohmann::json MessageJson(const app::MessageRecord& m) {
             {"last_error", OrNull(m.last_error)},
             {"provider_msg_id", OrNull(m.provider_msg_id)},
             {"available_at", OrNull(m.available_at)},
-            {"sent_at", OrNull(m.sent_at)}};
+            {"sent_at", OrNull(m.sent_at)},
+            {"delivery_status", m.delivery_status ? nlohmann::json(domain::ToString(*m.delivery_status)) : nullptr},
+            {"delivered_at", OrNull(m.delivered_at)}};
 }
 
 nlohmann::json EventJson(const app::CampaignEvent& e) {

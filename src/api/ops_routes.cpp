@@ -9,17 +9,25 @@ namespace bulkmsg::api {
 using app::HttpRequest;
 using app::HttpResponse;
 
-OpsRoutes::OpsRoutes(std::string role, std::function<app::ReadinessReport()> readiness, app::MetricsRegistry* metrics)
-    : role_(std::move(role)), readiness_(std::move(readiness)), metrics_(metrics) {}
+OpsRoutes::OpsRoutes(std::string role, std::function<app::ReadinessReport()> readiness, app::MetricsRegistry* metrics,
+                     std::vector<std::pair<std::string, bool>> webhooks)
+    : role_(std::move(role)), readiness_(std::move(readiness)), metrics_(metrics), webhooks_(std::move(webhooks)) {}
 
 namespace {
 
-HttpResponse ReadyResponse(const app::ReadinessReport& report) {
+HttpResponse ReadyResponse(const app::ReadinessReport& report,
+                           const std::vector<std::pair<std::string, bool>>& webhooks) {
     nlohmann::json checks = nlohmann::json::object();
     for (const auto& r : report.results) {
         checks[r.name] = r.ok ? nlohmann::json{{"ok", true}} : nlohmann::json{{"ok", false}, {"error", r.error}};
     }
     nlohmann::json body = {{"status", report.ready ? "ready" : "not_ready"}, {"checks", checks}};
+    if (!webhooks.empty()) {
+        auto& on = body["webhooks"] = nlohmann::json::object();
+        for (const auto& [name, enabled] : webhooks) {
+            on[name] = enabled;
+        }
+    }
     return app::JsonResponse(report.ready ? 200u : 503u, body);
 }
 
@@ -48,7 +56,7 @@ HttpResponse OpsRoutes::Handle(const HttpRequest& request) const {
     if (request.path == "/live") {
         return app::JsonResponse(200, {{"status", "alive"}});
     }
-    return ReadyResponse(readiness_());
+    return ReadyResponse(readiness_(), webhooks_);
 }
 
 }  // namespace bulkmsg::api

@@ -2,6 +2,8 @@
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/http_types.hpp"
 #include "app/metrics/metrics_registry.hpp"
@@ -15,14 +17,16 @@ namespace bulkmsg::api {
 /// Anything else is a JSON 404; other methods on these paths a 405.
 class OpsRoutes {
 public:
+    /// `webhooks`: which provider webhooks this process serves, listed under "webhooks" in /ready's answer.
     OpsRoutes(std::string role, std::function<app::ReadinessReport()> readiness,
-              app::MetricsRegistry* metrics = nullptr);
+              app::MetricsRegistry* metrics = nullptr, std::vector<std::pair<std::string, bool>> webhooks = {});
     app::HttpResponse Handle(const app::HttpRequest& request) const;
 
 private:
     std::string role_;
     std::function<app::ReadinessReport()> readiness_;
     app::MetricsRegistry* metrics_;
+    std::vector<std::pair<std::string, bool>> webhooks_;
 };
 
 }  // namespace bulkmsg::api

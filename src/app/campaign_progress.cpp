@@ -17,6 +17,42 @@ constexpr std::chrono::milliseconds kWarningInterval{10'000};
 
 }  // namespace
 
+nlohmann::json DeliveryJson(const CampaignCounts& counts) {
+    const auto count = [](const auto& map, auto key) {
+        const auto it = map.find(key);
+        return it == map.end() ? std::uint64_t{0} : it->second;
+    };
+    using S = domain::DeliveryStatus;
+    using E = domain::DeliveryEventType;
+    // Every row the provider took is accepted, whatever it reported after.
+    std::uint64_t accepted = 0;
+    for (const auto& [status, n] : counts.delivery_by_status) {
+        accepted += n;
+    }
+    // A complained message was delivered first.
+    const auto delivered =
+        count(counts.delivery_by_status, S::kDelivered) + count(counts.delivery_by_status, S::kComplained);
+    const auto bounced = count(counts.delivery_by_status, S::kBounced);
+    const auto complained = count(counts.delivery_by_status, S::kComplained);
+    const auto rate = [](std::uint64_t part, std::uint64_t whole) {
+        return whole ? nlohmann::json(static_cast<double>(part) / static_cast<double>(whole)) : nlohmann::json(nullptr);
+    };
+    return {
+        {"accepted", accepted},
+        {"delivered", delivered},
+        {"deferred", count(counts.delivery_by_status, S::kDeferred)},
+        {"bounced", bounced},
+        {"dropped", count(counts.delivery_by_status, S::kDropped)},
+        {"undelivered", count(counts.delivery_by_status, S::kUndelivered)},
+        {"complained", complained},
+        {"opened", count(counts.engagement, E::kOpen)},
+        {"clicked", count(counts.engagement, E::kClick)},
+        {"unsubscribed", count(counts.engagement, E::kUnsubscribe) + count(counts.engagement, E::kGroupUnsubscribe)},
+        {"delivered_rate", rate(delivered, accepted)},
+        {"bounce_rate", rate(bounced, accepted)},
+        {"complaint_rate", rate(complained, delivered)}};
+}
+
 nlohmann::json ProgressJson(const CampaignCounts& counts) {
     nlohmann::json by_status = nlohmann::json::object();
     for (const auto status : domain::kAllOutboxStatuses) {
@@ -36,7 +72,8 @@ nlohmann::json ProgressJson(const CampaignCounts& counts) {
             {"prepared", in_outbox},
             {"counts", by_status},
             {"done", done},
-            {"percent_done", std::min(100.0, percent)}};
+            {"percent_done", std::min(100.0, percent)},
+            {"delivery", DeliveryJson(counts)}};
 }
 
 CampaignProgress::CampaignProgress(MessageStore& messages, Clock& clock, ProgressCache* cache)

@@ -33,6 +33,11 @@ private:
     OutageGate cache_gate_;
 };
 
+/// The provider-feedback part of the progress document: rows by delivery status (accepted = every row the provider
+/// took; delivered includes the complained ones), opened/clicked/unsubscribed events, and the rates
+/// delivered/accepted, bounced/accepted and complained/delivered (null while the divisor is 0).
+nlohmann::json DeliveryJson(const CampaignCounts& counts);
+
 /// The counted part of the progress document (no as_of, rate or ETA).
 nlohmann::json ProgressJson(const CampaignCounts& counts);
 

@@ -58,13 +58,12 @@ std::optional<std::vector<CampaignEvent>> CampaignService::Events(std::uint64_t 
     return campaigns_.ListEvents(id, after_id, limit);
 }
 
-std::optional<std::vector<MessageRecord>> CampaignService::Messages(std::uint64_t id,
-                                                                    std::optional<domain::OutboxStatus> status,
+std::optional<std::vector<MessageRecord>> CampaignService::Messages(std::uint64_t id, const MessageFilter& filter,
                                                                     std::uint64_t after_id, std::size_t limit) {
     if (!campaigns_.GetCampaign(id)) {
         return std::nullopt;
     }
-    return messages_.ListMessages(id, status, after_id, limit);
+    return messages_.ListMessages(id, filter, after_id, limit);
 }
 
 std::optional<nlohmann::json> CampaignService::Progress(std::uint64_t id) {

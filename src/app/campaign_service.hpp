@@ -42,7 +42,7 @@ public:
     /// The audit trail after `after_id`; nullopt when the campaign does not exist.
     std::optional<std::vector<CampaignEvent>> Events(std::uint64_t id, std::uint64_t after_id, std::size_t limit);
     /// Outbox rows after `after_id`, optionally of one status; nullopt when the campaign does not exist.
-    std::optional<std::vector<MessageRecord>> Messages(std::uint64_t id, std::optional<domain::OutboxStatus> status,
+    std::optional<std::vector<MessageRecord>> Messages(std::uint64_t id, const MessageFilter& filter,
                                                        std::uint64_t after_id, std::size_t limit);
     /// The progress document; nullopt when the campaign does not exist.
     std::optional<nlohmann::json> Progress(std::uint64_t id);

@@ -5,6 +5,7 @@
 #include "app/embedded_migrations.hpp"
 #include "app/log.hpp"
 #include "app/run_migrations.hpp"
+#include "cli/api_wiring.hpp"
 #include "cli/commands.hpp"
 #include "cli/dependencies.hpp"
 
@@ -26,6 +27,9 @@ int RunCheck(const domain::Config& config) {
     auto report = app::CheckReadiness(DependencyProbes(config));
     for (const auto& result : report.results) {
         std::cout << result.name << ": " << (result.ok ? "ok" : "FAILED: " + result.error) << "\n";
+    }
+    for (const auto& [name, on] : WebhookSettingsOf(config).Enabled()) {
+        std::cout << "webhook " << name << ": " << (on ? "on" : "off") << "\n";
     }
     return report.ready ? kExitOk : kExitFailure;
 }

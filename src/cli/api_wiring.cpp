@@ -2,12 +2,17 @@
 
 namespace bulkmsg::cli {
 
+api::WebhookSettings WebhookSettingsOf(const domain::Config& config) {
+    return {config.webhooks.sendgrid_public_key, config.sms.auth_token, config.public_base_url,
+            std::chrono::seconds(config.webhooks.max_age_seconds), std::uint64_t{config.webhooks.body_limit_mb} << 20};
+}
+
 ApiWiring::ApiWiring(const domain::Config& config)
     : pool(config.db, 8),
       progress_cache(config.redis, config.db.name),
       request_limiter(config.redis, config.db.name, 1.0),
-      api({campaigns, targets, messages, suppressions, api_keys}, clock, &progress_cache, &request_limiter,
+      api({campaigns, targets, messages, suppressions, api_keys, feedback}, clock, &progress_cache, &request_limiter,
           {static_cast<double>(config.api_rate_limit_per_sec),
-           static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads)}) {}
+           static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads), WebhookSettingsOf(config)}) {}
 
 }  // namespace bulkmsg::cli

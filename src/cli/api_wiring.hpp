@@ -2,6 +2,7 @@
 
 #include "adapters/mysql/mysql_api_key_store.hpp"
 #include "adapters/mysql/mysql_campaign_store.hpp"
+#include "adapters/mysql/mysql_feedback_store.hpp"
 #include "adapters/mysql/mysql_message_store.hpp"
 #include "adapters/mysql/mysql_suppression_store.hpp"
 #include "adapters/mysql/mysql_target_store.hpp"
@@ -11,6 +12,9 @@
 #include "domain/config.hpp"
 
 namespace bulkmsg::cli {
+
+/// The webhooks' settings from the configuration.
+api::WebhookSettings WebhookSettingsOf(const domain::Config& config);
 
 /// The campaign API wired to MariaDB (one pool shared by its stores) and Redis (progress cache, request limiter).
 /// Connections are opened on first use, so building it for a role that serves no API costs nothing.
@@ -23,6 +27,7 @@ struct ApiWiring {
     mysql::MysqlMessageStore messages{pool};
     mysql::MysqlSuppressionStore suppressions{pool};
     mysql::MysqlApiKeyStore api_keys{pool};
+    mysql::MysqlFeedbackStore feedback{pool};
     app::SystemClock clock;
     redis::RedisProgressCache progress_cache;
     redis::RedisRateLimiter request_limiter;

@@ -93,7 +93,7 @@ int RunCli(int argc, char** argv) {
     app.add_subcommand("migrate", "Apply pending database migrations (safe to run concurrently)")->callback([&] {
         exit_code = WithConfig(options, RunMigrate);
     });
-    app.add_subcommand("check", "Connect to MySQL, RabbitMQ and Redis and report each")->callback([&] {
+    app.add_subcommand("check", "Connect to MySQL, RabbitMQ and Redis and report each, and which webhooks are on")->callback([&] {
         exit_code = WithConfig(options, RunCheck);
     });
     auto* seed = app.add_subcommand("seed", "Insert demo campaigns with targets");

@@ -6,6 +6,7 @@
 #include "adapters/http/http_server.hpp"
 #include "api/observed_handler.hpp"
 #include "api/ops_routes.hpp"
+#include "api/webhook_routes.hpp"
 #include "app/log.hpp"
 #include "app/metrics/metrics.hpp"
 #include "cli/api_wiring.hpp"
@@ -46,19 +47,28 @@ int RunRole(const std::string& role, const domain::Config& config) {
     const std::uint16_t port = serves_api ? config.api_port : config.metrics_port;
     SetUpMetrics(role, config);
     const auto tracing = SetUpTracing(role, config);
+    const auto webhooks =
+        serves_api ? WebhookSettingsOf(config).Enabled() : std::vector<std::pair<std::string, bool>>{};
     api::OpsRoutes ops(
         role, [probes = DependencyProbes(config)] { return app::CheckReadiness(probes); },
-        &app::ProcessMetrics().registry);
+        &app::ProcessMetrics().registry, webhooks);
     ApiWiring wiring(config);
     auto& api = wiring.api;
     const auto handler = api::ObservedHandler(
         [&](const app::HttpRequest& r) { return serves_api && api.Owns(r.path) ? api.Handle(r) : ops.Handle(r); });
     // Uploads hold an I/O thread while they stream: two threads beyond the uploads' keep other requests and the
     // probes answered meanwhile.
-    http::HttpServer server({"0.0.0.0", port, serves_api ? config.api_max_concurrent_uploads + 2 : 2u,
-                             serves_api ? std::uint64_t{config.api_body_limit_mb} << 20 : 1 << 20},
-                            handler);
+    const std::uint64_t api_limit = std::uint64_t{config.api_body_limit_mb} << 20;
+    http::HttpServer server(
+        {"0.0.0.0", port, serves_api ? config.api_max_concurrent_uploads + 2 : 2u, serves_api ? api_limit : 1 << 20},
+        handler);
     if (serves_api) {
+        // The webhooks read up to the larger limit, so that WebhookRoutes refuses (and counts) a body over
+        // WEBHOOK_BODY_LIMIT_MB itself; only a body over both gets the server's 413.
+        const auto webhook_limit = std::max(api_limit, std::uint64_t{config.webhooks.body_limit_mb} << 20);
+        server.LimitBodies([api_limit, webhook_limit](const app::HttpRequest& head) {
+            return api::WebhookRoutes::Owns(head.path) ? webhook_limit : api_limit;
+        });
         server.StreamBodies([&api](const app::HttpRequest& head) { return api.StreamsBody(head); },
                             std::uint64_t{config.api_upload_limit_mb} << 20);
     }

@@ -120,6 +120,13 @@ struct TracingConfig {
     std::string service_name;   // OTEL_SERVICE_NAME
 };
 
+/// The providers' feedback webhooks (the API process).
+struct WebhookConfig {
+    std::string sendgrid_public_key;    // SENDGRID_WEBHOOK_PUBLIC_KEY; empty = /webhooks/sendgrid off
+    std::uint32_t max_age_seconds = 0;  // WEBHOOK_MAX_AGE_SECONDS: oldest SendGrid timestamp taken
+    std::uint32_t body_limit_mb = 0;    // WEBHOOK_BODY_LIMIT_MB
+};
+
 /// The effective configuration of every bulkmsg process, parsed once at start-up.
 struct Config {
     DatabaseConfig db;
@@ -134,6 +141,7 @@ struct Config {
     ConsumerConfig consumer;
     LogConfig log;
     TracingConfig tracing;
+    WebhookConfig webhooks;
     std::string node_env;
     std::uint16_t api_port = 0;
     std::uint16_t metrics_port = 0;

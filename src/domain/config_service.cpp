@@ -14,6 +14,12 @@ void ParseService(const ConfigReader& r, Config& c) {
     c.api_max_concurrent_uploads = r.Integer("API_MAX_CONCURRENT_UPLOADS", 1, 64);
     c.api_rate_limit_per_sec = r.Integer("API_RATE_LIMIT_PER_SEC", 0, 1'000'000);
     c.public_base_url = r.Url("PUBLIC_BASE_URL", true);
+    c.webhooks = {r.Text("SENDGRID_WEBHOOK_PUBLIC_KEY"), r.Integer("WEBHOOK_MAX_AGE_SECONDS", 1, 86'400),
+                  r.Integer("WEBHOOK_BODY_LIMIT_MB", 1, 1024)};
+    // Twilio posts status callbacks to the URL each send names: ours, unless SMS_STATUS_CALLBACK_URL says otherwise.
+    if (c.sms.status_callback_url.empty() && !c.public_base_url.empty()) {
+        c.sms.status_callback_url = c.public_base_url + "/webhooks/twilio/status";
+    }
 }
 
 }  // namespace bulkmsg::domain

@@ -11,6 +11,7 @@
 #include "adapters/redis/redis_client.hpp"
 #include "app/campaign_preparer.hpp"
 #include "domain/campaign_request.hpp"
+#include "support/api_process.hpp"
 #include "support/fake_clock.hpp"
 #include "support/outbox_fixture.hpp"
 #include "support/raw_http.hpp"
@@ -34,15 +35,10 @@ protected:
 
     void Start(std::map<std::string, std::string> overrides) {
         overrides["DB_NAME"] = db_.Config().name;
-        port_ = testing::FreePort();
-        overrides["EXPRESS_APP_PORT"] = std::to_string(port_);
-        const auto created = testing::RunBulkmsg({"apikey", "create", "--name", "tests"}, overrides);
-        ASSERT_EQ(created.exit_code, 0) << created.output;
-        key_ = created.output.substr(created.output.rfind("bmk_"), 68);
-        api_ = std::make_unique<testing::ChildProcess>(std::vector<std::string>{BULKMSG_BINARY, "api"},
-                                                       testing::BulkmsgEnv(overrides), testing::EmptyWorkDir());
-        ASSERT_TRUE(testing::WaitUntil([&] { return testing::HttpGet(port_, "/live").status == 200; }, 10s, 50ms))
-            << api_->OutputSoFar();
+        testing::ApiProcess started(overrides);
+        port_ = started.port;
+        key_ = started.key;
+        api_ = std::move(started.process);
     }
 
     Reply Call(const std::string& method, const std::string& path, const std::string& body = "",

@@ -118,6 +118,11 @@ TEST(CliTest, CheckConnectsToAllThreeServers) {
     EXPECT_THAT(result.output, HasSubstr("mysql: ok"));
     EXPECT_THAT(result.output, HasSubstr("rabbitmq: ok"));
     EXPECT_THAT(result.output, HasSubstr("redis: ok"));
+    EXPECT_THAT(result.output, HasSubstr("webhook sendgrid: off"));
+    EXPECT_THAT(result.output, HasSubstr("webhook twilio: off"));
+    auto overrides = DbOverride(db);
+    overrides["SENDGRID_WEBHOOK_PUBLIC_KEY"] = "key";
+    EXPECT_THAT(RunBulkmsg({"check"}, overrides).output, HasSubstr("webhook sendgrid: on"));
 }
 
 TEST(CliTest, CheckNamesEachFailingDependency) {

@@ -30,7 +30,7 @@ testing::ProcessResult RunInDeploy(const std::vector<std::string>& args) {
 TEST(DeployConfigTest, PrometheusConfigIsValidAndAlertRulesPassTheirUnitTests) {
     const auto config = RunInDeploy({"/usr/bin/promtool", "check", "config", "prometheus.yml"});
     EXPECT_EQ(config.exit_code, 0) << config.output;
-    EXPECT_THAT(config.output, ::testing::HasSubstr("6 rules found"));
+    EXPECT_THAT(config.output, ::testing::HasSubstr("8 rules found"));
     const auto rules = RunInDeploy({"/usr/bin/promtool", "test", "rules", "alerts_test.yml"});
     EXPECT_EQ(rules.exit_code, 0) << rules.output;
     EXPECT_THAT(rules.output, ::testing::HasSubstr("SUCCESS"));
@@ -131,7 +131,7 @@ TEST(DeployConfigTest, EveryDashboardAndAlertQueryUsesMetricsTheServiceExports) 
     const auto dashboard = DashboardQueries();
     const auto alerts = AlertQueries();
     EXPECT_GE(dashboard.size(), 15u);
-    EXPECT_EQ(alerts.size(), 6u);
+    EXPECT_EQ(alerts.size(), 8u);
     std::set<std::string> used;
     for (const auto* queries : {&dashboard, &alerts}) {
         for (const auto& expr : *queries) {

@@ -61,15 +61,14 @@ TEST_F(KeysetPageTest, ATargetBatchDeepInTheCampaignReadsOnlyItsOwnRows) {
 
 TEST_F(KeysetPageTest, AMessagesPageOfOneStatusDeepInTheCampaignReadsOnlyItsOwnRows) {
     const std::optional<domain::OutboxStatus> failed = domain::OutboxStatus::kFailed;
-    const auto plan = Explain(
-        mysql::MessagesPageSql(db_.Sql(), campaign_, failed, DeepCursor("outbox", " AND status='failed'"), 100));
+    const auto plan = Explain(mysql::MessagesPageSql(db_.Sql(), campaign_, {failed, std::nullopt},
+                                                     DeepCursor("outbox", " AND status='failed'"), 100));
     EXPECT_EQ(plan.rows_returned, 100u);
     EXPECT_EQ(plan.access, "range idx_outbox_campaign_status 17");
 }
 
 TEST_F(KeysetPageTest, AMessagesPageOfEveryStatusWalksThePrimaryKeyFromTheCursor) {
-    const auto plan =
-        Explain(mysql::MessagesPageSql(db_.Sql(), campaign_, std::nullopt, DeepCursor("outbox", ""), 100));
+    const auto plan = Explain(mysql::MessagesPageSql(db_.Sql(), campaign_, {}, DeepCursor("outbox", ""), 100));
     EXPECT_EQ(plan.rows_returned, 100u);
     EXPECT_EQ(plan.access, "range PRIMARY 8");
 }

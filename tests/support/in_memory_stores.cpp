@@ -150,13 +150,14 @@ app::CampaignCounts InMemoryMessageStore::Counts(std::uint64_t campaign_id) {
 }
 
 std::vector<app::MessageRecord> InMemoryMessageStore::ListMessages(std::uint64_t campaign_id,
-                                                                   std::optional<domain::OutboxStatus> status,
+                                                                   const app::MessageFilter& filter,
                                                                    std::uint64_t after_id, std::size_t limit) {
     ThrowIfDown();
     const std::lock_guard lock(mutex_);
     std::vector<app::MessageRecord> list;
     for (const auto& row : rows_[campaign_id]) {
-        if (row.id > after_id && (!status || row.status == *status) && list.size() < limit) {
+        if (row.id > after_id && (!filter.status || row.status == *filter.status) &&
+            (!filter.delivery_status || row.delivery_status == filter.delivery_status) && list.size() < limit) {
             list.push_back(row);
         }
     }

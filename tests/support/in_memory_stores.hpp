@@ -65,7 +65,7 @@ private:
 class InMemoryMessageStore final : public app::MessageStore, public Outage {
 public:
     app::CampaignCounts Counts(std::uint64_t campaign_id) override;
-    std::vector<app::MessageRecord> ListMessages(std::uint64_t campaign_id, std::optional<domain::OutboxStatus> status,
+    std::vector<app::MessageRecord> ListMessages(std::uint64_t campaign_id, const app::MessageFilter& filter,
                                                  std::uint64_t after_id, std::size_t limit) override;
     std::uint64_t CancelUnsent(std::uint64_t campaign_id) override;
 

@@ -70,7 +70,7 @@ TEST_F(CampaignServiceTest, CancelMarksOnlyUnsentRowsAndRefusesAFinishedCampaign
     EXPECT_EQ(result.outcome, StepResult::Outcome::kDone);
     EXPECT_EQ(result.cancelled_messages, 3u);
     EXPECT_EQ(result.campaign->status, CampaignStatus::kCancelled);
-    EXPECT_EQ(service_.Messages(id, OutboxStatus::kCancelled, 0, 10)->size(), 3u);
+    EXPECT_EQ(service_.Messages(id, {OutboxStatus::kCancelled, std::nullopt}, 0, 10)->size(), 3u);
     EXPECT_EQ(service_.Cancel(id, {"cancelled", "alice"}).outcome, StepResult::Outcome::kRefused);
     const auto completed = campaigns_.Add(CampaignStatus::kCompleted);
     EXPECT_EQ(service_.Cancel(completed, {"cancelled", "alice"}).outcome, StepResult::Outcome::kRefused);
@@ -79,7 +79,7 @@ TEST_F(CampaignServiceTest, CancelMarksOnlyUnsentRowsAndRefusesAFinishedCampaign
 TEST_F(CampaignServiceTest, ReadsOfAMissingCampaignAreNullopt) {
     EXPECT_EQ(service_.Get(5), std::nullopt);
     EXPECT_EQ(service_.Events(5, 0, 10), std::nullopt);
-    EXPECT_EQ(service_.Messages(5, std::nullopt, 0, 10), std::nullopt);
+    EXPECT_EQ(service_.Messages(5, {}, 0, 10), std::nullopt);
     EXPECT_EQ(service_.Progress(5), std::nullopt);
     EXPECT_EQ(messages_.counted, 0u);
 }

@@ -77,6 +77,21 @@ TEST(ConfigTest, ApiUploadsRunTwoAtOnceByDefaultAndTheLimitIsBounded) {
     EXPECT_EQ(ErrorVariable({{"API_MAX_CONCURRENT_UPLOADS", "65"}}), "API_MAX_CONCURRENT_UPLOADS");
 }
 
+TEST(ConfigTest, WebhookSettingsAndTheTwilioStatusCallbackFollowThePublicUrl) {
+    const auto defaults = ParseConfig({});
+    EXPECT_EQ(defaults.webhooks.sendgrid_public_key, "");
+    EXPECT_EQ(defaults.webhooks.max_age_seconds, 600u);
+    EXPECT_EQ(defaults.webhooks.body_limit_mb, 8u);
+    EXPECT_EQ(defaults.sms.status_callback_url, "");
+    const auto published = ParseConfig({{"PUBLIC_BASE_URL", "https://bulkmsg.example"}});
+    EXPECT_EQ(published.sms.status_callback_url, "https://bulkmsg.example/webhooks/twilio/status");
+    const auto overridden = ParseConfig(
+        {{"PUBLIC_BASE_URL", "https://bulkmsg.example"}, {"SMS_STATUS_CALLBACK_URL", "https://other.example/cb"}});
+    EXPECT_EQ(overridden.sms.status_callback_url, "https://other.example/cb");
+    EXPECT_EQ(ErrorVariable({{"WEBHOOK_MAX_AGE_SECONDS", "0"}}), "WEBHOOK_MAX_AGE_SECONDS");
+    EXPECT_EQ(ErrorVariable({{"WEBHOOK_BODY_LIMIT_MB", "2000"}}), "WEBHOOK_BODY_LIMIT_MB");
+}
+
 TEST(ConfigTest, RejectsUnknownProvidersAndLevels) {
     EXPECT_EQ(ErrorVariable({{"EMAIL_PROVIDER", "mailgun"}}), "EMAIL_PROVIDER");
     EXPECT_EQ(ErrorVariable({{"SMS_PROVIDER", "nexmo"}}), "SMS_PROVIDER");

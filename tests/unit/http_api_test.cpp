@@ -6,6 +6,7 @@
 
 #include "api/http_api.hpp"
 #include "support/fake_clock.hpp"
+#include "support/in_memory_feedback_store.hpp"
 #include "support/in_memory_stores.hpp"
 
 namespace bulkmsg::api {
@@ -36,8 +37,9 @@ protected:
     testing::InMemoryMessageStore messages_;
     testing::InMemorySuppressionStore suppressions_;
     testing::InMemoryApiKeyStore keys_;
+    testing::InMemoryFeedbackStore feedback_;
     testing::FakeClock clock_;
-    HttpApi api_{{campaigns_, targets_, messages_, suppressions_, keys_}, clock_, nullptr, nullptr, {}};
+    HttpApi api_{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_}, clock_, nullptr, nullptr, {}};
 };
 
 TEST_F(HttpApiTest, RequestsWithoutAValidKeyGet401) {

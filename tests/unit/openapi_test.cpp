@@ -6,6 +6,7 @@
 
 #include "api/http_api.hpp"
 #include "support/fake_clock.hpp"
+#include "support/in_memory_feedback_store.hpp"
 #include "support/in_memory_stores.hpp"
 
 namespace bulkmsg::app {
@@ -36,8 +37,14 @@ struct EmptyApi {
     testing::InMemoryMessageStore messages;
     testing::InMemorySuppressionStore suppressions;
     testing::InMemoryApiKeyStore keys;
+    testing::InMemoryFeedbackStore feedback;
     testing::FakeClock clock;
-    api::HttpApi api{{campaigns, targets, messages, suppressions, keys}, clock, nullptr, nullptr, {}};
+    // Webhooks on, so that their routes answer (unsigned requests are refused, not "no route").
+    api::HttpApi api{{campaigns, targets, messages, suppressions, keys, feedback},
+                     clock,
+                     nullptr,
+                     nullptr,
+                     {0, 2, {"key", "token", "https://bulkmsg.example"}}};
 };
 
 TEST(OpenApiTest, DocumentsExactlyTheServedRoutes) {

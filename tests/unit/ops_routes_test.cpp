@@ -44,6 +44,13 @@ TEST(OpsRoutesTest, ReadyIs200WhenEveryDependencyIsUp) {
     EXPECT_EQ(nlohmann::json::parse(response.body)["checks"]["mysql"]["ok"], true);
 }
 
+TEST(OpsRoutesTest, ReadySaysWhichWebhooksAreOn) {
+    OpsRoutes routes("api", AllReady, nullptr, {{"sendgrid", true}, {"twilio", false}});
+    const auto body = nlohmann::json::parse(routes.Handle(Get("/ready")).body);
+    EXPECT_EQ(body["webhooks"], (nlohmann::json{{"sendgrid", true}, {"twilio", false}}));
+    EXPECT_FALSE(nlohmann::json::parse(OpsRoutes("poller", AllReady).Handle(Get("/ready")).body).contains("webhooks"));
+}
+
 TEST(OpsRoutesTest, ReadyIs503NamingTheFailedDependency) {
     OpsRoutes routes("api", MysqlDown);
     auto response = routes.Handle(Get("/ready"));

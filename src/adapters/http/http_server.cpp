@@ -141,6 +141,7 @@ struct ServerSettings {
     app::HttpHandler handler;
     std::function<bool(const app::HttpRequest&)> streams_body;
     std::uint64_t stream_body_limit_bytes = 0;
+    std::function<std::uint64_t(const app::HttpRequest&)> body_limit_of;  // empty: options.body_limit_bytes
     std::chrono::milliseconds stream_idle_timeout{0};
     std::atomic<bool> stopping{false};
 };
@@ -167,7 +168,9 @@ private:
         request_ = ToAppRequest(header_->get());
         keep_alive_ = header_->get().keep_alive();
         const bool streamed = settings_.streams_body && settings_.streams_body(request_);
-        const auto limit = streamed ? settings_.stream_body_limit_bytes : settings_.options.body_limit_bytes;
+        const auto limit = streamed                  ? settings_.stream_body_limit_bytes
+                           : settings_.body_limit_of ? settings_.body_limit_of(request_)
+                                                     : settings_.options.body_limit_bytes;
         if (const auto length = header_->content_length(); length && *length > limit) {
             return Reply(app::JsonError(413, "payload_too_large", kTooLarge), false);
         }
@@ -286,6 +289,10 @@ void HttpServer::StreamBodies(std::function<bool(const app::HttpRequest&)> appli
     impl_->settings.streams_body = std::move(applies);
     impl_->settings.stream_body_limit_bytes = limit_bytes;
     impl_->settings.stream_idle_timeout = idle_timeout;
+}
+
+void HttpServer::LimitBodies(std::function<std::uint64_t(const app::HttpRequest&)> limit_of) {
+    impl_->settings.body_limit_of = std::move(limit_of);
 }
 
 void HttpServer::Start() {

@@ -35,6 +35,9 @@ public:
     /// arriving for `idle_timeout` ends with a BodyError (408).
     void StreamBodies(std::function<bool(const app::HttpRequest&)> applies, std::uint64_t limit_bytes,
                       std::chrono::milliseconds idle_timeout = std::chrono::seconds(60));
+    /// Before Start: the body limit of each request that is not streamed, judged on the request without its body,
+    /// instead of the options' one limit (the webhooks have their own).
+    void LimitBodies(std::function<std::uint64_t(const app::HttpRequest&)> limit_of);
     /// Binds, listens and starts the I/O threads. Throws when the port cannot be bound.
     void Start();
     /// Stops accepting and closes connections; joins the threads. Idempotent.

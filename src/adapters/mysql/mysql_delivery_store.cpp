@@ -150,7 +150,8 @@ std::vector<std::string> OutcomeUpdates(const std::vector<domain::DeliveryOutcom
         if (status == domain::OutboxStatus::kSent) {
             sql.Add(", provider_msg_id=");
             AddCaseById(sql, rows, [](const Outcome& o) -> const std::string& { return o.provider_msg_id; });
-            sql.Add(", sent_at=?, last_error=NULL", now);
+            // The provider took it: 'accepted', unless a webhook already reported more (migration 012).
+            sql.Add(", sent_at=?, last_error=NULL, delivery_status=COALESCE(delivery_status,'accepted')", now);
         } else {
             sql.Add(", last_error=");
             AddCaseById(sql, rows, [](const Outcome& o) { return std::string_view(o.last_error).substr(0, 1024); });

@@ -55,7 +55,17 @@ Metrics::Metrics()
           registry.AddCounter("bulkmsg_http_requests_total", "HTTP requests answered, by status code", {"code"})),
       trace_spans(registry.AddCounter("bulkmsg_trace_spans_total",
                                       "Spans sent to the OTLP endpoint, or dropped (queue full or export failed)",
-                                      {"result"})) {
+                                      {"result"})),
+      webhook_events(registry.AddCounter("bulkmsg_webhook_events_total",
+                                         "Provider feedback events stored (duplicates not counted)",
+                                         {"provider", "channel", "type"})),
+      webhook_duplicates(registry.AddCounter("bulkmsg_webhook_duplicate_events_total",
+                                             "Provider feedback events received again and ignored", {"provider"})),
+      webhook_rejected(registry.AddCounter("bulkmsg_webhook_rejected_total",
+                                           "Webhook requests refused (bad signature, stale, malformed...)",
+                                           {"provider", "reason"})),
+      suppressions_added(registry.AddCounter("bulkmsg_suppressions_added_total",
+                                             "Addresses put on a suppression list by provider feedback", {"source"})) {
     db_connections.With({"in_use"});
     db_connections.With({"idle"});
 }

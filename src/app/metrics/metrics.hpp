@@ -31,6 +31,10 @@ struct Metrics {
     Family<Counter>& dependency_errors;           // {dependency = mysql | rabbitmq | redis}
     Family<Counter>& http_requests;               // {code}: API requests answered
     Family<Counter>& trace_spans;                 // {result = exported | dropped}
+    Family<Counter>& webhook_events;              // {provider, channel, type}: events stored for the first time
+    Family<Counter>& webhook_duplicates;          // {provider}: events seen before (provider retries)
+    Family<Counter>& webhook_rejected;            // {provider, reason}: webhook requests refused (4xx)
+    Family<Counter>& suppressions_added;          // {source}: addresses suppressed by feedback
 };
 
 /// The process-wide metric set (created on first use, never destroyed).

@@ -35,6 +35,7 @@ nlohmann::json CampaignJson(const app::CampaignRecord& c) {
         {"template", TemplateJson(c.content)},
         {"from", c.content.from.empty() ? nlohmann::json() : nlohmann::json(c.content.from)},
         {"send_window", c.content.send_window ? domain::SendWindowJson(*c.content.send_window) : nlohmann::json()},
+        {"transactional", c.content.transactional},
         {"scheduled_at", c.scheduled_at ? nlohmann::json(domain::FormatRfc3339(*c.scheduled_at)) : nlohmann::json()},
         {"created_at", domain::FormatRfc3339(c.created_at)},
         {"updated_at", domain::FormatRfc3339(c.updated_at)}};

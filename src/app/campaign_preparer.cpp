@@ -9,8 +9,12 @@
 namespace bulkmsg::app {
 
 CampaignPreparer::CampaignPreparer(PreparationStore& store, domain::DefaultSenders senders, std::size_t batch_size,
-                                   std::chrono::seconds max_lateness)
-    : store_(store), senders_(std::move(senders)), batch_size_(batch_size), max_lateness_(max_lateness) {}
+                                   std::chrono::seconds max_lateness, domain::UnsubscribeLinks links)
+    : store_(store),
+      senders_(std::move(senders)),
+      batch_size_(batch_size),
+      max_lateness_(max_lateness),
+      links_(std::move(links)) {}
 
 CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, domain::TimePoint now,
                                                    const StopToken* stop) {
@@ -18,7 +22,7 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, do
     if (!campaign) {
         throw std::out_of_range("campaign " + std::to_string(campaign_id) + " does not exist");
     }
-    domain::MessageRenderer renderer(*campaign, senders_);
+    domain::MessageRenderer renderer(*campaign, senders_, links_);
     // Each batch is a span of the trace of the request that prepared (or scheduled) the campaign, or of a new trace;
     // every row carries its batch's span so the poller and consumers continue the trace.
     const auto parent = store_.CampaignTraceparent(campaign_id);
@@ -55,7 +59,7 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, do
         for (const auto& [id, target] : targets) {
             const auto available_at =
                 campaign->send_window ? domain::EarliestSendTime(now, *campaign->send_window, target.timezone) : now;
-            rows.push_back({campaign_id, id, target.user_ref, target.kind, renderer.Payload(target),
+            rows.push_back({campaign_id, id, target.user_ref, target.kind, renderer.Payload(target, id),
                             domain::IdempotencyKey(campaign_id, target.user_ref, target.kind), traceparent,
                             available_at, suppressed.contains(id) ? suppressed.at(id) : std::string()});
         }

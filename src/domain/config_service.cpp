@@ -2,6 +2,33 @@
 
 namespace bulkmsg::domain {
 
+namespace {
+
+constexpr std::size_t kMinSecretBytes = 16;
+
+std::string Secret(const ConfigReader& r, const std::string& name) {
+    auto secret = r.Text(name);
+    if (!secret.empty() && secret.size() < kMinSecretBytes) {
+        throw ConfigError(name, "must be at least " + std::to_string(kMinSecretBytes) + " characters");
+    }
+    return secret;
+}
+
+/// UNSUBSCRIBE_*: links are only published with PUBLIC_BASE_URL, and then need a secret to sign them.
+void ParseUnsubscribe(const ConfigReader& r, Config& c) {
+    c.unsubscribe.secret = Secret(r, "UNSUBSCRIBE_SECRET");
+    c.unsubscribe.previous_secret = Secret(r, "UNSUBSCRIBE_SECRET_PREVIOUS");
+    c.unsubscribe.mailto = r.Text("UNSUBSCRIBE_MAILTO");
+    if (!c.public_base_url.empty() && c.unsubscribe.secret.empty()) {
+        throw ConfigError("UNSUBSCRIBE_SECRET", "is required when PUBLIC_BASE_URL is set (it signs unsubscribe links)");
+    }
+    if (!c.unsubscribe.mailto.empty() && c.unsubscribe.mailto.find('@') == std::string::npos) {
+        throw ConfigError("UNSUBSCRIBE_MAILTO", "must be an email address");
+    }
+}
+
+}  // namespace
+
 void ParseService(const ConfigReader& r, Config& c) {
     c.log = {r.OneOf("LOG_LEVEL", {"trace", "debug", "info", "warn", "error", "critical", "off"}),
              r.OneOf("LOG_FORMAT", {"json", "text"})};
@@ -14,6 +41,7 @@ void ParseService(const ConfigReader& r, Config& c) {
     c.api_max_concurrent_uploads = r.Integer("API_MAX_CONCURRENT_UPLOADS", 1, 64);
     c.api_rate_limit_per_sec = r.Integer("API_RATE_LIMIT_PER_SEC", 0, 1'000'000);
     c.public_base_url = r.Url("PUBLIC_BASE_URL", true);
+    ParseUnsubscribe(r, c);
 }
 
 }  // namespace bulkmsg::domain

@@ -66,9 +66,12 @@ std::vector<VariableSpec> ProviderVariables() {
 // The environment and the HTTP API.
 std::vector<VariableSpec> ServiceVariables() {
     return {
-        {"NODE_ENV", "development"},       {"EXPRESS_APP_PORT", "3001"},    {"METRICS_PORT", "9464"},
-        {"API_BODY_LIMIT_MB", "32"},       {"API_UPLOAD_LIMIT_MB", "2048"}, {"API_MAX_CONCURRENT_UPLOADS", "2"},
-        {"API_RATE_LIMIT_PER_SEC", "100"},   {"PUBLIC_BASE_URL", ""},
+        {"NODE_ENV", "development"},       {"EXPRESS_APP_PORT", "3001"},
+        {"METRICS_PORT", "9464"},          {"API_BODY_LIMIT_MB", "32"},
+        {"API_UPLOAD_LIMIT_MB", "2048"},   {"API_MAX_CONCURRENT_UPLOADS", "2"},
+        {"API_RATE_LIMIT_PER_SEC", "100"}, {"PUBLIC_BASE_URL", ""},
+        {"UNSUBSCRIBE_SECRET", "", true},  {"UNSUBSCRIBE_SECRET_PREVIOUS", "", true},
+        {"UNSUBSCRIBE_MAILTO", ""},
     };
 }
 

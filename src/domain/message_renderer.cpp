@@ -22,8 +22,8 @@ std::string RenderOr(std::optional<MustacheTemplate>& tmpl, const nlohmann::json
 
 }  // namespace
 
-MessageRenderer::MessageRenderer(const CampaignContent& campaign, DefaultSenders defaults)
-    : campaign_(campaign), defaults_(std::move(defaults)) {
+MessageRenderer::MessageRenderer(const CampaignContent& campaign, DefaultSenders defaults, UnsubscribeLinks links)
+    : campaign_(campaign), defaults_(std::move(defaults)), links_(std::move(links)) {
     compiled_.subject = Compile("template.subject", campaign.subject, Escaping::kNone);
     compiled_.text = Compile("template.text", campaign.text, Escaping::kNone);
     compiled_.html = Compile("template.html", campaign.html, Escaping::kHtml);
@@ -45,9 +45,20 @@ std::string MessageRenderer::From(Channel kind) const {
     return kind == Channel::kSms ? defaults_.sms : defaults_.email;
 }
 
-std::string MessageRenderer::Payload(const Target& target) {
+std::string MessageRenderer::UnsubscribeUrlOf(const Target& target, std::uint64_t target_id) const {
+    if (campaign_.transactional || !links_.Enabled()) {
+        return "";
+    }
+    return UnsubscribeUrl(links_, {target.kind, campaign_.id, target_id});
+}
+
+std::string MessageRenderer::Payload(const Target& target, std::uint64_t target_id) {
     nlohmann::json context = target.metadata.is_object() ? target.metadata : nlohmann::json::object();
     context["user_ref"] = target.user_ref;
+    const auto unsubscribe_url = UnsubscribeUrlOf(target, target_id);
+    if (!unsubscribe_url.empty()) {
+        context["unsubscribe_url"] = unsubscribe_url;
+    }
     nlohmann::json payload;
     switch (target.kind) {
         case Channel::kEmail:
@@ -57,6 +68,9 @@ std::string MessageRenderer::Payload(const Target& target) {
                        {"text", RenderOr(compiled_.text, context)}};
             if (compiled_.html) {
                 payload["html"] = compiled_.html->Render(context);
+            }
+            if (!unsubscribe_url.empty()) {
+                payload["headers"] = ListUnsubscribeHeaders(links_, unsubscribe_url, campaign_.id);
             }
             break;
         case Channel::kSms:

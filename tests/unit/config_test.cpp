@@ -144,6 +144,22 @@ TEST(ConfigTest, RequiredTextMustNotBeEmpty) {
     EXPECT_EQ(ErrorVariable({{"RABBITMQ_VHOST", ""}}), "RABBITMQ_VHOST");
 }
 
+TEST(ConfigTest, UnsubscribeSecretIsRequiredOnceLinksArePublished) {
+    EXPECT_EQ(ErrorVariable({{"PUBLIC_BASE_URL", "https://api.example.org"}}), "UNSUBSCRIBE_SECRET");
+    EXPECT_EQ(ErrorVariable({{"PUBLIC_BASE_URL", "https://api.example.org"}, {"UNSUBSCRIBE_SECRET", "short"}}),
+              "UNSUBSCRIBE_SECRET");
+    EXPECT_EQ(ErrorVariable({{"UNSUBSCRIBE_SECRET_PREVIOUS", "short"}}), "UNSUBSCRIBE_SECRET_PREVIOUS");
+    EXPECT_EQ(ErrorVariable({{"UNSUBSCRIBE_MAILTO", "not-an-address"}}), "UNSUBSCRIBE_MAILTO");
+    const auto config = ParseConfig({{"PUBLIC_BASE_URL", "https://api.example.org"},
+                                     {"UNSUBSCRIBE_SECRET", "0123456789abcdef"},
+                                     {"UNSUBSCRIBE_SECRET_PREVIOUS", "fedcba9876543210"},
+                                     {"UNSUBSCRIBE_MAILTO", "unsubscribe@example.org"}});
+    EXPECT_EQ(config.unsubscribe.secret, "0123456789abcdef");
+    EXPECT_EQ(config.unsubscribe.previous_secret, "fedcba9876543210");
+    EXPECT_EQ(config.unsubscribe.mailto, "unsubscribe@example.org");
+    EXPECT_EQ(ParseConfig({}).unsubscribe.secret, "");
+}
+
 TEST(ConfigTest, RedactsSecretsButShowsEverythingElse) {
     auto settings = RedactedSettings({{"DB_PASSWORD", "hunter2"}, {"EMAIL_API_KEY", ""}, {"DB_USERNAME", "app"}});
     std::map<std::string, std::string> by_name(settings.begin(), settings.end());

@@ -14,15 +14,20 @@ HttpApi::HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache*
       campaigns_(stores.campaigns, stores.messages, progress_),
       uploads_(stores.targets, stores.campaigns, progress_),
       suppressions_(stores.suppressions),
+      unsubscribe_(stores.suppressions, settings.unsubscribe.keys),
+      unsubscribe_routes_(unsubscribe_),
       auth_(stores.api_keys, clock, limiter, settings.requests_per_second),
       v1_("/api/v1") {
-    AddCampaignRoutes(v1_, campaigns_, progress_);
+    AddCampaignRoutes(v1_, campaigns_, progress_, settings.unsubscribe.Enabled());
     AddTargetRoutes(v1_, uploads_, settings.max_concurrent_uploads);
     AddSuppressionRoutes(v1_, suppressions_);
 }
 
 app::HttpResponse HttpApi::Handle(const app::HttpRequest& request) {
     try {
+        if (UnsubscribeRoutes::Owns(request.path)) {
+            return unsubscribe_routes_.Handle(request);
+        }
         auto admitted = auth_.Admit(request);
         if (auto* refusal = std::get_if<app::HttpResponse>(&admitted)) {
             return std::move(*refusal);

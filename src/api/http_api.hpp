@@ -6,11 +6,14 @@
 
 #include "api/api_key_auth.hpp"
 #include "api/router.hpp"
+#include "api/unsubscribe_routes.hpp"
 #include "app/api_key_store.hpp"
 #include "app/campaign_progress.hpp"
 #include "app/campaign_service.hpp"
 #include "app/suppression_service.hpp"
 #include "app/target_upload.hpp"
+#include "app/unsubscribe_service.hpp"
+#include "domain/list_unsubscribe.hpp"
 
 namespace bulkmsg::api {
 
@@ -26,10 +29,14 @@ struct ApiStores {
 struct ApiSettings {
     double requests_per_second = 0;             // API_RATE_LIMIT_PER_SEC; 0 = off
     std::ptrdiff_t max_concurrent_uploads = 2;  // API_MAX_CONCURRENT_UPLOADS
+    // PUBLIC_BASE_URL and the UNSUBSCRIBE_* keys: without them marketing email cannot be created (no unsubscribe
+    // link), and /u/{token} refuses every token
+    domain::UnsubscribeLinks unsubscribe;
 };
 
-/// The campaign API under /api/v1 (JSON): the use cases wired to their routes behind API-key authentication and
-/// the request rate limit, every failure answered by the one error policy (error_policy.hpp). Errors use
+/// The campaign API under /api/v1 (JSON), plus the unsubscribe links (unsubscribe_routes.hpp): the use cases wired to
+/// their routes behind API-key authentication and the request rate limit, every failure answered by the one error
+/// policy (error_policy.hpp). Errors use
 /// {"error": {"code", "message", "details"}}; a bad request never writes anything, except that an upload stores
 /// its valid rows and reports the others. `cache` and `limiter` may be null. Thread-safe when the stores are.
 class HttpApi {
@@ -37,8 +44,8 @@ public:
     HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache* cache, app::RateLimiter* limiter,
             const ApiSettings& settings);
 
-    /// True for paths this API serves (everything under /api/v1).
-    bool Owns(const std::string& path) const { return v1_.Owns(path); }
+    /// True for paths this API serves: everything under /api/v1, and the unsubscribe links /u/{token}.
+    bool Owns(const std::string& path) const { return v1_.Owns(path) || UnsubscribeRoutes::Owns(path); }
     /// True for requests whose body the server should stream to the handler, judged on the request line alone.
     bool StreamsBody(const app::HttpRequest& head) const { return v1_.StreamsBody(head); }
     /// Every route as (method, path template); api/openapi.yaml must document exactly these.
@@ -50,6 +57,8 @@ private:
     app::CampaignService campaigns_;
     app::TargetUploads uploads_;
     app::SuppressionService suppressions_;
+    app::UnsubscribeService unsubscribe_;
+    UnsubscribeRoutes unsubscribe_routes_;
     ApiKeyAuth auth_;
     Router v1_;
 };

@@ -5,6 +5,7 @@
 #include "app/concurrent_writes.hpp"
 #include "app/log.hpp"
 #include "app/tracing/tracer.hpp"
+#include "domain/quiet_hours.hpp"
 
 namespace bulkmsg::app {
 
@@ -57,8 +58,9 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, do
         std::vector<OutboxInsert> rows;
         rows.reserve(targets.size());
         for (const auto& [id, target] : targets) {
-            const auto available_at =
+            const auto window_start =
                 campaign->send_window ? domain::EarliestSendTime(now, *campaign->send_window, target.timezone) : now;
+            const auto available_at = domain::OutsideQuietHours(window_start, campaign->quiet_hours, target.timezone);
             rows.push_back({campaign_id, id, target.user_ref, target.kind, renderer.Payload(target, id),
                             domain::IdempotencyKey(campaign_id, target.user_ref, target.kind), traceparent,
                             available_at, suppressed.contains(id) ? suppressed.at(id) : std::string()});

@@ -1,5 +1,7 @@
 #include "cli/api_wiring.hpp"
 
+#include "domain/list_unsubscribe.hpp"
+
 namespace bulkmsg::cli {
 
 ApiWiring::ApiWiring(const domain::Config& config)
@@ -8,6 +10,6 @@ ApiWiring::ApiWiring(const domain::Config& config)
       request_limiter(config.redis, config.db.name, 1.0),
       api({campaigns, targets, messages, suppressions, api_keys}, clock, &progress_cache, &request_limiter,
           {static_cast<double>(config.api_rate_limit_per_sec),
-           static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads)}) {}
+           static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads), domain::UnsubscribeLinksOf(config)}) {}
 
 }  // namespace bulkmsg::cli

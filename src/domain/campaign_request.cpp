@@ -1,5 +1,7 @@
 #include "domain/campaign_request.hpp"
 
+#include "domain/quiet_hours.hpp"
+
 #include <date/date.h>
 
 #include <algorithm>
@@ -189,6 +191,7 @@ std::optional<NewCampaign> ParseNewCampaign(const nlohmann::json& body, std::vec
         campaign.content.send_window = ParseSendWindow(*window, errors);
     }
     campaign.content.transactional = OptionalBool(body, "transactional", errors);
+    campaign.content.quiet_hours = ParseQuietHours(body, campaign.content.kind, campaign.content.transactional, errors);
     if (errors.size() > errors_before) {
         return std::nullopt;
     }

@@ -19,7 +19,7 @@ struct NewCampaign {
 };
 
 /// Validates a `POST /campaigns` body: {name, kind, template: {subject?, text, html?, title?, data?},
-/// scheduled_at?, send_window?, from?, transactional?}. Every problem is appended to `errors` (field path, reason),
+/// scheduled_at?, send_window?, from?, transactional?, quiet_hours?}. Every problem is appended to `errors` (field path, reason),
 /// templates that do not parse included (with the parser's message); the campaign is returned only when there is none.
 std::optional<NewCampaign> ParseNewCampaign(const nlohmann::json& body, std::vector<FieldError>& errors);
 

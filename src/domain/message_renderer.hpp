@@ -26,6 +26,7 @@ struct CampaignContent {
     std::string from;                       // sender for this campaign; empty = the configured default of the channel
     std::optional<SendWindow> send_window;  // local time of day each recipient's message waits for
     bool transactional = false;             // receipts and the like: no unsubscribe link or headers
+    std::optional<SendWindow> quiet_hours;  // sms: the local hours texts may go out in (quiet_hours.hpp)
 };
 
 /// A template of a campaign that does not parse: which one, and the parser's message.

@@ -23,6 +23,13 @@ HttpApi::HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache*
     AddSuppressionRoutes(v1_, suppressions_);
 }
 
+std::vector<std::pair<std::string, std::string>> HttpApi::Routes() const {
+    auto routes = v1_.Routes();
+    routes.emplace_back("GET", "/u/{token}");
+    routes.emplace_back("POST", "/u/{token}");
+    return routes;
+}
+
 app::HttpResponse HttpApi::Handle(const app::HttpRequest& request) {
     try {
         if (UnsubscribeRoutes::Owns(request.path)) {

@@ -49,7 +49,7 @@ public:
     /// True for requests whose body the server should stream to the handler, judged on the request line alone.
     bool StreamsBody(const app::HttpRequest& head) const { return v1_.StreamsBody(head); }
     /// Every route as (method, path template); api/openapi.yaml must document exactly these.
-    std::vector<std::pair<std::string, std::string>> Routes() const { return v1_.Routes(); }
+    std::vector<std::pair<std::string, std::string>> Routes() const;
     app::HttpResponse Handle(const app::HttpRequest& request);
 
 private:

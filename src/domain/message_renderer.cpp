@@ -1,5 +1,7 @@
 #include "domain/message_renderer.hpp"
 
+#include "domain/quiet_hours.hpp"
+
 namespace bulkmsg::domain {
 
 namespace {
@@ -76,6 +78,9 @@ std::string MessageRenderer::Payload(const Target& target, std::uint64_t target_
         case Channel::kSms:
             payload = {
                 {"to", target.user_ref}, {"from", From(target.kind)}, {"body", RenderOr(compiled_.text, context)}};
+            if (campaign_.quiet_hours) {
+                payload["quiet_hours"] = QuietHoursPayload(*campaign_.quiet_hours, target.timezone);
+            }
             break;
         case Channel::kPush: {
             nlohmann::json data = nlohmann::json::object();

@@ -47,7 +47,7 @@ struct DefaultSenders {
 };
 
 /// Renders a campaign's templates for each target into the channel payload stored in outbox.payload:
-///   email {"to","from","subject","text","html"?}   sms {"to","from","body"}
+///   email {"to","from","subject","text","html"?,"headers"?}   sms {"to","from","body","quiet_hours"?}
 ///   push  {"token","title","body","data":{string: string}}
 /// The render context is the target's metadata plus "user_ref". HTML is escaped only in `html`. The sender
 /// is the campaign's `from` for targets of the campaign's channel, else the channel's default.

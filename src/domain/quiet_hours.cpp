@@ -48,4 +48,23 @@ TimePoint OutsideQuietHours(TimePoint at, const std::optional<SendWindow>& allow
     return allowed ? EarliestSendTime(at, *allowed, timezone) : at;
 }
 
+nlohmann::json QuietHoursPayload(const SendWindow& allowed, const std::string& timezone) {
+    auto json = SendWindowJson(allowed);
+    json["timezone"] = timezone;
+    return json;
+}
+
+TimePoint OutsideQuietHours(TimePoint at, const nlohmann::json& payload) {
+    const auto it = payload.find("quiet_hours");
+    if (it == payload.end() || !it->is_object()) {
+        return at;
+    }
+    auto window_json = *it;
+    const auto timezone = window_json.value("timezone", "UTC");
+    window_json.erase("timezone");
+    std::vector<FieldError> errors;
+    const auto window = ParseSendWindow(window_json, errors);
+    return window && window->end ? EarliestSendTime(at, *window, timezone) : at;
+}
+
 }  // namespace bulkmsg::domain

@@ -23,4 +23,11 @@ std::optional<SendWindow> ParseQuietHours(const nlohmann::json& body, Channel ki
 /// The earliest time at or after `at` inside `allowed` in `timezone` (DST as EarliestSendTime); `at` when none.
 TimePoint OutsideQuietHours(TimePoint at, const std::optional<SendWindow>& allowed, const std::string& timezone);
 
+/// The quiet hours a prepared SMS payload carries: {"start","end","timezone"} (see MessageRenderer), so the
+/// consumer can hold back a text that became due in quiet hours (a late publish, a retry) without the campaign.
+nlohmann::json QuietHoursPayload(const SendWindow& allowed, const std::string& timezone);
+
+/// OutsideQuietHours for the quiet hours of an outbox payload; `at` when it carries none.
+TimePoint OutsideQuietHours(TimePoint at, const nlohmann::json& payload);
+
 }  // namespace bulkmsg::domain

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/campaign_request.hpp"
+#include "domain/message_renderer.hpp"
 
 namespace bulkmsg::domain {
 namespace {
@@ -46,6 +47,23 @@ TEST(QuietHoursTest, DaylightSavingDaysUseThatDaysOffset) {
     EXPECT_EQ(OutsideQuietHours(At("2026-03-28T22:30:00Z"), kTcpa, "Europe/London"), At("2026-03-29T07:00:00Z"));
     // A retry scheduled for 21:03 BST falls in quiet hours and waits for 08:00 BST.
     EXPECT_EQ(OutsideQuietHours(At("2026-06-01T20:03:00Z"), kTcpa, "Europe/London"), At("2026-06-02T07:00:00Z"));
+}
+
+TEST(QuietHoursTest, PreparedSmsPayloadsCarryTheRecipientsWindowForTheConsumer) {
+    CampaignContent campaign;
+    campaign.id = 5;
+    campaign.kind = Channel::kSms;
+    campaign.text = "hi";
+    campaign.quiet_hours = DefaultQuietHours();
+    MessageRenderer renderer(campaign, {"news@example.com", "+15005550006"});
+    const auto payload =
+        nlohmann::json::parse(renderer.Payload({"+14155550100", Channel::kSms, "America/New_York", {}}, 1));
+    EXPECT_EQ(payload["quiet_hours"],
+              (nlohmann::json{{"start", "08:00"}, {"end", "21:00"}, {"timezone", "America/New_York"}}));
+    // A retry due at 21:05 EST waits for 08:00 EST; one due at noon goes then.
+    EXPECT_EQ(OutsideQuietHours(At("2026-12-01T02:05:00Z"), payload), At("2026-12-01T13:00:00Z"));
+    EXPECT_EQ(OutsideQuietHours(At("2026-12-01T17:00:00Z"), payload), At("2026-12-01T17:00:00Z"));
+    EXPECT_EQ(OutsideQuietHours(At("2026-12-01T02:05:00Z"), nlohmann::json{{"body", "x"}}), At("2026-12-01T02:05:00Z"));
 }
 
 TEST(QuietHoursTest, NoneMeansAtOnce) {

@@ -126,4 +126,13 @@ private:
     std::map<std::uint64_t, std::string> documents_;
 };
 
+/// Every store the HTTP API works on (api::ApiStores), in memory.
+struct InMemoryApiStores {
+    InMemoryCampaignStore campaigns;
+    InMemoryTargetStore targets;
+    InMemoryMessageStore messages;
+    InMemorySuppressionStore suppressions;
+    InMemoryApiKeyStore keys;
+};
+
 }  // namespace bulkmsg::testing

@@ -20,13 +20,14 @@ protected:
     }
     std::vector<app::Suppression> Suppressed() { return suppressions_.ListSuppressions(std::nullopt, 0, 10); }
 
-    testing::InMemoryCampaignStore campaigns_;
-    testing::InMemoryTargetStore targets_;
-    testing::InMemoryMessageStore messages_;
-    testing::InMemorySuppressionStore suppressions_;
-    testing::InMemoryApiKeyStore keys_;
+    testing::InMemoryApiStores stores_;
+    testing::InMemorySuppressionStore& suppressions_ = stores_.suppressions;
     testing::FakeClock clock_;
-    HttpApi api_{{campaigns_, targets_, messages_, suppressions_, keys_}, clock_, nullptr, nullptr, {0, 2, kLinks}};
+    HttpApi api_{{stores_.campaigns, stores_.targets, stores_.messages, suppressions_, stores_.keys},
+                 clock_,
+                 nullptr,
+                 nullptr,
+                 {0, 2, kLinks}};
     const std::string path_ = "/u/" + domain::IssueUnsubscribeToken(kAna, kLinks.keys);
 };
 
@@ -81,7 +82,7 @@ TEST_F(UnsubscribeRoutesTest, ApiSuppressionsAlsoOptOutOfRunningCampaignsAndShow
                              "",
                              {{"content-type", "application/json"}},
                              R"({"channel":"sms","address":"+15005550006"})"};
-    keys_.Add("good-key", "tests");
+    stores_.keys.Add("good-key", "tests");
     request.headers["authorization"] = "Bearer good-key";
     EXPECT_EQ(api_.Handle(request).status, 201u);
     EXPECT_EQ(suppressions_.OptOuts(), (std::vector<std::string>{"sms:+15005550006:api"}));

@@ -15,7 +15,7 @@ HttpApi::HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache*
       uploads_(stores.targets, stores.campaigns, progress_),
       suppressions_(stores.suppressions),
       unsubscribe_(stores.suppressions, settings.unsubscribe.keys),
-      unsubscribe_routes_(unsubscribe_),
+      unsubscribe_routes_(unsubscribe_, limiter, clock),
       auth_(stores.api_keys, clock, limiter, settings.requests_per_second),
       v1_("/api/v1") {
     AddCampaignRoutes(v1_, campaigns_, progress_, settings.unsubscribe.Enabled());

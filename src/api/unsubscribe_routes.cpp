@@ -41,7 +41,23 @@ std::string ChannelName(domain::Channel channel) {
 
 }  // namespace
 
+bool UnsubscribeRoutes::OverRateLimit(const app::HttpRequest& request) {
+    if (limiter_ == nullptr || request.peer.empty()) {
+        return false;
+    }
+    try {
+        return limiter_->Acquire("unsubscribe:" + request.peer, kRequestsPerSecond, 1, clock_.Now()) == 0;
+    } catch (const std::exception&) {
+        return false;  // an unsubscribe must not fail because Redis is down
+    }
+}
+
 app::HttpResponse UnsubscribeRoutes::Handle(const app::HttpRequest& request) {
+    if (OverRateLimit(request)) {
+        auto response = Page(429, "Too many requests", "<p>Please try again in a second.</p>");
+        response.headers.emplace_back("Retry-After", "1");
+        return response;
+    }
     const auto token = request.path.substr(3);
     if (request.method == "POST") {
         return Post(request, token);

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "app/clock.hpp"
+#include "app/delivery_ports.hpp"
 #include "app/http_types.hpp"
 #include "app/unsubscribe_service.hpp"
 
@@ -12,9 +14,14 @@ namespace bulkmsg::api {
 ///        idempotent; 400 for an invalid token or body, which writes nothing.
 ///   GET  /u/{token} shows a small page (no script) naming the channel with one button that POSTs; a GET never
 ///        unsubscribes (mail scanners follow links). An invalid token gets a plain "link not valid" page (400).
+/// Each client address may send kRequestsPerSecond (Redis token bucket `unsubscribe:<ip>`, shared by the API
+/// processes); more get 429. Without a limiter, or while it is unreachable, nothing is limited.
 class UnsubscribeRoutes {
 public:
-    explicit UnsubscribeRoutes(app::UnsubscribeService& service) : service_(service) {}
+    static constexpr double kRequestsPerSecond = 20;
+
+    UnsubscribeRoutes(app::UnsubscribeService& service, app::RateLimiter* limiter, app::Clock& clock)
+        : service_(service), limiter_(limiter), clock_(clock) {}
 
     static bool Owns(const std::string& path) { return path.rfind("/u/", 0) == 0; }
     /// Throws what the service throws (app::DependencyError for an outage), for the error policy to answer.
@@ -23,8 +30,11 @@ public:
 private:
     app::HttpResponse Post(const app::HttpRequest& request, const std::string& token);
     app::HttpResponse Get(const std::string& token);
+    bool OverRateLimit(const app::HttpRequest& request);
 
     app::UnsubscribeService& service_;
+    app::RateLimiter* limiter_;
+    app::Clock& clock_;
 };
 
 }  // namespace bulkmsg::api

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "support/fake_clock.hpp"
 #include "support/in_memory_stores.hpp"
 
@@ -90,6 +92,40 @@ TEST_F(UnsubscribeRoutesTest, ApiSuppressionsAlsoOptOutOfRunningCampaignsAndShow
     const auto body = nlohmann::json::parse(list.body);
     EXPECT_EQ(body["items"][0]["source"], "api");
     EXPECT_TRUE(body["items"][0]["campaign_id"].is_null());
+}
+
+/// Grants `tokens` requests per bucket, then none.
+class CountingLimiter final : public app::RateLimiter {
+public:
+    std::size_t Acquire(const std::string& bucket, double, std::size_t wanted, domain::TimePoint) override {
+        buckets.push_back(bucket);
+        return std::count(buckets.begin(), buckets.end(), bucket) <= 2 ? wanted : 0;
+    }
+    void Hold(const std::string&, domain::TimePoint) override {}
+    std::optional<domain::TimePoint> HeldUntil(const std::string&, domain::TimePoint) override { return std::nullopt; }
+    std::vector<std::string> buckets;
+};
+
+TEST_F(UnsubscribeRoutesTest, EachClientAddressIsRateLimited) {
+    CountingLimiter limiter;
+    HttpApi limited{{stores_.campaigns, stores_.targets, stores_.messages, suppressions_, stores_.keys},
+                    clock_,
+                    nullptr,
+                    &limiter,
+                    {0, 2, kLinks}};
+    const auto get = [&](const std::string& peer) {
+        app::HttpRequest request{"GET", path_, "", {}, ""};
+        request.peer = peer;
+        return limited.Handle(request);
+    };
+    EXPECT_EQ(get("192.0.2.1").status, 200u);
+    EXPECT_EQ(get("192.0.2.1").status, 200u);
+    const auto refused = get("192.0.2.1");
+    EXPECT_EQ(refused.status, 429u);
+    EXPECT_EQ(refused.headers, (std::vector<std::pair<std::string, std::string>>{
+                                   {"Cache-Control", "no-store"}, {"X-Robots-Tag", "noindex"}, {"Retry-After", "1"}}));
+    EXPECT_EQ(get("192.0.2.2").status, 200u);
+    EXPECT_EQ(limiter.buckets.back(), "unsubscribe:192.0.2.2");
 }
 
 }  // namespace

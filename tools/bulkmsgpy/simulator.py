@@ -101,10 +101,11 @@ def main():
     run.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARGS...]")
     become = modes.add_parser("exec", help="become the simulator on its default ports")
     become.add_argument("credentials", help="the directory scripts/sim-credentials wrote")
+    become.add_argument("options", nargs=argparse.REMAINDER, help="more simulator options, e.g. --require-unsubscribe")
     args = parser.parse_args()
     build = os.path.abspath(os.environ.get("BUILD_DIR", os.path.join(ROOT, "build")))
     if args.mode == "exec":
-        command = argv(build, args.credentials)
+        command = argv(build, args.credentials, *args.options)
         os.execv(command[0], command)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:

@@ -32,7 +32,7 @@ void BM_RenderEmailPayload(benchmark::State& state) {
     domain::MessageRenderer renderer(content, {"news@example.com", "+15005550006"});
     const auto target = EmailTarget();
     for (auto _ : state) {
-        benchmark::DoNotOptimize(renderer.Payload(target));
+        benchmark::DoNotOptimize(renderer.Payload(target, 1));
     }
 }
 BENCHMARK(BM_RenderEmailPayload);

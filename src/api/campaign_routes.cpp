@@ -15,8 +15,8 @@ constexpr std::size_t kMaxIdempotencyKey = 255;
 
 class CampaignRoutes {
 public:
-    CampaignRoutes(app::CampaignService& campaigns, app::CampaignProgress& progress)
-        : campaigns_(campaigns), progress_(progress) {}
+    CampaignRoutes(app::CampaignService& campaigns, app::CampaignProgress& progress, bool unsubscribe_links)
+        : campaigns_(campaigns), progress_(progress), unsubscribe_links_(unsubscribe_links) {}
 
     nlohmann::json Document(const app::CampaignRecord& campaign) {
         auto json = CampaignJson(campaign);
@@ -30,6 +30,7 @@ public:
         if (!campaign) {
             RejectFields("the campaign is not valid", errors);
         }
+        RequireUnsubscribeLinks(*campaign);
         std::optional<app::IdempotentRequest> idempotency;
         if (const auto it = call.request.headers.find("idempotency-key"); it != call.request.headers.end()) {
             if (it->second.empty() || it->second.size() > kMaxIdempotencyKey) {
@@ -45,6 +46,18 @@ public:
         // A replay answers 200 with the campaign the first request created.
         return app::JsonResponse(result.outcome == app::CreateResult::Outcome::kCreated ? 201 : 200,
                                  CampaignJson(*campaigns_.Get(result.id)));
+    }
+
+    /// Marketing email must carry a one-click unsubscribe link (docs/compliance.md), which needs PUBLIC_BASE_URL.
+    void RequireUnsubscribeLinks(const domain::NewCampaign& campaign) const {
+        if (campaign.content.kind == domain::Channel::kEmail && !campaign.content.transactional &&
+            !unsubscribe_links_) {
+            RejectFields("the campaign is not valid",
+                         {{"transactional",
+                           "a non-transactional email campaign needs a one-click unsubscribe link, and this server has "
+                           "no PUBLIC_BASE_URL (with UNSUBSCRIBE_SECRET) configured; set them or send "
+                           "\"transactional\": true for mail recipients cannot unsubscribe from"}});
+        }
     }
 
     HttpResponse List(const RouteCall& call) {
@@ -147,12 +160,14 @@ public:
 private:
     app::CampaignService& campaigns_;
     app::CampaignProgress& progress_;
+    bool unsubscribe_links_;
 };
 
 }  // namespace
 
-void AddCampaignRoutes(Router& router, app::CampaignService& campaigns, app::CampaignProgress& progress) {
-    auto routes = std::make_shared<CampaignRoutes>(campaigns, progress);
+void AddCampaignRoutes(Router& router, app::CampaignService& campaigns, app::CampaignProgress& progress,
+                       bool unsubscribe_links) {
+    auto routes = std::make_shared<CampaignRoutes>(campaigns, progress, unsubscribe_links);
     const auto to = [routes](HttpResponse (CampaignRoutes::*handler)(const RouteCall&)) {
         return [routes, handler](const RouteCall& call) { return ((*routes).*handler)(call); };
     };

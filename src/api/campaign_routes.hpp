@@ -7,7 +7,10 @@
 namespace bulkmsg::api {
 
 /// /campaigns: create (with Idempotency-Key), list, show, schedule, prepare, pause, resume, cancel, the audit
-/// trail, progress and messages. Every campaign returned carries its `progress`.
-void AddCampaignRoutes(Router& router, app::CampaignService& campaigns, app::CampaignProgress& progress);
+/// trail, progress and messages. Every campaign returned carries its `progress`. Without `unsubscribe_links`, a
+/// non-transactional email campaign is refused (422): it could not carry the one-click unsubscribe mailbox
+/// providers require.
+void AddCampaignRoutes(Router& router, app::CampaignService& campaigns, app::CampaignProgress& progress,
+                       bool unsubscribe_links);
 
 }  // namespace bulkmsg::api

@@ -17,9 +17,11 @@ HttpApi::HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache*
       suppressions_(stores.suppressions),
       feedback_(stores.feedback),
       webhooks_(feedback_, clock, settings.webhooks),
+      unsubscribe_(stores.suppressions, settings.unsubscribe.keys),
+      unsubscribe_routes_(unsubscribe_, limiter, clock),
       auth_(stores.api_keys, clock, limiter, settings.requests_per_second),
       v1_("/api/v1") {
-    AddCampaignRoutes(v1_, campaigns_, progress_);
+    AddCampaignRoutes(v1_, campaigns_, progress_, settings.unsubscribe.Enabled());
     AddTargetRoutes(v1_, uploads_, settings.max_concurrent_uploads);
     AddSuppressionRoutes(v1_, suppressions_);
     AddMessageRoutes(v1_, feedback_);
@@ -30,6 +32,8 @@ std::vector<std::pair<std::string, std::string>> HttpApi::Routes() const {
     for (const auto* path : {"/webhooks/sendgrid", "/webhooks/twilio/status", "/webhooks/twilio/inbound"}) {
         routes.emplace_back("POST", path);
     }
+    routes.emplace_back("GET", "/u/{token}");
+    routes.emplace_back("POST", "/u/{token}");
     return routes;
 }
 
@@ -37,6 +41,9 @@ app::HttpResponse HttpApi::Handle(const app::HttpRequest& request) {
     try {
         if (WebhookRoutes::Owns(request.path)) {
             return webhooks_.Handle(request);
+        }
+        if (UnsubscribeRoutes::Owns(request.path)) {
+            return unsubscribe_routes_.Handle(request);
         }
         auto admitted = auth_.Admit(request);
         if (auto* refusal = std::get_if<app::HttpResponse>(&admitted)) {

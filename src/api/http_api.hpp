@@ -6,6 +6,7 @@
 
 #include "api/api_key_auth.hpp"
 #include "api/router.hpp"
+#include "api/unsubscribe_routes.hpp"
 #include "api/webhook_routes.hpp"
 #include "app/api_key_store.hpp"
 #include "app/campaign_progress.hpp"
@@ -13,6 +14,8 @@
 #include "app/feedback_store.hpp"
 #include "app/suppression_service.hpp"
 #include "app/target_upload.hpp"
+#include "app/unsubscribe_service.hpp"
+#include "domain/list_unsubscribe.hpp"
 
 namespace bulkmsg::api {
 
@@ -30,11 +33,15 @@ struct ApiSettings {
     double requests_per_second = 0;             // API_RATE_LIMIT_PER_SEC; 0 = off
     std::ptrdiff_t max_concurrent_uploads = 2;  // API_MAX_CONCURRENT_UPLOADS
     WebhookSettings webhooks;
+    // PUBLIC_BASE_URL and the UNSUBSCRIBE_* keys: without them marketing email cannot be created (no unsubscribe
+    // link), and /u/{token} refuses every token
+    domain::UnsubscribeLinks unsubscribe;
 };
 
 /// The campaign API under /api/v1 (JSON): the use cases wired to their routes behind API-key authentication and
-/// the request rate limit, and the providers' webhooks under /webhooks (webhook_routes.hpp, no API key); every
-/// failure answered by the one error policy (error_policy.hpp). Errors use
+/// the request rate limit; the providers' webhooks under /webhooks (webhook_routes.hpp) and the unsubscribe links
+/// /u/{token} (unsubscribe_routes.hpp), both without API keys; every failure answered by the one error policy
+/// (error_policy.hpp). Errors use
 /// {"error": {"code", "message", "details"}}; a bad request never writes anything, except that an upload stores
 /// its valid rows and reports the others. `cache` and `limiter` may be null. Thread-safe when the stores are.
 class HttpApi {
@@ -42,8 +49,10 @@ public:
     HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache* cache, app::RateLimiter* limiter,
             const ApiSettings& settings);
 
-    /// True for paths this API serves (everything under /api/v1 and /webhooks/).
-    bool Owns(const std::string& path) const { return v1_.Owns(path) || WebhookRoutes::Owns(path); }
+    /// True for paths this API serves: everything under /api/v1 and /webhooks/, and the unsubscribe links /u/{token}.
+    bool Owns(const std::string& path) const {
+        return v1_.Owns(path) || WebhookRoutes::Owns(path) || UnsubscribeRoutes::Owns(path);
+    }
     /// True for requests whose body the server should stream to the handler, judged on the request line alone.
     bool StreamsBody(const app::HttpRequest& head) const { return v1_.StreamsBody(head); }
     /// Every route as (method, path template); api/openapi.yaml must document exactly these.
@@ -59,6 +68,8 @@ private:
     app::SuppressionService suppressions_;
     app::FeedbackIngest feedback_;
     WebhookRoutes webhooks_;
+    app::UnsubscribeService unsubscribe_;
+    UnsubscribeRoutes unsubscribe_routes_;
     ApiKeyAuth auth_;
     Router v1_;
 };

@@ -35,6 +35,8 @@ nlohmann::json CampaignJson(const app::CampaignRecord& c) {
         {"template", TemplateJson(c.content)},
         {"from", c.content.from.empty() ? nlohmann::json() : nlohmann::json(c.content.from)},
         {"send_window", c.content.send_window ? domain::SendWindowJson(*c.content.send_window) : nlohmann::json()},
+        {"transactional", c.content.transactional},
+        {"quiet_hours", c.content.quiet_hours ? domain::SendWindowJson(*c.content.quiet_hours) : nlohmann::json()},
         {"scheduled_at", c.scheduled_at ? nlohmann::json(domain::FormatRfc3339(*c.scheduled_at)) : nlohmann::json()},
         {"created_at", domain::FormatRfc3339(c.created_at)},
         {"updated_at", domain::FormatRfc3339(c.updated_at)}};
@@ -63,10 +65,9 @@ nlohmann::json EventJson(const app::CampaignEvent& e) {
 }
 
 nlohmann::json SuppressionJson(const app::Suppression& s) {
-    return {{"id", s.id},
-            {"channel", std::string(domain::ToString(s.channel))},
-            {"address", s.address},
-            {"reason", s.reason}};
+    return {{"id", s.id},           {"channel", std::string(domain::ToString(s.channel))},
+            {"address", s.address}, {"reason", s.reason},
+            {"source", s.source},   {"campaign_id", s.campaign_id ? nlohmann::json(*s.campaign_id) : nlohmann::json()}};
 }
 
 nlohmann::json UploadJson(const app::UploadReport& report) {

@@ -5,12 +5,17 @@
 #include "app/concurrent_writes.hpp"
 #include "app/log.hpp"
 #include "app/tracing/tracer.hpp"
+#include "domain/quiet_hours.hpp"
 
 namespace bulkmsg::app {
 
 CampaignPreparer::CampaignPreparer(PreparationStore& store, domain::DefaultSenders senders, std::size_t batch_size,
-                                   std::chrono::seconds max_lateness)
-    : store_(store), senders_(std::move(senders)), batch_size_(batch_size), max_lateness_(max_lateness) {}
+                                   std::chrono::seconds max_lateness, domain::UnsubscribeLinks links)
+    : store_(store),
+      senders_(std::move(senders)),
+      batch_size_(batch_size),
+      max_lateness_(max_lateness),
+      links_(std::move(links)) {}
 
 CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, domain::TimePoint now,
                                                    const StopToken* stop) {
@@ -18,7 +23,7 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, do
     if (!campaign) {
         throw std::out_of_range("campaign " + std::to_string(campaign_id) + " does not exist");
     }
-    domain::MessageRenderer renderer(*campaign, senders_);
+    domain::MessageRenderer renderer(*campaign, senders_, links_);
     // Each batch is a span of the trace of the request that prepared (or scheduled) the campaign, or of a new trace;
     // every row carries its batch's span so the poller and consumers continue the trace.
     const auto parent = store_.CampaignTraceparent(campaign_id);
@@ -53,9 +58,10 @@ CampaignPreparer::Report CampaignPreparer::Prepare(std::uint64_t campaign_id, do
         std::vector<OutboxInsert> rows;
         rows.reserve(targets.size());
         for (const auto& [id, target] : targets) {
-            const auto available_at =
+            const auto window_start =
                 campaign->send_window ? domain::EarliestSendTime(now, *campaign->send_window, target.timezone) : now;
-            rows.push_back({campaign_id, id, target.user_ref, target.kind, renderer.Payload(target),
+            const auto available_at = domain::OutsideQuietHours(window_start, campaign->quiet_hours, target.timezone);
+            rows.push_back({campaign_id, id, target.user_ref, target.kind, renderer.Payload(target, id),
                             domain::IdempotencyKey(campaign_id, target.user_ref, target.kind), traceparent,
                             available_at, suppressed.contains(id) ? suppressed.at(id) : std::string()});
         }

@@ -21,7 +21,7 @@ public:
     };
 
     CampaignPreparer(PreparationStore& store, domain::DefaultSenders senders, std::size_t batch_size,
-                     std::chrono::seconds max_lateness = std::chrono::hours(24));
+                     std::chrono::seconds max_lateness = std::chrono::hours(24), domain::UnsubscribeLinks links = {});
 
     /// Prepares every target of the campaign; rows are available from `now`, or with a send window from the
     /// window's next start in each target's time zone. Throws domain::TemplateError when a template does not parse,
@@ -39,6 +39,7 @@ private:
     domain::DefaultSenders senders_;
     std::size_t batch_size_;
     std::chrono::seconds max_lateness_;
+    domain::UnsubscribeLinks links_;  // the one-click links of non-transactional campaigns
 };
 
 }  // namespace bulkmsg::app

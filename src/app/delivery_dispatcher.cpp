@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/tracing/tracer.hpp"
+#include "domain/quiet_hours.hpp"
 
 namespace bulkmsg::app {
 
@@ -59,6 +60,21 @@ bool DeliveryDispatcher::Dispatch(bool stopping) {
         progressed = DispatchChannel(channel, waiting, stopping) || progressed;
     }
     return progressed;
+}
+
+bool DeliveryDispatcher::DeferQuietHours(ClaimedMessage& item, domain::TimePoint now) {
+    const auto release = domain::OutsideQuietHours(now, item.message.payload);
+    if (release <= now) {
+        return false;
+    }
+    ++context_.ledger.stats.deferred;
+    const auto wait = std::chrono::ceil<std::chrono::seconds>(release - now);
+    auto outcome = domain::DecideOutcome(item.message.outbox_id, item.message.campaign_id,
+                                         domain::RateLimited("deferred: recipient's quiet hours", wait), item.attempts,
+                                         context_.options.retry, now, 0);
+    outcome.available_at = release;
+    writer_.Finish(item.tag, item.claim_token, std::move(outcome), std::move(item.message), false);
+    return true;
 }
 
 bool DeliveryDispatcher::DeferOverdue(std::deque<ClaimedMessage>& waiting, domain::TimePoint now) {
@@ -124,7 +140,9 @@ bool DeliveryDispatcher::DispatchChannel(domain::Channel channel, std::deque<Cla
         }
         auto item = std::move(waiting.front());
         waiting.pop_front();
-        Send(provider, std::move(item));
+        if (!DeferQuietHours(item, now)) {
+            Send(provider, std::move(item));
+        }
         ++sent;
     }
     return progressed || sent > 0;
@@ -210,6 +228,10 @@ void DeliveryDispatcher::OnResult(ClaimedMessage& item, const std::string& provi
     const bool suppress = result.suppress_recipient;
     auto outcome = domain::DecideOutcome(item.message.outbox_id, item.message.campaign_id, result, item.attempts,
                                          context_.options.retry, now, context_.random.Unit());
+    if (outcome.status == domain::OutboxStatus::kRetrying) {
+        // A retry five minutes on can fall past the end of the recipient's window: it waits for the next start.
+        outcome.available_at = domain::OutsideQuietHours(outcome.available_at, item.message.payload);
+    }
     auto& stats = context_.ledger.stats;
     switch (outcome.status) {
         case domain::OutboxStatus::kSent: ++stats.sent; break;

@@ -38,6 +38,8 @@ private:
     /// How many of `wanted` the channel's shared rate allows now (all when it has no rate).
     std::size_t Tokens(domain::Channel channel, std::size_t wanted, domain::TimePoint now);
     void Send(MessageProvider& provider, ClaimedMessage message);
+    /// Sends an SMS that is due in its recipient's quiet hours back to the outbox until they end (attempts kept).
+    bool DeferQuietHours(ClaimedMessage& item, domain::TimePoint now);
     void OnResult(ClaimedMessage& item, const std::string& provider, domain::SendResult result);
     bool ProviderHeld(const std::string& provider, domain::TimePoint now);
     /// Ends the provider call's span with the answer's outcome (when tracing records).

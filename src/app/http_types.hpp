@@ -44,6 +44,7 @@ struct HttpRequest {
     std::map<std::string, std::string> headers;
     std::string body;
     BodyStream* body_stream = nullptr;
+    std::string peer;  // the client's IP address as the server saw it; empty when unknown (tests)
 };
 
 /// Calls `consume` with the request body in pieces of at most `chunk_size` bytes, from `body` or `body_stream`.

@@ -20,7 +20,9 @@ std::vector<domain::FieldError> SuppressionService::Check(const std::string& cha
 }
 
 SuppressionService::Added SuppressionService::Add(const Suppression& suppression) {
-    return store_.AddSuppression(suppression) ? Added::kCreated : Added::kUpdated;
+    const auto added = store_.AddSuppression(suppression) ? Added::kCreated : Added::kUpdated;
+    store_.SuppressUnsentRows(suppression.channel, suppression.address, suppression.source);
+    return added;
 }
 
 bool SuppressionService::Remove(domain::Channel channel, const std::string& address) {

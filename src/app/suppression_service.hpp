@@ -21,7 +21,8 @@ public:
     static std::vector<domain::FieldError> Check(const std::string& channel, const std::string& address);
 
     enum class Added { kCreated, kUpdated };
-    /// Adds (or updates the reason of) a checked suppression.
+    /// Adds (or updates the reason of) a checked suppression, and suppresses the address's unsent rows in running
+    /// campaigns of the channel (SuppressionStore::SuppressUnsentRows).
     Added Add(const Suppression& suppression);
     /// False when `address` was not suppressed on `channel`.
     bool Remove(domain::Channel channel, const std::string& address);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "domain/channel.hpp"
+#include "domain/unsubscribe_token.hpp"
 
 namespace bulkmsg::app {
 
@@ -14,6 +15,8 @@ struct Suppression {
     domain::Channel channel = domain::Channel::kEmail;
     std::string address;
     std::string reason;
+    std::string source = "api";                // who added it: api, one-click (an unsubscribe link)
+    std::optional<std::uint64_t> campaign_id;  // the campaign whose link was used (one-click)
 };
 
 /// Addresses that no campaign sends to (port). Thread-safe.
@@ -27,6 +30,14 @@ public:
     /// Suppressions with id > after_id in id order, optionally of one channel.
     virtual std::vector<Suppression> ListSuppressions(std::optional<domain::Channel> channel, std::uint64_t after_id,
                                                       std::size_t limit) = 0;
+    /// Opt-out everywhere: turns the address's unsent (pending or retrying) outbox rows in every running or paused
+    /// campaign of the channel `suppressed`, recording a `recipient_suppressed` audit event (with `source`) in each
+    /// campaign that had some. Returns how many rows changed.
+    virtual std::size_t SuppressUnsentRows(domain::Channel channel, const std::string& address,
+                                           const std::string& source) = 0;
+    /// The address of the target an unsubscribe token names; nullopt when that campaign has no such target on
+    /// that channel.
+    virtual std::optional<std::string> UnsubscribeAddress(const domain::UnsubscribeSubject& subject) = 0;
 };
 
 }  // namespace bulkmsg::app

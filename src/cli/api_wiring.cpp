@@ -1,5 +1,7 @@
 #include "cli/api_wiring.hpp"
 
+#include "domain/list_unsubscribe.hpp"
+
 namespace bulkmsg::cli {
 
 api::WebhookSettings WebhookSettingsOf(const domain::Config& config) {
@@ -13,6 +15,7 @@ ApiWiring::ApiWiring(const domain::Config& config)
       request_limiter(config.redis, config.db.name, 1.0),
       api({campaigns, targets, messages, suppressions, api_keys, feedback}, clock, &progress_cache, &request_limiter,
           {static_cast<double>(config.api_rate_limit_per_sec),
-           static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads), WebhookSettingsOf(config)}) {}
+           static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads), WebhookSettingsOf(config),
+           domain::UnsubscribeLinksOf(config)}) {}
 
 }  // namespace bulkmsg::cli

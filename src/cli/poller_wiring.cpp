@@ -6,6 +6,7 @@
 #include "app/campaign_preparer.hpp"
 #include "app/log.hpp"
 #include "domain/backoff.hpp"
+#include "domain/list_unsubscribe.hpp"
 
 namespace bulkmsg::cli {
 
@@ -39,7 +40,8 @@ void RunScheduler(const domain::Config& config, app::StopToken& stop) {
     mysql::MysqlPreparationStore store(config.db);
     app::SystemRandom random;
     app::CampaignPreparer preparer(store, {config.email.from, config.sms.sender_id}, config.poller.prepare_batch_size,
-                                   std::chrono::seconds(config.poller.schedule_max_lateness_seconds));
+                                   std::chrono::seconds(config.poller.schedule_max_lateness_seconds),
+                                   domain::UnsubscribeLinksOf(config));
     unsigned failures = 0;
     while (!stop.StopRequested()) {
         auto wait = std::chrono::milliseconds(config.poller.poll_interval_ms);

@@ -1,5 +1,7 @@
 #include "domain/campaign_request.hpp"
 
+#include "domain/quiet_hours.hpp"
+
 #include <date/date.h>
 
 #include <algorithm>
@@ -10,7 +12,8 @@ namespace bulkmsg::domain {
 
 namespace {
 
-const std::vector<std::string> kCampaignFields = {"name", "kind", "template", "scheduled_at", "from", "send_window"};
+const std::vector<std::string> kCampaignFields = {"name", "kind",        "template",     "scheduled_at",
+                                                  "from", "send_window", "transactional"};
 const std::vector<std::string> kTemplateFields = {"subject", "text", "html", "title", "data"};
 
 void RejectUnknown(const nlohmann::json& object, const std::vector<std::string>& known, const std::string& prefix,
@@ -49,6 +52,19 @@ void CheckTemplate(const std::string& source, const std::string& path, Escaping 
 }
 
 // `kind_known`: the campaign's kind parsed, so its channel's required templates can be checked.
+// The optional boolean `field` of `object` (false when absent or null); an error when it is not a boolean.
+bool OptionalBool(const nlohmann::json& object, const std::string& field, std::vector<FieldError>& errors) {
+    const auto it = object.find(field);
+    if (it == object.end() || it->is_null()) {
+        return false;
+    }
+    if (!it->is_boolean()) {
+        errors.push_back({field, "must be true or false"});
+        return false;
+    }
+    return it->get<bool>();
+}
+
 void ParseTemplate(const nlohmann::json& body, CampaignContent& content, bool kind_known,
                    std::vector<FieldError>& errors) {
     const auto it = body.find("template");
@@ -174,6 +190,8 @@ std::optional<NewCampaign> ParseNewCampaign(const nlohmann::json& body, std::vec
     if (const auto window = body.find("send_window"); window != body.end() && !window->is_null()) {
         campaign.content.send_window = ParseSendWindow(*window, errors);
     }
+    campaign.content.transactional = OptionalBool(body, "transactional", errors);
+    campaign.content.quiet_hours = ParseQuietHours(body, campaign.content.kind, campaign.content.transactional, errors);
     if (errors.size() > errors_before) {
         return std::nullopt;
     }

@@ -19,8 +19,8 @@ struct NewCampaign {
 };
 
 /// Validates a `POST /campaigns` body: {name, kind, template: {subject?, text, html?, title?, data?},
-/// scheduled_at?, send_window?, from?}. Every problem is appended to `errors` (field path, reason), templates that do
-/// not parse included (with the parser's message); the campaign is returned only when there is none.
+/// scheduled_at?, send_window?, from?, transactional?, quiet_hours?}. Every problem is appended to `errors` (field path, reason),
+/// templates that do not parse included (with the parser's message); the campaign is returned only when there is none.
 std::optional<NewCampaign> ParseNewCampaign(const nlohmann::json& body, std::vector<FieldError>& errors);
 
 /// An RFC 3339 UTC or offset timestamp ("2026-12-01T09:00:00Z", "2026-12-01T18:00:00+09:00", optional

@@ -127,6 +127,13 @@ struct WebhookConfig {
     std::uint32_t body_limit_mb = 0;    // WEBHOOK_BODY_LIMIT_MB
 };
 
+/// One-click unsubscribe links (docs/compliance.md). The secret is required once PUBLIC_BASE_URL is set.
+struct UnsubscribeConfig {
+    std::string secret;           // UNSUBSCRIBE_SECRET: signs new tokens and verifies
+    std::string previous_secret;  // UNSUBSCRIBE_SECRET_PREVIOUS: verifies only (rotation); empty = none
+    std::string mailto;           // UNSUBSCRIBE_MAILTO: address also listed in List-Unsubscribe; empty = none
+};
+
 /// The effective configuration of every bulkmsg process, parsed once at start-up.
 struct Config {
     DatabaseConfig db;
@@ -152,6 +159,7 @@ struct Config {
     // PUBLIC_BASE_URL without a trailing slash: the address the world reaches the API at (webhook signatures,
     // unsubscribe links); empty = not published
     std::string public_base_url;
+    UnsubscribeConfig unsubscribe;
 };
 
 using EnvVars = std::map<std::string, std::string>;

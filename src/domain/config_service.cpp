@@ -2,6 +2,33 @@
 
 namespace bulkmsg::domain {
 
+namespace {
+
+constexpr std::size_t kMinSecretBytes = 16;
+
+std::string Secret(const ConfigReader& r, const std::string& name) {
+    auto secret = r.Text(name);
+    if (!secret.empty() && secret.size() < kMinSecretBytes) {
+        throw ConfigError(name, "must be at least " + std::to_string(kMinSecretBytes) + " characters");
+    }
+    return secret;
+}
+
+/// UNSUBSCRIBE_*: links are only published with PUBLIC_BASE_URL, and then need a secret to sign them.
+void ParseUnsubscribe(const ConfigReader& r, Config& c) {
+    c.unsubscribe.secret = Secret(r, "UNSUBSCRIBE_SECRET");
+    c.unsubscribe.previous_secret = Secret(r, "UNSUBSCRIBE_SECRET_PREVIOUS");
+    c.unsubscribe.mailto = r.Text("UNSUBSCRIBE_MAILTO");
+    if (!c.public_base_url.empty() && c.unsubscribe.secret.empty()) {
+        throw ConfigError("UNSUBSCRIBE_SECRET", "is required when PUBLIC_BASE_URL is set (it signs unsubscribe links)");
+    }
+    if (!c.unsubscribe.mailto.empty() && c.unsubscribe.mailto.find('@') == std::string::npos) {
+        throw ConfigError("UNSUBSCRIBE_MAILTO", "must be an email address");
+    }
+}
+
+}  // namespace
+
 void ParseService(const ConfigReader& r, Config& c) {
     c.log = {r.OneOf("LOG_LEVEL", {"trace", "debug", "info", "warn", "error", "critical", "off"}),
              r.OneOf("LOG_FORMAT", {"json", "text"})};
@@ -20,6 +47,7 @@ void ParseService(const ConfigReader& r, Config& c) {
     if (c.sms.status_callback_url.empty() && !c.public_base_url.empty()) {
         c.sms.status_callback_url = c.public_base_url + "/webhooks/twilio/status";
     }
+    ParseUnsubscribe(r, c);
 }
 
 }  // namespace bulkmsg::domain

@@ -66,10 +66,20 @@ std::vector<VariableSpec> ProviderVariables() {
 // The environment and the HTTP API.
 std::vector<VariableSpec> ServiceVariables() {
     return {
-        {"NODE_ENV", "development"},        {"EXPRESS_APP_PORT", "3001"},    {"METRICS_PORT", "9464"},
-        {"API_BODY_LIMIT_MB", "32"},        {"API_UPLOAD_LIMIT_MB", "2048"}, {"API_MAX_CONCURRENT_UPLOADS", "2"},
-        {"API_RATE_LIMIT_PER_SEC", "100"},  {"PUBLIC_BASE_URL", ""},         {"SENDGRID_WEBHOOK_PUBLIC_KEY", ""},
-        {"WEBHOOK_MAX_AGE_SECONDS", "600"}, {"WEBHOOK_BODY_LIMIT_MB", "8"},
+        {"NODE_ENV", "development"},
+        {"EXPRESS_APP_PORT", "3001"},
+        {"METRICS_PORT", "9464"},
+        {"API_BODY_LIMIT_MB", "32"},
+        {"API_UPLOAD_LIMIT_MB", "2048"},
+        {"API_MAX_CONCURRENT_UPLOADS", "2"},
+        {"API_RATE_LIMIT_PER_SEC", "100"},
+        {"PUBLIC_BASE_URL", ""},
+        {"SENDGRID_WEBHOOK_PUBLIC_KEY", ""},
+        {"WEBHOOK_MAX_AGE_SECONDS", "600"},
+        {"WEBHOOK_BODY_LIMIT_MB", "8"},
+        {"UNSUBSCRIBE_SECRET", "", true},
+        {"UNSUBSCRIBE_SECRET_PREVIOUS", "", true},
+        {"UNSUBSCRIBE_MAILTO", ""},
     };
 }
 

@@ -1,5 +1,7 @@
 #include "domain/message_renderer.hpp"
 
+#include "domain/quiet_hours.hpp"
+
 namespace bulkmsg::domain {
 
 namespace {
@@ -22,8 +24,8 @@ std::string RenderOr(std::optional<MustacheTemplate>& tmpl, const nlohmann::json
 
 }  // namespace
 
-MessageRenderer::MessageRenderer(const CampaignContent& campaign, DefaultSenders defaults)
-    : campaign_(campaign), defaults_(std::move(defaults)) {
+MessageRenderer::MessageRenderer(const CampaignContent& campaign, DefaultSenders defaults, UnsubscribeLinks links)
+    : campaign_(campaign), defaults_(std::move(defaults)), links_(std::move(links)) {
     compiled_.subject = Compile("template.subject", campaign.subject, Escaping::kNone);
     compiled_.text = Compile("template.text", campaign.text, Escaping::kNone);
     compiled_.html = Compile("template.html", campaign.html, Escaping::kHtml);
@@ -45,9 +47,20 @@ std::string MessageRenderer::From(Channel kind) const {
     return kind == Channel::kSms ? defaults_.sms : defaults_.email;
 }
 
-std::string MessageRenderer::Payload(const Target& target) {
+std::string MessageRenderer::UnsubscribeUrlOf(const Target& target, std::uint64_t target_id) const {
+    if (campaign_.transactional || !links_.Enabled()) {
+        return "";
+    }
+    return UnsubscribeUrl(links_, {target.kind, campaign_.id, target_id});
+}
+
+std::string MessageRenderer::Payload(const Target& target, std::uint64_t target_id) {
     nlohmann::json context = target.metadata.is_object() ? target.metadata : nlohmann::json::object();
     context["user_ref"] = target.user_ref;
+    const auto unsubscribe_url = UnsubscribeUrlOf(target, target_id);
+    if (!unsubscribe_url.empty()) {
+        context["unsubscribe_url"] = unsubscribe_url;
+    }
     nlohmann::json payload;
     switch (target.kind) {
         case Channel::kEmail:
@@ -58,10 +71,16 @@ std::string MessageRenderer::Payload(const Target& target) {
             if (compiled_.html) {
                 payload["html"] = compiled_.html->Render(context);
             }
+            if (!unsubscribe_url.empty()) {
+                payload["headers"] = ListUnsubscribeHeaders(links_, unsubscribe_url, campaign_.id);
+            }
             break;
         case Channel::kSms:
             payload = {
                 {"to", target.user_ref}, {"from", From(target.kind)}, {"body", RenderOr(compiled_.text, context)}};
+            if (campaign_.quiet_hours) {
+                payload["quiet_hours"] = QuietHoursPayload(*campaign_.quiet_hours, target.timezone);
+            }
             break;
         case Channel::kPush: {
             nlohmann::json data = nlohmann::json::object();

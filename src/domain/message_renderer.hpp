@@ -7,6 +7,7 @@
 #include <string>
 
 #include "domain/channel.hpp"
+#include "domain/list_unsubscribe.hpp"
 #include "domain/send_window.hpp"
 #include "domain/target.hpp"
 #include "domain/template_renderer.hpp"
@@ -24,6 +25,8 @@ struct CampaignContent {
     nlohmann::json data = nlohmann::json::object();  // push: string templates sent as the data map
     std::string from;                       // sender for this campaign; empty = the configured default of the channel
     std::optional<SendWindow> send_window;  // local time of day each recipient's message waits for
+    bool transactional = false;             // receipts and the like: no unsubscribe link or headers
+    std::optional<SendWindow> quiet_hours;  // sms: the local hours texts may go out in (quiet_hours.hpp)
 };
 
 /// A template of a campaign that does not parse: which one, and the parser's message.
@@ -44,17 +47,20 @@ struct DefaultSenders {
 };
 
 /// Renders a campaign's templates for each target into the channel payload stored in outbox.payload:
-///   email {"to","from","subject","text","html"?}   sms {"to","from","body"}
+///   email {"to","from","subject","text","html"?,"headers"?}   sms {"to","from","body","quiet_hours"?}
 ///   push  {"token","title","body","data":{string: string}}
 /// The render context is the target's metadata plus "user_ref". HTML is escaped only in `html`. The sender
 /// is the campaign's `from` for targets of the campaign's channel, else the channel's default.
+/// Unless the campaign is transactional or `links` is disabled, the context also has "unsubscribe_url" (the target's
+/// one-click link) and an email payload gets "headers": ListUnsubscribeHeaders, sent by the email provider.
 /// Parses every template once at construction. Not thread-safe.
 class MessageRenderer {
 public:
     /// Throws TemplateError naming the template ("template.subject", …) that does not parse.
-    MessageRenderer(const CampaignContent& campaign, DefaultSenders defaults);
+    MessageRenderer(const CampaignContent& campaign, DefaultSenders defaults, UnsubscribeLinks links = {});
 
-    std::string Payload(const Target& target);
+    /// `target_id` is the campaign_targets row id, which the unsubscribe token refers to.
+    std::string Payload(const Target& target, std::uint64_t target_id);
 
 private:
     struct Compiled {
@@ -62,9 +68,12 @@ private:
         std::map<std::string, MustacheTemplate> data;
     };
     std::string From(Channel kind) const;
+    /// The unsubscribe link of a target; empty when the campaign gets none.
+    std::string UnsubscribeUrlOf(const Target& target, std::uint64_t target_id) const;
 
     CampaignContent campaign_;
     DefaultSenders defaults_;
+    UnsubscribeLinks links_;
     Compiled compiled_;
 };
 

@@ -6,7 +6,10 @@
 
 #include "adapters/amqp/amqp_publisher.hpp"
 #include "adapters/mysql/mysql_outbox_store.hpp"
+#include "adapters/mysql/mysql_preparation_store.hpp"
+#include "app/campaign_preparer.hpp"
 #include "app/outbox_relay.hpp"
+#include "domain/campaign_request.hpp"
 #include "domain/traceparent.hpp"
 #include "support/fake_clock.hpp"
 #include "support/outbox_fixture.hpp"
@@ -173,6 +176,36 @@ TEST_F(OutboxPollerTest, RowsOfPausedAndCancelledCampaignsAreNotPublished) {
     EXPECT_EQ(db_.Count("status='queued'"), 5u);
     EXPECT_EQ(queues_.Take(5, 3s).size(), 5u);
     EXPECT_EQ(queues_.Depth(), 0u);
+}
+
+// SMS quiet hours (TCPA 08:00-21:00 in the recipient's zone): a campaign prepared at 22:00 New York time publishes
+// nothing overnight, and everything at 08:00.
+TEST_F(OutboxPollerTest, SmsPreparedInQuietHoursIsPublishedFromEightLocal) {
+    const auto campaign = db_.InsertCampaign("preparing");
+    const auto id = std::to_string(campaign);
+    db_.Sql().Execute(
+        "UPDATE campaigns SET kind='sms', quiet_hours='{\"start\":\"08:00\",\"end\":\"21:00\"}' WHERE id=" + id);
+    db_.Sql().Execute("INSERT INTO campaign_targets (campaign_id, user_ref, kind, timezone) VALUES (" + id +
+                      ",'+14155550100','sms','America/New_York'),(" + id +
+                      ",'+14155550101','sms','America/New_York'),(" + id + ",'+14155550102','sms','America/New_York')");
+    const auto ten_pm = *domain::ParseRfc3339("2026-12-01T22:00:00-05:00");
+    mysql::MysqlPreparationStore store(db_.Config());
+    app::CampaignPreparer preparer(store, {"noreply@example.com", "+15005550006"}, 1000);
+    ASSERT_EQ(preparer.Prepare(campaign, ten_pm).inserted, 3u);
+    db_.Sql().Execute("UPDATE campaigns SET status='running' WHERE id=" + id);
+    EXPECT_EQ(db_.Count("available_at='2026-12-02 13:00:00'"), 3u);  // 08:00 EST
+
+    testing::FakeClock clock(ten_pm);
+    Poller poller(db_.Config(), queues_.Topology(), clock, 1000);
+    poller.relay.PollOnce();
+    clock.Advance(std::chrono::minutes(9 * 60 + 59));  // 07:59
+    poller.relay.PollOnce();
+    EXPECT_EQ(db_.Count("status='queued'"), 0u);
+    EXPECT_EQ(queues_.Depth(), 0u);
+    clock.Advance(1min);  // 08:00
+    poller.relay.PollOnce();
+    EXPECT_EQ(db_.Count("status='queued'"), 3u);
+    EXPECT_EQ(queues_.Take(3, 3s).size(), 3u);
 }
 
 // A broker policy that rejects publishes beyond 10 queued messages makes RabbitMQ nack them: exactly the

@@ -5,6 +5,7 @@
 
 #include "app/clock.hpp"
 #include "cli/provider_wiring.hpp"
+#include "domain/message_renderer.hpp"
 #include "domain/providers/apns_protocol.hpp"
 #include "support/provider_sim.hpp"
 #include "support/test_environment.hpp"
@@ -54,6 +55,8 @@ std::string ApnsToken(const std::string& prefix = "") {
 
 class ProviderClientsTest : public ::testing::Test {
 protected:
+    explicit ProviderClientsTest(const std::vector<std::string>& sim_args = {}) : sim_(sim_args) {}
+
     /// Sends every message through fresh clients configured by `overrides` on top of the simulator's env and
     /// polls until all have an outcome (in input order).
     std::vector<SendResult> SendAll(const std::vector<domain::OutboundMessage>& messages,
@@ -85,6 +88,29 @@ protected:
     app::SystemClock clock_;
     std::size_t max_in_flight_ = 0;
 };
+
+// A simulator started with --require-unsubscribe (the mailbox providers' bulk-sender rule) accepts the marketing
+// mail bulkmsg prepares and refuses mail without the RFC 8058 headers.
+class RequireUnsubscribeTest : public ProviderClientsTest {
+protected:
+    RequireUnsubscribeTest() : ProviderClientsTest({"--require-unsubscribe"}) {}
+};
+
+TEST_F(RequireUnsubscribeTest, PreparedMarketingMailPassesAndMailWithoutTheHeadersIsRefused) {
+    domain::CampaignContent campaign;
+    campaign.id = 1;
+    campaign.subject = "Sale";
+    campaign.text = "Unsubscribe: {{unsubscribe_url}}";
+    domain::MessageRenderer renderer(campaign, {"news@example.com", "+15005550006"},
+                                     {"https://api.example.org", {"unsubscribe-secret-0123456789", ""}, ""});
+    auto marketing = Email(1, "ana@example.com");
+    marketing.payload = nlohmann::json::parse(renderer.Payload({"ana@example.com", domain::Channel::kEmail}, 7));
+    const auto results = SendAll({marketing, Email(2, "bo@example.com")});
+    EXPECT_EQ(results[0].outcome, SendOutcome::kSent) << results[0].reason;
+    EXPECT_EQ(results[1].outcome, SendOutcome::kPermanent);
+    EXPECT_NE(results[1].reason.find("personalizations.0.headers"), std::string::npos) << results[1].reason;
+    EXPECT_EQ(sim_.Stats()["providers"]["sendgrid"]["accepted"], 1);
+}
 
 TEST_F(ProviderClientsTest, EveryClientDeliversAndTheSimulatorSeesEachKeyOnce) {
     const auto apns = Push(4, ApnsToken());

@@ -187,8 +187,39 @@ bool InMemorySuppressionStore::AddSuppression(const app::Suppression& suppressio
             return false;
         }
     }
-    rows_.push_back({next_id_++, suppression.channel, suppression.address, suppression.reason});
+    auto row = suppression;
+    row.id = next_id_++;
+    rows_.push_back(row);
     return true;
+}
+
+std::size_t InMemorySuppressionStore::SuppressUnsentRows(domain::Channel channel, const std::string& address,
+                                                         const std::string& source) {
+    ThrowIfDown();
+    const std::lock_guard lock(mutex_);
+    opt_outs_.push_back(std::string(domain::ToString(channel)) + ":" + address + ":" + source);
+    return 0;
+}
+
+std::optional<std::string> InMemorySuppressionStore::UnsubscribeAddress(const domain::UnsubscribeSubject& subject) {
+    ThrowIfDown();
+    const std::lock_guard lock(mutex_);
+    for (const auto& [target, address] : targets_) {
+        if (target == subject) {
+            return address;
+        }
+    }
+    return std::nullopt;
+}
+
+void InMemorySuppressionStore::AddTarget(const domain::UnsubscribeSubject& subject, const std::string& address) {
+    const std::lock_guard lock(mutex_);
+    targets_.emplace_back(subject, address);
+}
+
+std::vector<std::string> InMemorySuppressionStore::OptOuts() const {
+    const std::lock_guard lock(mutex_);
+    return opt_outs_;
 }
 
 bool InMemorySuppressionStore::RemoveSuppression(domain::Channel channel, const std::string& address) {

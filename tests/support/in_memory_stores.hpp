@@ -84,10 +84,20 @@ public:
     bool RemoveSuppression(domain::Channel channel, const std::string& address) override;
     std::vector<app::Suppression> ListSuppressions(std::optional<domain::Channel> channel, std::uint64_t after_id,
                                                    std::size_t limit) override;
+    std::size_t SuppressUnsentRows(domain::Channel channel, const std::string& address,
+                                   const std::string& source) override;
+    std::optional<std::string> UnsubscribeAddress(const domain::UnsubscribeSubject& subject) override;
+
+    /// A target unsubscribe tokens can name.
+    void AddTarget(const domain::UnsubscribeSubject& subject, const std::string& address);
+    /// Every SuppressUnsentRows call as "channel:address:source".
+    std::vector<std::string> OptOuts() const;
 
 private:
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::vector<app::Suppression> rows_;
+    std::vector<std::pair<domain::UnsubscribeSubject, std::string>> targets_;
+    std::vector<std::string> opt_outs_;
     std::uint64_t next_id_ = 1;
 };
 
@@ -114,6 +124,15 @@ public:
 
 private:
     std::map<std::uint64_t, std::string> documents_;
+};
+
+/// Every store the HTTP API works on (api::ApiStores), in memory.
+struct InMemoryApiStores {
+    InMemoryCampaignStore campaigns;
+    InMemoryTargetStore targets;
+    InMemoryMessageStore messages;
+    InMemorySuppressionStore suppressions;
+    InMemoryApiKeyStore keys;
 };
 
 }  // namespace bulkmsg::testing

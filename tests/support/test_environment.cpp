@@ -58,6 +58,9 @@ std::map<std::string, std::string> BulkmsgEnv(const std::map<std::string, std::s
         }
     }
     env["LOG_FORMAT"] = "json";
+    // Unsubscribe links are published, so the API accepts marketing email campaigns (docs/compliance.md).
+    env["PUBLIC_BASE_URL"] = "http://127.0.0.1:9";
+    env["UNSUBSCRIBE_SECRET"] = "integration-test-unsubscribe-secret";
     for (const auto& [k, v] : overrides) {
         env[k] = v;
     }

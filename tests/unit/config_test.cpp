@@ -83,10 +83,13 @@ TEST(ConfigTest, WebhookSettingsAndTheTwilioStatusCallbackFollowThePublicUrl) {
     EXPECT_EQ(defaults.webhooks.max_age_seconds, 600u);
     EXPECT_EQ(defaults.webhooks.body_limit_mb, 8u);
     EXPECT_EQ(defaults.sms.status_callback_url, "");
-    const auto published = ParseConfig({{"PUBLIC_BASE_URL", "https://bulkmsg.example"}});
+    const EnvVars base = {{"PUBLIC_BASE_URL", "https://bulkmsg.example"},
+                          {"UNSUBSCRIBE_SECRET", "unsubscribe-secret-0123456789"}};
+    const auto published = ParseConfig(base);
     EXPECT_EQ(published.sms.status_callback_url, "https://bulkmsg.example/webhooks/twilio/status");
-    const auto overridden = ParseConfig(
-        {{"PUBLIC_BASE_URL", "https://bulkmsg.example"}, {"SMS_STATUS_CALLBACK_URL", "https://other.example/cb"}});
+    auto with_override = base;
+    with_override["SMS_STATUS_CALLBACK_URL"] = "https://other.example/cb";
+    const auto overridden = ParseConfig(with_override);
     EXPECT_EQ(overridden.sms.status_callback_url, "https://other.example/cb");
     EXPECT_EQ(ErrorVariable({{"WEBHOOK_MAX_AGE_SECONDS", "0"}}), "WEBHOOK_MAX_AGE_SECONDS");
     EXPECT_EQ(ErrorVariable({{"WEBHOOK_BODY_LIMIT_MB", "2000"}}), "WEBHOOK_BODY_LIMIT_MB");
@@ -157,6 +160,22 @@ TEST(ConfigTest, RequiredTextMustNotBeEmpty) {
     EXPECT_EQ(ErrorVariable({{"DB_HOST", ""}}), "DB_HOST");
     EXPECT_EQ(ErrorVariable({{"DB_NAME", ""}}), "DB_NAME");
     EXPECT_EQ(ErrorVariable({{"RABBITMQ_VHOST", ""}}), "RABBITMQ_VHOST");
+}
+
+TEST(ConfigTest, UnsubscribeSecretIsRequiredOnceLinksArePublished) {
+    EXPECT_EQ(ErrorVariable({{"PUBLIC_BASE_URL", "https://api.example.org"}}), "UNSUBSCRIBE_SECRET");
+    EXPECT_EQ(ErrorVariable({{"PUBLIC_BASE_URL", "https://api.example.org"}, {"UNSUBSCRIBE_SECRET", "short"}}),
+              "UNSUBSCRIBE_SECRET");
+    EXPECT_EQ(ErrorVariable({{"UNSUBSCRIBE_SECRET_PREVIOUS", "short"}}), "UNSUBSCRIBE_SECRET_PREVIOUS");
+    EXPECT_EQ(ErrorVariable({{"UNSUBSCRIBE_MAILTO", "not-an-address"}}), "UNSUBSCRIBE_MAILTO");
+    const auto config = ParseConfig({{"PUBLIC_BASE_URL", "https://api.example.org"},
+                                     {"UNSUBSCRIBE_SECRET", "0123456789abcdef"},
+                                     {"UNSUBSCRIBE_SECRET_PREVIOUS", "fedcba9876543210"},
+                                     {"UNSUBSCRIBE_MAILTO", "unsubscribe@example.org"}});
+    EXPECT_EQ(config.unsubscribe.secret, "0123456789abcdef");
+    EXPECT_EQ(config.unsubscribe.previous_secret, "fedcba9876543210");
+    EXPECT_EQ(config.unsubscribe.mailto, "unsubscribe@example.org");
+    EXPECT_EQ(ParseConfig({}).unsubscribe.secret, "");
 }
 
 TEST(ConfigTest, RedactsSecretsButShowsEverythingElse) {

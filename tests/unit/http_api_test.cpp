@@ -103,6 +103,34 @@ TEST_F(HttpApiTest, AnInvalidBodyNamesTheFieldAndWritesNothing) {
     EXPECT_EQ(Call("POST", "/api/v1/suppressions", "{not json").status, 400u);
 }
 
+TEST_F(HttpApiTest, MarketingEmailNeedsPublishedUnsubscribeLinks) {
+    const Json marketing = {{"name", "sale"}, {"kind", "email"}, {"template", {{"subject", "s"}, {"text", "t"}}}};
+    const auto refused = Call("POST", "/api/v1/campaigns", marketing.dump());
+    EXPECT_EQ(refused.status, 422u) << refused.body;
+    EXPECT_EQ(Body(refused)["error"]["details"][0]["field"], "transactional");
+    EXPECT_NE(Body(refused)["error"]["details"][0]["reason"].get<std::string>().find("PUBLIC_BASE_URL"),
+              std::string::npos);
+    EXPECT_FALSE(campaigns_.GetCampaign(1));
+
+    auto receipt = marketing;
+    receipt["transactional"] = true;
+    const auto created = Call("POST", "/api/v1/campaigns", receipt.dump());
+    EXPECT_EQ(created.status, 201u) << created.body;
+    EXPECT_EQ(Body(created)["transactional"], true);
+
+    const domain::UnsubscribeLinks links{"https://api.example.org", {"unsubscribe-secret-0123456789", ""}, ""};
+    HttpApi published{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_},
+                      clock_,
+                      nullptr,
+                      nullptr,
+                      {0, 2, {}, links}};
+    app::HttpRequest request{"POST", "/api/v1/campaigns", "", {{"content-type", "application/json"}}, marketing.dump()};
+    request.headers["authorization"] = "Bearer good-key";
+    const auto accepted = published.Handle(request);
+    EXPECT_EQ(accepted.status, 201u) << accepted.body;
+    EXPECT_EQ(Body(accepted)["transactional"], false);
+}
+
 TEST_F(HttpApiTest, OnlyTheUploadRouteStreamsItsBody) {
     EXPECT_TRUE(api_.StreamsBody({"POST", "/api/v1/campaigns/3/targets", "", {}, ""}));
     EXPECT_FALSE(api_.StreamsBody({"GET", "/api/v1/campaigns/3/targets", "", {}, ""}));

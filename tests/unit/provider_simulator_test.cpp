@@ -55,6 +55,27 @@ TEST_F(ProviderSimulatorTest, SendgridValidatesLikeTheRealApi) {
     EXPECT_EQ(stats["keys"]["k1"], 1);
 }
 
+TEST_F(ProviderSimulatorTest, RequireUnsubscribeRejectsMailWithoutTheRfc8058Headers) {
+    SimCredentials strict{"SG.k", "AC1", "tok", "", 3600, "", "", ""};
+    strict.require_unsubscribe = true;
+    ProviderSimulator sim(strict, state_, [] { return kNow; });
+    const auto send = [&](const nlohmann::json& body) {
+        return sim.HandleHttp(Post("/v3/mail/send", body.dump(),
+                                   {{"authorization", "Bearer SG.k"}, {"content-type", "application/json"}}));
+    };
+    const auto bare = send(ValidMail());
+    EXPECT_EQ(bare.status, 400u);
+    EXPECT_EQ(nlohmann::json::parse(bare.body)["errors"][0]["field"], "personalizations.0.headers");
+    auto mail = ValidMail();
+    mail["personalizations"][0]["headers"] = {{"List-Unsubscribe", "<https://api.example.org/u/t>"}};
+    EXPECT_EQ(send(mail).status, 400u);
+    mail["personalizations"][0]["headers"]["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
+    EXPECT_EQ(send(mail).status, 202u);
+    mail["personalizations"][0]["headers"]["List-Unsubscribe"] = "<mailto:u@example.org>";
+    EXPECT_EQ(send(mail).status, 400u);
+    EXPECT_EQ(Mail(ValidMail()).status, 202u);  // without the flag the headers are optional
+}
+
 TEST_F(ProviderSimulatorTest, TwilioChecksAuthRequiredFieldsAndMagicNumbers) {
     EXPECT_EQ(Sms({{"To", "+14155552345"}, {"From", "+15005550006"}, {"Body", "hi"}}).status, 201u);
     auto code = [&](const domain::FormFields& form, const std::string& token = "tok") {

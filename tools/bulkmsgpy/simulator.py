@@ -102,7 +102,7 @@ def main():
     run.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARGS...]")
     become = modes.add_parser("exec", help="become the simulator on its default ports")
     become.add_argument("credentials", help="the directory scripts/sim-credentials wrote")
-    become.add_argument("options", nargs=argparse.REMAINDER, help="-- more simulator options")
+    become.add_argument("options", nargs=argparse.REMAINDER, help="-- more simulator options, e.g. --require-unsubscribe")
     args = parser.parse_args()
     build = os.path.abspath(os.environ.get("BUILD_DIR", os.path.join(ROOT, "build")))
     if args.mode == "exec":

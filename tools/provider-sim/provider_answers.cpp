@@ -100,6 +100,19 @@ std::optional<HttpResponse> ValidateSendgrid(const HttpRequest& request, const s
     return std::nullopt;
 }
 
+std::optional<HttpResponse> ValidateUnsubscribeHeaders(const json& body) {
+    for (const auto& p : body["personalizations"]) {
+        const auto headers = p.value("headers", json::object());
+        const auto link = headers.is_object() ? headers.value("List-Unsubscribe", "") : std::string();
+        const auto post = headers.is_object() ? headers.value("List-Unsubscribe-Post", "") : std::string();
+        if (!(link.starts_with("<https://") || link.starts_with("<http://")) || post != "List-Unsubscribe=One-Click") {
+            return SendgridError(400, "bulk mail needs List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) headers",
+                                 "personalizations.0.headers");
+        }
+    }
+    return std::nullopt;
+}
+
 // --- Twilio ---------------------------------------------------------------------------------------------------
 
 HttpResponse TwilioError(unsigned status, long code, const std::string& message) {

@@ -31,6 +31,11 @@ app::HttpResponse SendgridError(unsigned status, const std::string& message, con
 std::optional<app::HttpResponse> ValidateSendgrid(const app::HttpRequest& request, const std::string& api_key,
                                                   const nlohmann::json& body);
 
+/// The 400 a bulk sender's mail gets without one-click unsubscribe (RFC 8058): every personalization's `headers`
+/// must hold `List-Unsubscribe` with an https or http URL in angle brackets and `List-Unsubscribe-Post:
+/// List-Unsubscribe=One-Click`. Not a SendGrid check: the simulator plays the mailbox providers' rule.
+std::optional<app::HttpResponse> ValidateUnsubscribeHeaders(const nlohmann::json& body);
+
 /// Twilio's {code, message, more_info, status} body.
 app::HttpResponse TwilioError(unsigned status, long code, const std::string& message);
 /// The first form field `name`, "" when absent.

@@ -72,6 +72,9 @@ HttpResponse ProviderSimulator::Finish(const std::string& provider, const HttpRe
 HttpResponse ProviderSimulator::Sendgrid(const HttpRequest& request) {
     const auto body = json::parse(request.body, nullptr, false);
     auto error = ValidateSendgrid(request, credentials_.sendgrid_api_key, body);
+    if (!error && credentials_.require_unsubscribe) {
+        error = ValidateUnsubscribeHeaders(body);
+    }
     return Finish(
         "sendgrid", request, std::move(error),
         [this](std::uint32_t retry_after) {

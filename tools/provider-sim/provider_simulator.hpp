@@ -23,6 +23,7 @@ struct SimCredentials {
     std::string apns_public_key_pem;  // verifies the ES256 provider tokens
     std::string apns_key_id;
     std::string apns_team_id;
+    bool require_unsubscribe = false;  // --require-unsubscribe: SendGrid mail without RFC 8058 headers gets 400
 };
 
 /// Answers SendGrid, Twilio, FCM (with its OAuth2 token endpoint) and APNs requests the way the real services do

@@ -63,6 +63,8 @@ void AddOptions(CLI::App& app, SimOptions& o) {
     app.add_option("--retry-after", o.retry_after, "Seconds asked for in 429 answers")->capture_default_str();
     app.add_option("--seed", o.seed, "Random seed of fault injection")->capture_default_str();
     app.add_option("--threads", o.threads, "I/O threads of each port")->capture_default_str();
+    app.add_flag("--require-unsubscribe", credentials.require_unsubscribe,
+                 "Reject (400) SendGrid mail without List-Unsubscribe and List-Unsubscribe-Post headers");
     app.add_option("--ports-file", o.ports_file, "Write {\"http\":port,\"apns\":port} here once listening");
     bulkmsg::sim::AddFeedbackOptions(app, o.feedback);
 }

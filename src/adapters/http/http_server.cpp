@@ -166,6 +166,9 @@ private:
             return OnReadError(ec);
         }
         request_ = ToAppRequest(header_->get());
+        boost::system::error_code peer_error;
+        const auto peer = stream_.socket().remote_endpoint(peer_error);
+        request_.peer = peer_error ? std::string() : peer.address().to_string();
         keep_alive_ = header_->get().keep_alive();
         const bool streamed = settings_.streams_body && settings_.streams_body(request_);
         const auto limit = streamed                  ? settings_.stream_body_limit_bytes

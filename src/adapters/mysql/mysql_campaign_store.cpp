@@ -11,7 +11,8 @@ namespace {
 
 constexpr const char* kCampaignColumns =
     "SELECT id, name, kind, status, template_subject, template_text, template_html, template_title, template_data, "
-    "from_address, scheduled_at, createdAt, updatedAt, send_window, status_reason FROM campaigns";
+    "from_address, scheduled_at, createdAt, updatedAt, send_window, status_reason, transactional, quiet_hours FROM "
+    "campaigns";
 
 std::vector<app::CampaignRecord> ToRecords(const SqlResult& result) {
     const auto id = result.Column("id"), name = result.Column("name"), kind = result.Column("kind"),
@@ -20,7 +21,8 @@ std::vector<app::CampaignRecord> ToRecords(const SqlResult& result) {
                title = result.Column("template_title"), data = result.Column("template_data"),
                from = result.Column("from_address"), scheduled_at = result.Column("scheduled_at"),
                created_at = result.Column("createdAt"), updated_at = result.Column("updatedAt"),
-               send_window = result.Column("send_window"), status_reason = result.Column("status_reason");
+               send_window = result.Column("send_window"), status_reason = result.Column("status_reason"),
+               transactional = result.Column("transactional"), quiet_hours = result.Column("quiet_hours");
     std::vector<app::CampaignRecord> campaigns;
     campaigns.reserve(result.size());
     for (const auto r : result) {
@@ -41,6 +43,8 @@ std::vector<app::CampaignRecord> ToRecords(const SqlResult& result) {
         c.updated_at = r.Time(updated_at);
         c.content.send_window = r.OptionalSendWindow(send_window);
         c.status_reason = r.OptionalText(status_reason);
+        c.content.transactional = r.UInt(transactional) != 0;
+        c.content.quiet_hours = r.OptionalSendWindow(quiet_hours);
         campaigns.push_back(std::move(c));
     }
     return campaigns;
@@ -66,14 +70,17 @@ std::uint64_t InsertCampaign(MysqlConnection& c, const domain::NewCampaign& n, c
     const auto& t = n.content;
     c.Execute(
         "INSERT INTO campaigns (name, kind, status, scheduled_at, template_subject, template_text, "
-        "template_html, template_title, template_data, from_address, send_window) VALUES (" +
+        "template_html, template_title, template_data, from_address, send_window, transactional, quiet_hours) VALUES "
+        "(" +
         c.Quote(n.name) + ",'" + std::string(domain::ToString(t.kind)) + "','" +
         std::string(
             domain::ToString(n.scheduled_at ? domain::CampaignStatus::kScheduled : domain::CampaignStatus::kDraft)) +
         "'," + (n.scheduled_at ? "'" + SqlTime(*n.scheduled_at) + "'" : std::string("NULL")) + "," +
         Nullable(c, t.subject) + "," + c.Quote(t.text) + "," + Nullable(c, t.html) + "," + Nullable(c, t.title) + "," +
         (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + "," +
-        (t.send_window ? c.Quote(domain::SendWindowJson(*t.send_window).dump()) : std::string("NULL")) + ")");
+        (t.send_window ? c.Quote(domain::SendWindowJson(*t.send_window).dump()) : std::string("NULL")) + "," +
+        (t.transactional ? "1" : "0") + "," +
+        (t.quiet_hours ? c.Quote(domain::SendWindowJson(*t.quiet_hours).dump()) : std::string("NULL")) + ")");
     const auto inserted = c.Select("SELECT LAST_INSERT_ID() AS id");
     const auto id = inserted[0].UInt(inserted.Column("id"));
     InsertCampaignEvent(c, id, {"created", actor, {{"name", n.name}}});

@@ -58,10 +58,11 @@ MysqlPreparationStore::~MysqlPreparationStore() = default;
 
 std::optional<domain::CampaignContent> MysqlPreparationStore::LoadCampaign(std::uint64_t campaign_id) {
     const auto result = pool_.With([&](MysqlConnection& c) {
-        return c.Select(Sql(c,
-                            "SELECT kind, template_subject, template_text, template_html, template_title, "
-                            "template_data, from_address, send_window FROM campaigns WHERE id=?",
-                            campaign_id));
+        return c.Select(
+            Sql(c,
+                "SELECT kind, template_subject, template_text, template_html, template_title, "
+                "template_data, from_address, send_window, transactional, quiet_hours FROM campaigns WHERE id=?",
+                campaign_id));
     });
     if (result.empty()) {
         return std::nullopt;
@@ -76,7 +77,9 @@ std::optional<domain::CampaignContent> MysqlPreparationStore::LoadCampaign(std::
                                    text("template_title"),
                                    r.JsonObject(result.Column("template_data")),
                                    text("from_address"),
-                                   r.OptionalSendWindow(result.Column("send_window"))};
+                                   r.OptionalSendWindow(result.Column("send_window")),
+                                   r.UInt(result.Column("transactional")) != 0,
+                                   r.OptionalSendWindow(result.Column("quiet_hours"))};
 }
 
 std::string MysqlPreparationStore::CampaignTraceparent(std::uint64_t campaign_id) {

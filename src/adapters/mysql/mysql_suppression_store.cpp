@@ -1,13 +1,19 @@
 #include "adapters/mysql/mysql_suppression_store.hpp"
 
+#include "adapters/mysql/campaign_events.hpp"
+#include "domain/target.hpp"
+
 namespace bulkmsg::mysql {
 
 bool MysqlSuppressionStore::AddSuppression(const app::Suppression& s) {
     return pool_.With([&](MysqlConnection& c) {
         // MariaDB reports 1 affected row for an insert, 2 for an update of an existing row, 0 when unchanged.
         // Posting again without a reason keeps the one stored.
-        return c.Execute("INSERT INTO suppressions (channel, address, reason) VALUES (" +
+        // The first source of a suppression stays: a later one-click on an address added by the API changes nothing.
+        return c.Execute("INSERT INTO suppressions (channel, address, reason, source, campaign_id) VALUES (" +
                          c.Quote(domain::ToString(s.channel)) + "," + c.Quote(s.address) + "," + c.Quote(s.reason) +
+                         "," + c.Quote(s.source) + "," +
+                         (s.campaign_id ? std::to_string(*s.campaign_id) : std::string("NULL")) +
                          ") ON DUPLICATE KEY UPDATE reason=IF(VALUES(reason)='', reason, VALUES(reason))") == 1;
     });
 }
@@ -22,17 +28,54 @@ bool MysqlSuppressionStore::RemoveSuppression(domain::Channel channel, const std
 std::vector<app::Suppression> MysqlSuppressionStore::ListSuppressions(std::optional<domain::Channel> channel,
                                                                       std::uint64_t after_id, std::size_t limit) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
-        return c.Select("SELECT id, channel, address, reason FROM suppressions WHERE id > " + std::to_string(after_id) +
+        return c.Select("SELECT id, channel, address, reason, source, campaign_id FROM suppressions WHERE id > " +
+                        std::to_string(after_id) +
                         (channel ? " AND channel=" + c.Quote(domain::ToString(*channel)) : "") + " ORDER BY id LIMIT " +
                         std::to_string(limit));
     });
     std::vector<app::Suppression> list;
     const auto id = rows.Column("id"), channel_of = rows.Column("channel"), address = rows.Column("address"),
-               reason = rows.Column("reason");
+               reason = rows.Column("reason"), source = rows.Column("source"), campaign = rows.Column("campaign_id");
     for (const auto r : rows) {
-        list.push_back({r.UInt(id), r.Channel(channel_of), r.Text(address), r.Text(reason)});
+        list.push_back({r.UInt(id), r.Channel(channel_of), r.Text(address), r.Text(reason),
+                        r.OptionalText(source).value_or("api"),
+                        r.OptionalText(campaign) ? std::optional(r.UInt(campaign)) : std::nullopt});
     }
     return list;
+}
+
+std::size_t MysqlSuppressionStore::SuppressUnsentRows(domain::Channel channel, const std::string& address,
+                                                      const std::string& source) {
+    return pool_.With([&](MysqlConnection& c) {
+        const auto kind = c.Quote(domain::ToString(channel));
+        const auto campaigns =
+            c.Select("SELECT id FROM campaigns WHERE status IN ('running','paused') AND kind=" + kind);
+        std::size_t changed = 0;
+        for (const auto row : campaigns) {
+            const auto campaign_id = row.UInt(campaigns.Column("id"));
+            // By idempotency key, the outbox's unique index: one row per campaign, address and channel.
+            c.Execute("START TRANSACTION");
+            const auto rows = c.Execute(
+                "UPDATE outbox SET status='suppressed', last_error=" + c.Quote("suppressed (" + source + ")") +
+                " WHERE idempotency_key=" + c.Quote(domain::IdempotencyKey(campaign_id, address, channel)) +
+                " AND status IN ('pending','retrying')");
+            if (rows > 0) {
+                InsertCampaignEvent(c, campaign_id,
+                                    {"recipient_suppressed", source, {{"rows", rows}, {"source", source}}});
+            }
+            c.Execute("COMMIT");
+            changed += rows;
+        }
+        return changed;
+    });
+}
+
+std::optional<std::string> MysqlSuppressionStore::UnsubscribeAddress(const domain::UnsubscribeSubject& subject) {
+    return pool_.With([&](MysqlConnection& c) {
+        return c.QueryValue("SELECT user_ref FROM campaign_targets WHERE id=" + std::to_string(subject.target_id) +
+                            " AND campaign_id=" + std::to_string(subject.campaign_id) +
+                            " AND kind=" + c.Quote(domain::ToString(subject.channel)));
+    });
 }
 
 }  // namespace bulkmsg::mysql

@@ -14,6 +14,9 @@ public:
     bool RemoveSuppression(domain::Channel channel, const std::string& address) override;
     std::vector<app::Suppression> ListSuppressions(std::optional<domain::Channel> channel, std::uint64_t after_id,
                                                    std::size_t limit) override;
+    std::size_t SuppressUnsentRows(domain::Channel channel, const std::string& address,
+                                   const std::string& source) override;
+    std::optional<std::string> UnsubscribeAddress(const domain::UnsubscribeSubject& subject) override;
 
 private:
     MysqlPool& pool_;

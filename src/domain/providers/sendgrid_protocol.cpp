@@ -16,8 +16,12 @@ ProviderRequest BuildSendgridRequest(const OutboundMessage& message, const Sendg
     if (p.contains("html") && p["html"].is_string() && !p["html"].get_ref<const std::string&>().empty()) {
         content.push_back({{"type", "text/html"}, {"value", p["html"]}});
     }
+    nlohmann::json personalization = {{"to", {{{"email", p.value("to", message.user_ref)}}}}};
+    if (p.contains("headers") && p["headers"].is_object()) {
+        personalization["headers"] = p["headers"];
+    }
     const nlohmann::json body = {
-        {"personalizations", {{{"to", {{{"email", p.value("to", message.user_ref)}}}}}}},
+        {"personalizations", nlohmann::json::array({personalization})},
         {"from", from},
         {"subject", p.value("subject", "")},
         {"content", content},

@@ -13,7 +13,8 @@ struct SendgridSettings {
     std::string from_name;  // EMAIL_FROM_NAME; the address comes from the rendered payload
 };
 
-/// SendGrid v3 `POST /v3/mail/send` for one email payload {"to","from","subject","text","html"?}. custom_args
+/// SendGrid v3 `POST /v3/mail/send` for one email payload {"to","from","subject","text","html"?,"headers"?}; the
+/// payload's "headers" (the unsubscribe headers, see MessageRenderer) go into the personalization's. custom_args
 /// carry our outbox id and idempotency key (as strings), so webhook events can be matched to the row.
 ProviderRequest BuildSendgridRequest(const OutboundMessage& message, const SendgridSettings& settings);
 

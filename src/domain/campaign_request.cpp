@@ -12,8 +12,8 @@ namespace bulkmsg::domain {
 
 namespace {
 
-const std::vector<std::string> kCampaignFields = {"name", "kind",        "template",     "scheduled_at",
-                                                  "from", "send_window", "transactional"};
+const std::vector<std::string> kCampaignFields = {"name", "kind",        "template",      "scheduled_at",
+                                                  "from", "send_window", "transactional", "quiet_hours"};
 const std::vector<std::string> kTemplateFields = {"subject", "text", "html", "title", "data"};
 
 void RejectUnknown(const nlohmann::json& object, const std::vector<std::string>& known, const std::string& prefix,

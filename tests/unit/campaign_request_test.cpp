@@ -34,6 +34,25 @@ TEST(CampaignRequestTest, AcceptsAFullEmailCampaign) {
     EXPECT_EQ(campaign->content.send_window, (SendWindow{std::chrono::minutes(9 * 60 + 30), std::nullopt}));
 }
 
+TEST(CampaignRequestTest, SmsCampaignsTakeQuietHoursOrAnExplicitNullWhenTransactional) {
+    std::vector<FieldError> errors;
+    const nlohmann::json sms = {{"name", "s"}, {"kind", "sms"}, {"template", {{"text", "x"}}}};
+    auto custom = sms;
+    custom["quiet_hours"] = {{"start", "09:00"}, {"end", "20:00"}};
+    const auto windowed = ParseNewCampaign(custom, errors);
+    ASSERT_TRUE(windowed) << errors.at(0).field;
+    ASSERT_TRUE(windowed->content.quiet_hours);
+    auto receipts = sms;
+    receipts["transactional"] = true;
+    receipts["quiet_hours"] = nullptr;
+    const auto unrestricted = ParseNewCampaign(receipts, errors);
+    ASSERT_TRUE(unrestricted) << errors.at(0).field;
+    EXPECT_FALSE(unrestricted->content.quiet_hours);
+    auto marketing = sms;
+    marketing["quiet_hours"] = nullptr;
+    EXPECT_EQ(Fields(marketing), (std::vector<std::string>{"quiet_hours"}));
+}
+
 TEST(CampaignRequestTest, ReportsEveryProblemByField) {
     EXPECT_EQ(Fields({{"kind", "email"}, {"template", {{"text", "x"}}}}),
               (std::vector<std::string>{"name", "template.subject"}));

@@ -40,13 +40,14 @@ std::string ReplyText(const amqp_rpc_reply_t& reply) {
 
 namespace {
 
-/// A logged-in connection with channel 1 open to `endpoint`, or AmqpError.
+/// A logged-in connection with channel 1 open to `endpoint`, or std::runtime_error (not yet an AmqpError: an
+/// endpoint that fails while another answers is no failed operation, so it is not counted as a dependency error).
 amqp_connection_state_t OpenOn(const domain::RabbitConfig& config, const domain::BrokerEndpoint& endpoint,
                                int timeout_seconds) {
     amqp_connection_state_t state = amqp_new_connection();
     auto fail = [&](const std::string& what) {
         amqp_destroy_connection(state);
-        throw AmqpError("cannot connect to RabbitMQ at " + endpoint.Name() + ": " + what);
+        throw std::runtime_error("cannot connect to RabbitMQ at " + endpoint.Name() + ": " + what);
     };
     amqp_socket_t* socket = amqp_tcp_socket_new(state);
     if (socket == nullptr) {
@@ -88,7 +89,7 @@ void AmqpConnection::Connect(const domain::RabbitConfig& config, app::EndpointRo
         const auto& endpoint = config.endpoints.at(index);
         try {
             state_ = OpenOn(config, endpoint, timeout_seconds);
-        } catch (const AmqpError& e) {
+        } catch (const std::runtime_error& e) {
             errors += (errors.empty() ? "" : "; ") + std::string(e.what());
             continue;
         }

@@ -20,6 +20,9 @@ HttpResponse ReadyResponse(const app::ReadinessReport& report,
     nlohmann::json checks = nlohmann::json::object();
     for (const auto& r : report.results) {
         checks[r.name] = r.ok ? nlohmann::json{{"ok", true}} : nlohmann::json{{"ok", false}, {"error", r.error}};
+        if (!r.endpoint.empty()) {
+            checks[r.name]["endpoint"] = r.endpoint;
+        }
     }
     nlohmann::json body = {{"status", report.ready ? "ready" : "not_ready"}, {"checks", checks}};
     if (!webhooks.empty()) {

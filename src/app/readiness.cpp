@@ -7,9 +7,9 @@ namespace bulkmsg::app {
 ReadinessReport CheckReadiness(const std::vector<ReadinessProbe>& probes) {
     ReadinessReport report;
     for (const auto& probe : probes) {
-        ProbeResult result{probe.name, true, {}};
+        ProbeResult result{probe.name, true, {}, {}};
         try {
-            probe.check();
+            result.endpoint = probe.check();
         } catch (const std::exception& e) {
             result.ok = false;
             result.error = e.what();

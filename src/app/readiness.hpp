@@ -6,16 +6,18 @@
 
 namespace bulkmsg::app {
 
-/// One dependency check for /ready: `check` throws (with a short reason) when the dependency is unusable.
+/// One dependency check for /ready: `check` throws (with a short reason) when the dependency is unusable, else
+/// returns the "host:port" it reached when the dependency has several (RabbitMQ endpoints), or "".
 struct ReadinessProbe {
     std::string name;
-    std::function<void()> check;
+    std::function<std::string()> check;
 };
 
 struct ProbeResult {
     std::string name;
     bool ok = false;
-    std::string error;  // empty when ok
+    std::string error;     // empty when ok
+    std::string endpoint;  // what `check` returned; empty when not ok or not reported
 };
 
 struct ReadinessReport {

@@ -26,9 +26,22 @@ struct DatabaseConfig {
     std::string name;
 };
 
-struct RabbitConfig {
+/// One RabbitMQ AMQP listener.
+struct BrokerEndpoint {
     std::string host;
     std::uint16_t port = 0;
+    /// "host:port", as metrics, logs and /ready name it.
+    std::string Name() const { return host + ":" + std::to_string(port); }
+    bool operator==(const BrokerEndpoint&) const = default;
+};
+
+/// Parses RABBITMQ_HOSTS: comma-separated host:port entries (spaces around entries ignored), at least one, no
+/// duplicates. Throws ConfigError naming `variable` and the bad entry.
+std::vector<BrokerEndpoint> ParseBrokerEndpoints(const std::string& variable, const std::string& list);
+
+struct RabbitConfig {
+    // RABBITMQ_HOSTS, or the single RABBITMQ_HOST:RABBITMQ_PORT; never empty. Connections try them in order.
+    std::vector<BrokerEndpoint> endpoints;
     std::string user;
     std::string password;
     std::string vhost;

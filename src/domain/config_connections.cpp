@@ -5,8 +5,11 @@ namespace bulkmsg::domain {
 void ParseConnections(const ConfigReader& r, Config& c) {
     c.db = {r.Required("DB_HOST"), r.Port("DB_PORT"), r.Required("DB_USERNAME"), r.Text("DB_PASSWORD"),
             r.Required("DB_NAME")};
-    c.rabbitmq = {r.Required("RABBITMQ_HOST"), r.Port("RABBITMQ_PORT"), r.Required("RABBITMQ_USER"),
-                  r.Text("RABBITMQ_PASSWORD"), r.Required("RABBITMQ_VHOST")};
+    const auto hosts = r.Text("RABBITMQ_HOSTS");
+    auto endpoints = hosts.empty() ? std::vector<BrokerEndpoint>{{r.Required("RABBITMQ_HOST"), r.Port("RABBITMQ_PORT")}}
+                                   : ParseBrokerEndpoints("RABBITMQ_HOSTS", hosts);
+    c.rabbitmq = {std::move(endpoints), r.Required("RABBITMQ_USER"), r.Text("RABBITMQ_PASSWORD"),
+                  r.Required("RABBITMQ_VHOST")};
     c.redis = {r.Required("REDIS_HOST"), r.Port("REDIS_PORT"), r.Text("REDIS_PASSWORD")};
     c.queues = {r.Required("NOTIFICATION_QUEUE"), r.Required("DEAD_LETTER_QUEUE"),
                 r.OneOf("RABBITMQ_QUEUE_TYPE", {"classic", "quorum"})};

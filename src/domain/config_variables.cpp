@@ -18,6 +18,7 @@ std::vector<VariableSpec> ConnectionVariables() {
         {"DB_NAME", "bulkmsg"},
         {"RABBITMQ_HOST", "127.0.0.1"},
         {"RABBITMQ_PORT", "15673"},
+        {"RABBITMQ_HOSTS", ""},
         {"RABBITMQ_USER", "bulkmsg"},
         {"RABBITMQ_PASSWORD", "bulkmsg-dev-password", true},
         {"RABBITMQ_VHOST", "bulkmsg"},

@@ -19,7 +19,7 @@ TEST(ConfigTest, DefaultsPointAtTheLocalStack) {
     auto config = ParseConfig({});
     EXPECT_EQ(config.db.host, "127.0.0.1");
     EXPECT_EQ(config.db.port, 13306);
-    EXPECT_EQ(config.rabbitmq.port, 15673);
+    EXPECT_EQ(config.rabbitmq.endpoints, (std::vector<BrokerEndpoint>{{"127.0.0.1", 15673}}));
     EXPECT_EQ(config.redis.port, 16379);
     EXPECT_EQ(config.api_port, 3001);
     EXPECT_EQ(config.email.provider, "log");
@@ -45,7 +45,7 @@ TEST(ConfigTest, ReadsTheOriginalVariableNames) {
     EXPECT_EQ(config.db.port, 3306);
     EXPECT_EQ(config.db.username, "root");
     EXPECT_EQ(config.db.name, "central_hub");
-    EXPECT_EQ(config.rabbitmq.port, 5672);
+    EXPECT_EQ(config.rabbitmq.endpoints.at(0).port, 5672);
     EXPECT_EQ(config.redis.port, 6379);
     EXPECT_EQ(config.email.api_key, "SG.x");
     EXPECT_EQ(config.sms.account_sid, "AC1");

@@ -14,12 +14,17 @@ HttpRequest Get(const std::string& path) {
     return {"GET", path, "", {}, ""};
 }
 
+std::string Reached() {
+    return "";
+}
+
 ReadinessReport AllReady() {
-    return CheckReadiness({{"mysql", [] {}}, {"redis", [] {}}});
+    return CheckReadiness({{"mysql", Reached}, {"redis", Reached}});
 }
 
 ReadinessReport MysqlDown() {
-    return CheckReadiness({{"mysql", [] { throw std::runtime_error("connection refused"); }}, {"redis", [] {}}});
+    return CheckReadiness(
+        {{"mysql", []() -> std::string { throw std::runtime_error("connection refused"); }}, {"redis", Reached}});
 }
 
 TEST(OpsRoutesTest, HealthReportsRoleAndVersion) {
@@ -60,6 +65,15 @@ TEST(OpsRoutesTest, ReadyIs503NamingTheFailedDependency) {
     EXPECT_EQ(body["checks"]["mysql"]["ok"], false);
     EXPECT_EQ(body["checks"]["mysql"]["error"], "connection refused");
     EXPECT_EQ(body["checks"]["redis"]["ok"], true);
+}
+
+TEST(OpsRoutesTest, ReadyNamesTheEndpointACheckReached) {
+    OpsRoutes routes("consumer", [] {
+        return CheckReadiness({{"mysql", Reached}, {"rabbitmq", [] { return std::string("127.0.0.1:15673"); }}});
+    });
+    auto body = nlohmann::json::parse(routes.Handle(Get("/ready")).body);
+    EXPECT_EQ(body["checks"]["rabbitmq"], (nlohmann::json{{"ok", true}, {"endpoint", "127.0.0.1:15673"}}));
+    EXPECT_FALSE(body["checks"]["mysql"].contains("endpoint"));
 }
 
 TEST(OpsRoutesTest, UnknownPathAndWrongMethodGetJsonErrors) {

@@ -8,8 +8,11 @@
 
 namespace bulkmsg::amqp {
 
-AmqpConsumer::AmqpConsumer(const domain::RabbitConfig& config, Topology topology, std::uint16_t prefetch)
-    : topology_(std::move(topology)), connection_(std::make_unique<AmqpConnection>(config)) {
+AmqpConsumer::AmqpConsumer(const domain::RabbitConfig& config, app::EndpointRotation& rotation, Topology topology,
+                           std::uint16_t prefetch)
+    : topology_(std::move(topology)),
+      rotation_(rotation),
+      connection_(std::make_unique<AmqpConnection>(config, rotation)) {
     DeclareTopology(*connection_, topology_);
     auto* state = connection_->Raw();
     amqp_basic_qos(state, AmqpConnection::kChannel, 0, prefetch, 0);
@@ -22,10 +25,15 @@ AmqpConsumer::AmqpConsumer(const domain::RabbitConfig& config, Topology topology
 
 AmqpConsumer::~AmqpConsumer() = default;
 
+AmqpError AmqpConsumer::Broken(const std::string& message) {
+    broken_ = true;
+    rotation_.Lost();
+    return AmqpError(message);
+}
+
 void AmqpConsumer::Check(int status, const char* what) {
     if (status != AMQP_STATUS_OK) {
-        broken_ = true;
-        throw AmqpError(std::string(what) + ": " + amqp_error_string2(status));
+        throw Broken(std::string(what) + ": " + amqp_error_string2(status));
     }
 }
 
@@ -71,13 +79,11 @@ std::optional<app::Delivery> AmqpConsumer::ReceiveOne(std::chrono::milliseconds 
         Check(amqp_simple_wait_frame(state, &frame), "waiting for a frame");
         if (frame.frame_type == AMQP_FRAME_METHOD && (frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD ||
                                                       frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD)) {
-            broken_ = true;
-            throw AmqpError("the broker closed the consumer's channel or connection");
+            throw Broken("the broker closed the consumer's channel or connection");
         }
         return std::nullopt;
     }
-    broken_ = true;
-    throw AmqpError(std::string("consume failed: ") + amqp_error_string2(reply.library_error));
+    throw Broken(std::string("consume failed: ") + amqp_error_string2(reply.library_error));
 }
 
 std::vector<app::Delivery> AmqpConsumer::Receive(std::size_t max, std::chrono::milliseconds timeout) {

@@ -7,13 +7,16 @@
 namespace bulkmsg::amqp {
 
 AmqpPublisher::AmqpPublisher(domain::RabbitConfig config, Topology topology, std::chrono::milliseconds confirm_timeout)
-    : config_(std::move(config)), topology_(std::move(topology)), confirm_timeout_(confirm_timeout) {}
+    : config_(std::move(config)),
+      topology_(std::move(topology)),
+      confirm_timeout_(confirm_timeout),
+      rotation_(config_.endpoints.size()) {}
 
 AmqpPublisher::~AmqpPublisher() = default;
 
 AmqpConnection& AmqpPublisher::Connection() {
     if (!connection_) {
-        auto connection = std::make_unique<AmqpConnection>(config_);
+        auto connection = std::make_unique<AmqpConnection>(config_, rotation_);
         DeclareTopology(*connection, topology_);
         amqp_confirm_select(connection->Raw(), AmqpConnection::kChannel);
         connection->CheckReply("confirm.select");
@@ -29,6 +32,7 @@ AmqpConnection& AmqpPublisher::Connection() {
 
 void AmqpPublisher::Disconnect() {
     connection_.reset();
+    rotation_.Lost();
     unclaimed_.clear();
 }
 

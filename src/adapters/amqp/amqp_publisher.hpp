@@ -13,7 +13,8 @@ namespace bulkmsg::amqp {
 /// exchange routed to the topology's queue; Basic.Ack/Nack frames read by hand, honouring `multiple`
 /// (0.11 has no amqp_publisher_confirm_wait). Confirms that arrive for other outstanding batches are kept
 /// until those are awaited. Connects (and declares the topology) on first use and reconnects after any
-/// failure; batches of an earlier connection then count as failed. Not thread-safe.
+/// failure, on the next endpoint of config.endpoints (round-robin); batches of an earlier connection then count
+/// as failed, so their rows stay or go back to pending. Not thread-safe.
 class AmqpPublisher final : public app::MessagePublisher {
 public:
     AmqpPublisher(domain::RabbitConfig config, Topology topology, std::chrono::milliseconds confirm_timeout);
@@ -35,6 +36,7 @@ private:
     domain::RabbitConfig config_;
     Topology topology_;
     std::chrono::milliseconds confirm_timeout_;
+    app::EndpointRotation rotation_;
     std::unique_ptr<AmqpConnection> connection_;
     std::uint64_t epoch_ = 0;
     std::uint64_t next_tag_ = 1;

@@ -51,6 +51,11 @@ Metrics::Metrics()
           registry.AddGauge("bulkmsg_db_connections", "MySQL connections of this process by state", {"state"})),
       dependency_errors(registry.AddCounter("bulkmsg_dependency_errors_total",
                                             "Failed operations against MySQL, RabbitMQ or Redis", {"dependency"})),
+      broker_connections(registry.AddGauge("bulkmsg_broker_connections",
+                                           "Open AMQP connections of this process by broker endpoint", {"endpoint"})),
+      broker_failovers(registry.AddCounter(
+          "bulkmsg_broker_failovers_total",
+          "AMQP connections made to a different broker endpoint than the same owner's previous connection")),
       http_requests(
           registry.AddCounter("bulkmsg_http_requests_total", "HTTP requests answered, by status code", {"code"})),
       trace_spans(registry.AddCounter("bulkmsg_trace_spans_total",
@@ -67,6 +72,7 @@ Metrics::Metrics()
       suppressions_added(registry.AddCounter("bulkmsg_suppressions_added_total",
                                              "Addresses put on a suppression list by provider feedback", {"source"})) {
     db_connections.With({"in_use"});
+    broker_failovers.With({});  // exposed as 0 before the first failover
     db_connections.With({"idle"});
 }
 

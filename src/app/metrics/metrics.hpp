@@ -29,6 +29,8 @@ struct Metrics {
     Family<Gauge>& queue_messages;                // {queue}
     Family<Gauge>& db_connections;                // {state = in_use | idle}
     Family<Counter>& dependency_errors;           // {dependency = mysql | rabbitmq | redis}
+    Family<Gauge>& broker_connections;            // {endpoint = host:port}: open AMQP connections of this process
+    Family<Counter>& broker_failovers;            // connections made to another endpoint than the owner's last one
     Family<Counter>& http_requests;               // {code}: API requests answered
     Family<Counter>& trace_spans;                 // {result = exported | dropped}
     Family<Counter>& webhook_events;              // {provider, channel, type}: events stored for the first time

@@ -170,10 +170,11 @@ TEST(WebhookSignerTest, SendgridBatchVerifiesWithTheMatchingPublicKeyOnly) {
 }
 
 TEST(WebhookSignerTest, TwilioCallbackVerifiesForItsUrlAndToken) {
-    const TwilioPost post{{"delivered"},
-                          "http://127.0.0.1:3000/webhooks/twilio/status",
-                          {{"MessageSid", "SM1"}, {"MessageStatus", "delivered"}, {"To", "+14155550100"}},
-                          "tok1"};
+    TwilioPost post;
+    post.item.type = "delivered";
+    post.url = "http://127.0.0.1:3000/webhooks/twilio/status";
+    post.form = {{"MessageSid", "SM1"}, {"MessageStatus", "delivered"}, {"To", "+14155550100"}};
+    post.idempotency_token = "tok1";
     const auto request = TwilioWebhookRequest("secret", post);
     const auto signature = RequestHeader(request, "X-Twilio-Signature");
     const auto form = domain::ParseForm(request.body);

@@ -47,6 +47,10 @@ class Pipeline:
             "NOTIFICATION_QUEUE": f"{name}.notify.{tag}",
             "DEAD_LETTER_QUEUE": f"{name}.failed.{tag}",
             "LOG_FORMAT": "json",
+            # Its email campaigns are marketing mail, which needs one-click unsubscribe links (docs/compliance.md):
+            # published at an address nothing is asked to reach, so every mail carries its headers and token.
+            "PUBLIC_BASE_URL": "http://127.0.0.1:9",
+            "UNSUBSCRIBE_SECRET": "pipeline-unsubscribe-secret",
         })
         self.env.update(settings)
         self.processes = {}  # name -> Popen

@@ -6,8 +6,16 @@ void ParseConnections(const ConfigReader& r, Config& c) {
     c.db = {r.Required("DB_HOST"), r.Port("DB_PORT"), r.Required("DB_USERNAME"), r.Text("DB_PASSWORD"),
             r.Required("DB_NAME")};
     const auto hosts = r.Text("RABBITMQ_HOSTS");
-    auto endpoints = hosts.empty() ? std::vector<BrokerEndpoint>{{r.Required("RABBITMQ_HOST"), r.Port("RABBITMQ_PORT")}}
-                                   : ParseBrokerEndpoints("RABBITMQ_HOSTS", hosts);
+    std::vector<BrokerEndpoint> endpoints;
+    if (hosts.empty()) {
+        // Host and port read before the element is built: an exception thrown inside a braced initializer list is
+        // reported by ASan as a stack-use-after-scope under GCC 12.
+        auto host = r.Required("RABBITMQ_HOST");
+        const auto port = r.Port("RABBITMQ_PORT");
+        endpoints.push_back({std::move(host), port});
+    } else {
+        endpoints = ParseBrokerEndpoints("RABBITMQ_HOSTS", hosts);
+    }
     c.rabbitmq = {std::move(endpoints), r.Required("RABBITMQ_USER"), r.Text("RABBITMQ_PASSWORD"),
                   r.Required("RABBITMQ_VHOST")};
     c.redis = {r.Required("REDIS_HOST"), r.Port("REDIS_PORT"), r.Text("REDIS_PASSWORD")};

@@ -11,8 +11,11 @@ app::HttpResponse Page(unsigned status, const std::string& title, const std::str
     response.status = status;
     response.content_type = "text/html; charset=utf-8";
     response.headers = {{"Cache-Control", "no-store"}, {"X-Robots-Tag", "noindex"}};
-    response.body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body><h1>" +
-                    title + "</h1>" + body + "</body></html>\n";
+    // Recipients mostly open these links on phones: the viewport line keeps the page readable there.
+    response.body =
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+        "content=\"width=device-width, initial-scale=1\"><title>" +
+        title + "</title></head><body><h1>" + title + "</h1>" + body + "</body></html>\n";
     return response;
 }
 

@@ -56,6 +56,8 @@ TEST_F(UnsubscribeRoutesTest, GetShowsAButtonThatPostsAndWritesNothing) {
     EXPECT_EQ(response.status, 200u);
     EXPECT_EQ(response.content_type, "text/html; charset=utf-8");
     EXPECT_NE(response.body.find("Stop receiving email"), std::string::npos);
+    EXPECT_NE(response.body.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"),
+              std::string::npos);
     EXPECT_NE(response.body.find("<form method=\"post\">"), std::string::npos);
     EXPECT_NE(response.body.find("name=\"List-Unsubscribe\" value=\"One-Click\""), std::string::npos);
     EXPECT_EQ(response.body.find("<script"), std::string::npos);

@@ -7,7 +7,9 @@
 #include <csignal>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "domain/unsubscribe_token.hpp"
 #include "support/outbox_fixture.hpp"
 #include "support/provider_sim.hpp"
 #include "support/raw_http.hpp"
@@ -47,13 +49,13 @@ protected:
                                                      {"POLL_INTERVAL_MS", "100"},
                                                      {"LOG_LEVEL", "warn"}});
         // BulkmsgEnv's own PUBLIC_BASE_URL must not win over the simulator's webhook URL.
-        auto full = testing::BulkmsgEnv(env);
-        full["PUBLIC_BASE_URL"] = options.feedback.webhook_url;
-        const auto created = testing::RunBulkmsg({"apikey", "create", "--name", "feedback"}, full);
+        env_ = testing::BulkmsgEnv(env);
+        env_["PUBLIC_BASE_URL"] = options.feedback.webhook_url;
+        const auto created = testing::RunBulkmsg({"apikey", "create", "--name", "feedback"}, env_);
         ASSERT_EQ(created.exit_code, 0) << created.output;
         key_ = created.output.substr(created.output.find_last_of('\n', created.output.size() - 2) + 1);
         key_.erase(key_.find_last_not_of("\r\n") + 1);
-        all_ = std::make_unique<testing::ChildProcess>(std::vector<std::string>{BULKMSG_BINARY, "all"}, full,
+        all_ = std::make_unique<testing::ChildProcess>(std::vector<std::string>{BULKMSG_BINARY, "all"}, env_,
                                                        testing::EmptyWorkDir());
         ASSERT_TRUE(testing::WaitUntil([&] { return testing::HttpGet(port_, "/ready").status == 200; }, 20s, 100ms))
             << all_->OutputSoFar();
@@ -68,18 +70,18 @@ protected:
                                                std::to_string(body.size()) + "\r\n\r\n" + body);
     }
 
-    /// Creates a campaign from `definition`, uploads kRecipients targets made by `ref`, and prepares it.
-    std::uint64_t Send(const Json& definition, const std::function<std::string(int)>& ref) {
+    /// Creates a campaign from `definition`, uploads `count` targets made by `ref`, and prepares it.
+    std::uint64_t Send(const Json& definition, const std::function<std::string(int)>& ref, int count = kRecipients) {
         const auto created = Call("POST", "/campaigns", "application/json", definition.dump());
         EXPECT_EQ(created.status, 201u) << created.body;
         const auto id = Json::parse(created.body)["id"].get<std::uint64_t>();
         std::string ndjson;
-        for (int i = 0; i < kRecipients; ++i) {
+        for (int i = 0; i < count; ++i) {
             ndjson += Json{{"user_ref", ref(i)}}.dump() + "\n";
         }
         const auto path = "/campaigns/" + std::to_string(id);
         const auto uploaded = Call("POST", path + "/targets", "application/x-ndjson", ndjson);
-        EXPECT_EQ(Json::parse(uploaded.body)["accepted"], kRecipients) << uploaded.body;
+        EXPECT_EQ(Json::parse(uploaded.body)["accepted"], count) << uploaded.body;
         EXPECT_EQ(Call("POST", path + "/prepare", "application/json", "").status, 202u);
         return id;
     }
@@ -92,6 +94,7 @@ protected:
 
     testing::MigratedDatabase db_;
     testing::TestQueues queues_;
+    std::map<std::string, std::string> env_;
     unsigned short port_ = 0;
     std::string key_;
     std::unique_ptr<testing::ProviderSimProcess> sim_;
@@ -171,6 +174,36 @@ TEST_F(FeedbackRoundTripTest, StoredDeliveryCountsEqualWhatTheSimulatorSentBack)
     EXPECT_EQ(progress["accepted"], kRecipients);
     all_->Signal(SIGTERM);
     EXPECT_EQ(all_->Wait().exit_code, 0);
+}
+
+// RFC 8058 as the mailbox provider sees it: every mail the simulator received carries both headers, and each link's
+// token resolves (under the API's secret) to the campaign and the recipient that mail went to.
+TEST_F(FeedbackRoundTripTest, EveryMailTheSimulatorReceivedLinksToItsOwnRecipient) {
+    constexpr int kMails = 50;
+    const auto email = Send(
+        {{"name", "sale"}, {"kind", "email"}, {"template", {{"subject", "Sale"}, {"text", "Hi"}}}},
+        [](int i) { return "buyer" + std::to_string(i) + "@example.com"; }, kMails);
+    ASSERT_TRUE(testing::WaitUntil([&] { return Rows(email, "status='sent'") == kMails; }, 60s, 100ms))
+        << all_->OutputSoFar().substr(0, 4000);
+    const auto received = sim_->MailHeaders();
+    EXPECT_EQ(received["mails"], kMails);
+    EXPECT_EQ(received["one_click"], kMails);
+    const domain::UnsubscribeKeys keys{env_.at("UNSUBSCRIBE_SECRET"), ""};
+    const auto prefix = "<" + env_.at("PUBLIC_BASE_URL") + "/u/";
+    std::set<std::string> recipients;
+    for (const auto& mail : received["recorded"]) {
+        const auto link = mail["list_unsubscribe"].get<std::string>();
+        EXPECT_EQ(mail["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
+        ASSERT_EQ(link.rfind(prefix, 0), 0u) << link;
+        const auto subject =
+            domain::VerifyUnsubscribeToken(link.substr(prefix.size(), link.size() - prefix.size() - 1), keys);
+        ASSERT_TRUE(subject) << link;
+        EXPECT_EQ(subject->campaign_id, email);
+        EXPECT_EQ(db_.Value("SELECT user_ref FROM campaign_targets WHERE id=" + std::to_string(subject->target_id)),
+                  mail["to"].get<std::string>());
+        recipients.insert(mail["to"].get<std::string>());
+    }
+    EXPECT_EQ(recipients.size(), static_cast<std::size_t>(kMails));
 }
 
 }  // namespace

@@ -118,6 +118,10 @@ nlohmann::json ProviderSimProcess::Stats(bool with_keys) const {
     return nlohmann::json::parse(response.body);
 }
 
+nlohmann::json ProviderSimProcess::MailHeaders() const {
+    return nlohmann::json::parse(HttpGet(http_port_, "/_sim/mail-headers").body);
+}
+
 namespace {
 
 void Post(unsigned short port, const std::string& path, const std::string& body) {

@@ -47,6 +47,8 @@ public:
     domain::EnvVars FeedbackEnv() const;
 
     nlohmann::json Stats(bool with_keys = false) const;
+    /// GET /_sim/mail-headers: the unsubscribe headers of the mail it received (docs/simulator.md).
+    nlohmann::json MailHeaders() const;
     void SetFaults(const nlohmann::json& faults) const;
     void Reset() const;
     /// The "feedback" report of /_sim/stats once no webhook is pending; throws std::runtime_error with the last

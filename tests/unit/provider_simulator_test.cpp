@@ -76,6 +76,41 @@ TEST_F(ProviderSimulatorTest, RequireUnsubscribeRejectsMailWithoutTheRfc8058Head
     EXPECT_EQ(Mail(ValidMail()).status, 202u);  // without the flag the headers are optional
 }
 
+TEST_F(ProviderSimulatorTest, MailHeadersRecordEachRecipientsUnsubscribeLinkUntilReset) {
+    auto mail = ValidMail();
+    mail["personalizations"][0]["headers"] = {{"List-Unsubscribe", "<https://api.example.org/u/t1>"},
+                                              {"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"},
+                                              {"List-Id", "Sale <7.campaigns.api.example.org>"}};
+    EXPECT_EQ(Mail(mail).status, 202u);
+    EXPECT_EQ(Mail(ValidMail()).status, 202u);
+    EXPECT_EQ(Mail(mail, "Bearer SG.other").status, 401u);  // refused before it counts as received mail
+    app::HttpRequest get;
+    get.method = "GET";
+    get.path = "/_sim/mail-headers";
+    const auto report = nlohmann::json::parse(sim_.HandleHttp(get).body);
+    EXPECT_EQ(report["mails"], 2);
+    EXPECT_EQ(report["one_click"], 1);
+    EXPECT_EQ(report["truncated"], false);
+    EXPECT_EQ(report["recorded"][0], (nlohmann::json{{"to", "a@example.com"},
+                                                     {"list_unsubscribe", "<https://api.example.org/u/t1>"},
+                                                     {"list_unsubscribe_post", "List-Unsubscribe=One-Click"},
+                                                     {"list_id", "Sale <7.campaigns.api.example.org>"}}));
+    EXPECT_EQ(report["recorded"][1]["list_unsubscribe"], "");
+    EXPECT_EQ(sim_.HandleHttp(Post("/_sim/reset", "{}", {})).status, 200u);
+    EXPECT_EQ(nlohmann::json::parse(sim_.HandleHttp(get).body)["mails"], 0);
+}
+
+TEST(MailHeaderLogTest, CountsEveryMailButKeepsOnlyItsCapacity) {
+    MailHeaderLog log(1);
+    log.Record(
+        {{"personalizations", {{{"to", {{{"email", "a@example.com"}}}}}, {{"to", {{{"email", "b@example.com"}}}}}}}});
+    const auto report = log.Report();
+    EXPECT_EQ(report["mails"], 2);
+    EXPECT_EQ(report["recorded"].size(), 1u);
+    EXPECT_EQ(report["recorded"][0]["to"], "a@example.com");
+    EXPECT_EQ(report["truncated"], true);
+}
+
 TEST_F(ProviderSimulatorTest, TwilioChecksAuthRequiredFieldsAndMagicNumbers) {
     EXPECT_EQ(Sms({{"To", "+14155552345"}, {"From", "+15005550006"}, {"Body", "hi"}}).status, 201u);
     auto code = [&](const domain::FormFields& form, const std::string& token = "tok") {

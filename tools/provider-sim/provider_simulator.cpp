@@ -72,6 +72,9 @@ HttpResponse ProviderSimulator::Finish(const std::string& provider, const HttpRe
 HttpResponse ProviderSimulator::Sendgrid(const HttpRequest& request) {
     const auto body = json::parse(request.body, nullptr, false);
     auto error = ValidateSendgrid(request, credentials_.sendgrid_api_key, body);
+    if (!error) {
+        mail_headers_.Record(body);
+    }
     if (!error && credentials_.require_unsubscribe) {
         error = ValidateUnsubscribeHeaders(body);
     }
@@ -348,6 +351,9 @@ HttpResponse ProviderSimulator::Control(const HttpRequest& request) {
         stats["feedback"] = feedback_ ? feedback_->Stats() : json{{"enabled", false}};
         return Json(200, stats);
     }
+    if (request.path == "/_sim/mail-headers" && request.method == "GET") {
+        return Json(200, mail_headers_.Report());
+    }
     if (request.path == "/_sim/faults" && request.method == "POST") {
         try {
             state_.SetFaults(json::parse(request.body));
@@ -358,6 +364,7 @@ HttpResponse ProviderSimulator::Control(const HttpRequest& request) {
     }
     if (request.path == "/_sim/reset" && request.method == "POST") {
         state_.Reset();
+        mail_headers_.Reset();
         if (feedback_) {
             feedback_->Reset();
         }

@@ -9,6 +9,7 @@
 
 #include "app/http_types.hpp"
 #include "feedback_sink.hpp"
+#include "mail_header_log.hpp"
 #include "sim_state.hpp"
 
 namespace bulkmsg::sim {
@@ -33,6 +34,7 @@ struct SimCredentials {
 ///   sms    Twilio's magic numbers +15005550001 (21211), +15005550004 (21610), +15005550009 (21614)
 ///   fcm    tokens starting "unregistered" → 404 UNREGISTERED, "invalid" → 400 INVALID_ARGUMENT
 ///   apns   tokens starting "dead" → 410 Unregistered, "bad" → 400 BadDeviceToken
+/// The unsubscribe headers of every well-formed mail are kept for GET /_sim/mail-headers (MailHeaderLog).
 /// Each accepted email and SMS is reported to `feedback` when set (the simulator's webhooks back to bulkmsg).
 /// Thread-safe.
 class ProviderSimulator {
@@ -67,6 +69,7 @@ private:
     SimState& state_;
     Now now_;
     FeedbackSink* feedback_;
+    MailHeaderLog mail_headers_;
     std::mutex tokens_mutex_;
     std::unordered_map<std::string, std::int64_t> verified_tokens_;  // provider token → iat; verified once each
 };

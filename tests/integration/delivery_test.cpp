@@ -154,6 +154,9 @@ TEST_F(DeliveryTest, PermanentFailuresFailAtOnceAreDeadLetteredAndSuppressed) {
     const auto campaign = db_.InsertCampaign();
     Insert(campaign, "sms", 3, "ELT(seq, '+15005550004', '+15005550001', '+14155550100')");
     Insert(campaign, "fcm", 2, "ELT(seq, CONCAT('unregistered-', REPEAT('x', 40)), CONCAT('ok-', REPEAT('y', 40)))");
+    const auto paused = db_.InsertCampaign("paused");  // its rows stay unsent
+    db_.Sql().Execute("UPDATE campaigns SET kind='sms' WHERE id=" + std::to_string(paused));
+    Insert(paused, "sms", 2, "ELT(seq, '+15005550004', '+14155550100')");
     auto poller = Start("poller");
     auto consumer = Start("consumer");
     ASSERT_TRUE(testing::WaitUntil([&] { return db_.Count("status IN ('sent','failed')") == 5; }, 30s));
@@ -165,8 +168,12 @@ TEST_F(DeliveryTest, PermanentFailuresFailAtOnceAreDeadLetteredAndSuppressed) {
     EXPECT_EQ(db_.Count("status='sent'"), 2u);
     EXPECT_TRUE(testing::WaitUntil([&] { return queues_.DeadLetterDepth() == 3; }, 10s)) << queues_.DeadLetterDepth();
     // The unsubscribed number and the unregistered token are suppressed; the invalid number is not.
-    EXPECT_EQ(db_.Value("SELECT GROUP_CONCAT(address ORDER BY address) FROM suppressions"),
-              "+15005550004,unregistered-" + std::string(40, 'x'));
+    EXPECT_EQ(db_.Value("SELECT GROUP_CONCAT(address, ' ', source ORDER BY address) FROM suppressions"),
+              "+15005550004 provider:sms,unregistered-" + std::string(40, 'x') + " provider:push");
+    // Opt-out everywhere: the unsubscribed number's unsent row in another campaign is suppressed too.
+    EXPECT_EQ(db_.Value("SELECT GROUP_CONCAT(user_ref, '=', status ORDER BY user_ref) FROM outbox WHERE campaign_id=" +
+                        std::to_string(paused)),
+              "+14155550100=pending,+15005550004=suppressed");
     EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(campaign)), "completed");
     Stop(consumer);
     Stop(poller);

@@ -85,6 +85,14 @@ protected:
             "COALESCE(delivered_at, '-')) ORDER BY id), '') FROM outbox))");
     }
 
+    /// "user_ref=status" of each outbox row of `campaign`, by address.
+    std::string Rows(std::uint64_t campaign) {
+        return db_.Value(
+            "SELECT GROUP_CONCAT(CONCAT(user_ref, '=', status) ORDER BY user_ref) FROM outbox WHERE "
+            "campaign_id=" +
+            std::to_string(campaign));
+    }
+
     testing::MigratedDatabase db_;
     testing::SendgridSigner signer_;
     unsigned short port_ = 0;
@@ -166,26 +174,34 @@ TEST_F(WebhookTest, ForgedReplayedMisaddressedAndOversizedRequestsWriteNothing) 
 }
 
 TEST_F(WebhookTest, StopSuppressesTheNumberInTheNextSmsCampaignAndStartLiftsIt) {
-    const auto stop =
-        Twilio("/webhooks/twilio/inbound", {{"MessageSid", "SMin1"}, {"From", "+15550001"}, {"Body", " stop "}});
-    ASSERT_EQ(stop.status, 200u) << stop.body;
-    EXPECT_EQ(stop.body, "<Response/>");
-    EXPECT_EQ(db_.Value("SELECT CONCAT(channel, '|', address, '|', source) FROM suppressions"),
-              "sms|+15550001|twilio:stop");
-
+    // Prepares an SMS campaign to both numbers and says each row's status.
+    std::uint64_t id = 0;
     const auto prepare_campaign = [&] {
-        const auto id = db_.InsertCampaign("preparing");
+        id = db_.InsertCampaign("preparing");
         db_.Sql().Execute("UPDATE campaigns SET kind='sms' WHERE id=" + std::to_string(id));
         db_.Sql().Execute("INSERT INTO campaign_targets (campaign_id, user_ref, kind) VALUES (" + std::to_string(id) +
                           ", '+15550001', 'sms'), (" + std::to_string(id) + ", '+15550002', 'sms')");
         mysql::MysqlPreparationStore store(db_.Config());
         app::CampaignPreparer preparer(store, {"noreply@example.com", "+15005550006"}, 1000);
         preparer.Prepare(id, domain::Clock::now());
-        return db_.Value(
-            "SELECT GROUP_CONCAT(CONCAT(user_ref, '=', status) ORDER BY user_ref) FROM outbox WHERE "
-            "campaign_id=" +
-            std::to_string(id));
+        return Rows(id);
     };
+    EXPECT_EQ(prepare_campaign(), "+15550001=pending,+15550002=pending");
+    const auto running = id;
+    db_.Sql().Execute("UPDATE campaigns SET status='running' WHERE id=" + std::to_string(running));
+
+    const auto stop =
+        Twilio("/webhooks/twilio/inbound", {{"MessageSid", "SMin1"}, {"From", "+15550001"}, {"Body", " stop "}});
+    ASSERT_EQ(stop.status, 200u) << stop.body;
+    EXPECT_EQ(stop.body, "<Response/>");
+    EXPECT_EQ(db_.Value("SELECT CONCAT(channel, '|', address, '|', source) FROM suppressions"),
+              "sms|+15550001|twilio:stop");
+    // Opt-out everywhere: the number's unsent row in the running campaign is suppressed at once, and audited.
+    EXPECT_EQ(Rows(running), "+15550001=suppressed,+15550002=pending");
+    EXPECT_EQ(db_.Value("SELECT CONCAT(actor, '|', details) FROM campaign_events WHERE event='recipient_suppressed' "
+                        "AND campaign_id=" +
+                        std::to_string(running)),
+              R"(twilio:stop|{"rows":1,"source":"twilio:stop"})");
     EXPECT_EQ(prepare_campaign(), "+15550001=suppressed,+15550002=pending");
 
     const auto start =

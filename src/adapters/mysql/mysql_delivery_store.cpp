@@ -1,6 +1,7 @@
 #include "adapters/mysql/mysql_delivery_store.hpp"
 
 #include "adapters/mysql/campaign_events.hpp"
+#include "adapters/mysql/unsent_rows.hpp"
 
 #include <map>
 #include <set>
@@ -129,6 +130,22 @@ std::map<std::uint64_t, domain::CampaignStatus> CampaignStatuses(MysqlConnection
     return statuses;
 }
 
+/// The suppression source of a provider's permanent "this address is gone" answer, by channel.
+std::string ProviderErrorSource(domain::Channel channel) {
+    return "provider:" + std::string(domain::ToString(channel));
+}
+
+/// Opt-out everywhere for the addresses the providers reported gone: their unsent rows in running campaigns.
+void SuppressUnsentRowsOf(MysqlConnection& c, const std::vector<domain::OutboundMessage>& suppress) {
+    std::map<domain::Channel, std::vector<std::string>> by_channel;
+    for (const auto& m : suppress) {
+        by_channel[m.kind].push_back(m.user_ref);
+    }
+    for (const auto& [channel, addresses] : by_channel) {
+        SuppressUnsentRows(c, channel, addresses, ProviderErrorSource(channel));
+    }
+}
+
 }  // namespace
 
 std::vector<std::string> OutcomeUpdates(const std::vector<domain::DeliveryOutcome>& outcomes, domain::TimePoint now,
@@ -240,15 +257,17 @@ void MysqlDeliveryStore::Record(const std::vector<domain::DeliveryOutcome>& outc
         }
         if (!suppress.empty()) {
             SqlStatement sql(&c);
-            sql.Add("INSERT IGNORE INTO suppressions (channel, address, reason) VALUES ");
+            sql.Add(
+                "INSERT IGNORE INTO suppressions (channel, address, reason, source, campaign_id, outbox_id) VALUES ");
             for (const auto& m : suppress) {
-                sql.Add(
-                    &m == &suppress.front() ? "(?,?,'reported by the provider')" : ",(?,?,'reported by the provider')",
-                    m.kind, m.user_ref);
+                sql.Add(&m == &suppress.front() ? "(?,?,'reported by the provider',?,?,?)"
+                                                : ",(?,?,'reported by the provider',?,?,?)",
+                        m.kind, m.user_ref, ProviderErrorSource(m.kind), m.campaign_id, m.outbox_id);
             }
             c.Execute(sql.Text());
         }
         c.Execute("COMMIT");
+        SuppressUnsentRowsOf(c, suppress);
         // After the commit and without locking reads: inside the transaction the NOT EXISTS would take shared
         // locks on outbox rows and the campaign row, and concurrent workers would deadlock on them.
         for (const auto campaign : campaigns) {

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "adapters/mysql/unsent_rows.hpp"
 #include "domain/feedback_plan.hpp"
 
 namespace bulkmsg::mysql {
@@ -143,6 +144,19 @@ void WriteSuppressions(MysqlConnection& c, const std::vector<domain::Suppression
     }
 }
 
+/// Opt-out everywhere for the addresses this batch suppressed: their unsent rows in running campaigns.
+void SuppressUnsentRowsOf(MysqlConnection& c, const std::vector<domain::SuppressionChange>& changes) {
+    std::map<std::pair<domain::Channel, std::string>, std::vector<std::string>> by_source;
+    for (const auto& change : changes) {
+        if (change.add) {
+            by_source[{change.channel, change.cause.source}].push_back(change.address);
+        }
+    }
+    for (const auto& [key, addresses] : by_source) {
+        SuppressUnsentRows(c, key.first, addresses, key.second);
+    }
+}
+
 }  // namespace
 
 app::FeedbackResult MysqlFeedbackStore::Ingest(const std::vector<FeedbackEvent>& events) {
@@ -166,6 +180,7 @@ app::FeedbackResult MysqlFeedbackStore::Ingest(const std::vector<FeedbackEvent>&
         WriteStatuses(c, plan.status_changes);
         WriteSuppressions(c, plan.suppressions, result);
         c.Execute("COMMIT");
+        SuppressUnsentRowsOf(c, plan.suppressions);
         for (auto*& e : fresh) {  // point into the caller's batch, not the local copy
             const auto i = static_cast<std::size_t>(e - matched.data());
             result.unmatched += matched[i].outbox_id ? 0 : 1;

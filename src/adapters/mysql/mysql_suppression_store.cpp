@@ -1,7 +1,6 @@
 #include "adapters/mysql/mysql_suppression_store.hpp"
 
-#include "adapters/mysql/campaign_events.hpp"
-#include "domain/target.hpp"
+#include "adapters/mysql/unsent_rows.hpp"
 
 namespace bulkmsg::mysql {
 
@@ -46,28 +45,7 @@ std::vector<app::Suppression> MysqlSuppressionStore::ListSuppressions(std::optio
 
 std::size_t MysqlSuppressionStore::SuppressUnsentRows(domain::Channel channel, const std::string& address,
                                                       const std::string& source) {
-    return pool_.With([&](MysqlConnection& c) {
-        const auto kind = c.Quote(domain::ToString(channel));
-        const auto campaigns =
-            c.Select("SELECT id FROM campaigns WHERE status IN ('running','paused') AND kind=" + kind);
-        std::size_t changed = 0;
-        for (const auto row : campaigns) {
-            const auto campaign_id = row.UInt(campaigns.Column("id"));
-            // By idempotency key, the outbox's unique index: one row per campaign, address and channel.
-            c.Execute("START TRANSACTION");
-            const auto rows = c.Execute(
-                "UPDATE outbox SET status='suppressed', last_error=" + c.Quote("suppressed (" + source + ")") +
-                " WHERE idempotency_key=" + c.Quote(domain::IdempotencyKey(campaign_id, address, channel)) +
-                " AND status IN ('pending','retrying')");
-            if (rows > 0) {
-                InsertCampaignEvent(c, campaign_id,
-                                    {"recipient_suppressed", source, {{"rows", rows}, {"source", source}}});
-            }
-            c.Execute("COMMIT");
-            changed += rows;
-        }
-        return changed;
-    });
+    return pool_.With([&](MysqlConnection& c) { return mysql::SuppressUnsentRows(c, channel, {address}, source); });
 }
 
 std::optional<std::string> MysqlSuppressionStore::UnsubscribeAddress(const domain::UnsubscribeSubject& subject) {

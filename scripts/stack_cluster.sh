@@ -1,0 +1,176 @@
+# Sourced by scripts/stack: `scripts/stack cluster up|down|status|kill NODE|stop NODE|start NODE|rabbitmqctl NODE ARGS`.
+# Three RabbitMQ nodes on 127.0.0.1 (bulkmsg1..3@localhost), one Erlang cookie and one private epmd, data under
+# $STACK/cluster/rabbitN, joined to node 1 with `rabbitmqctl join_cluster`. MariaDB and Redis as in the single-node
+# stack; when something already listens on DB_PORT or REDIS_PORT (another stack's server) it is reused as it is.
+# Ports: AMQP STACK_CLUSTER_AMQP_PORT+0..2, distribution STACK_CLUSTER_DIST_PORT+0..2, epmd STACK_CLUSTER_EPMD_PORT.
+# The cluster's settings for bulkmsg (RABBITMQ_HOSTS, RABBITMQ_QUEUE_TYPE=quorum) go to $STACK/cluster/bulkmsg.env.
+
+CLUSTER=$STACK/cluster
+CLUSTER_NODES=(1 2 3)
+CLUSTER_AMQP_BASE=${STACK_CLUSTER_AMQP_PORT:-25672}
+CLUSTER_DIST_BASE=${STACK_CLUSTER_DIST_PORT:-25682}
+CLUSTER_EPMD=${STACK_CLUSTER_EPMD_PORT:-25690}
+
+cluster_node_name() { printf 'bulkmsg%s@localhost' "$1"; }
+cluster_amqp_port() { echo $((CLUSTER_AMQP_BASE + $1 - 1)); }
+cluster_pidfile() { echo "$CLUSTER/rabbit$1/rabbit.pid"; }
+
+# The environment of node $1, for its server and for rabbitmqctl (both read the cookie from the shared HOME).
+cluster_env() {
+  local dir=$CLUSTER/rabbit$1
+  export HOME=$CLUSTER/home
+  export RABBITMQ_NODENAME
+  RABBITMQ_NODENAME=$(cluster_node_name "$1")
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODE_PORT
+  RABBITMQ_NODE_PORT=$(cluster_amqp_port "$1")
+  export RABBITMQ_DIST_PORT=$((CLUSTER_DIST_BASE + $1 - 1))
+  export ERL_EPMD_PORT=$CLUSTER_EPMD
+  export ERL_EPMD_ADDRESS=127.0.0.1
+  export RABBITMQ_CONF_ENV_FILE=$dir/rabbitmq-env.conf
+  export RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf
+  export RABBITMQ_ADVANCED_CONFIG_FILE=$dir/advanced.config
+  export RABBITMQ_MNESIA_BASE=$dir/mnesia
+  export RABBITMQ_LOG_BASE=$dir/log
+  export RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins
+  export RABBITMQ_PID_FILE=$dir/rabbit.pid
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+}
+
+cluster_ctl() { local n=$1; shift; (cluster_env "$n"; "$RABBIT_SBIN/rabbitmqctl" -n "$(cluster_node_name "$n")" "$@"); }
+
+cluster_check_node() {
+  [[ ${1:-} =~ ^[123]$ ]] || die "usage: scripts/stack cluster kill|stop|start|rabbitmqctl 1|2|3"
+}
+
+# One cookie for all nodes (and the CLI): written once, before the first boot.
+cluster_write_config() {
+  local n=$1 dir=$CLUSTER/rabbit$1
+  mkdir -p "$CLUSTER/home" "$dir/mnesia" "$dir/log" "$LOGS"
+  if [ ! -f "$CLUSTER/home/.erlang.cookie" ]; then
+    (umask 077; head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$CLUSTER/home/.erlang.cookie")
+    chmod 400 "$CLUSTER/home/.erlang.cookie"
+  fi
+  echo '[].' >"$dir/enabled_plugins"
+  : >"$dir/rabbitmq-env.conf"
+  cat >"$dir/rabbitmq.conf" <<CONF
+listeners.tcp.1 = 127.0.0.1:$(cluster_amqp_port "$n")
+loopback_users.guest = true
+log.file.level = info
+log.console = false
+CONF
+}
+
+# Launches node $1 in the background unless it runs; a restarted member waits for its peers, so nodes are
+# launched together and awaited afterwards.
+cluster_launch() {
+  local n=$1
+  pid_alive "$(cluster_pidfile "$n")" && return 0
+  cluster_write_config "$n"
+  (cluster_env "$n"; cd "$CLUSTER/rabbit$n" && exec "$RABBIT_SBIN/rabbitmq-server") >"$LOGS/rabbit$n.out" 2>&1 &
+}
+
+cluster_await() {
+  local n=$1
+  for ((i = 0; i < 240; i++)); do
+    cluster_ctl "$n" await_startup --timeout 60 >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  cat "$CLUSTER/rabbit$n"/log/*.log >>"$LOGS/rabbit$n.out" 2>/dev/null || true
+  fail_with_log "RabbitMQ node $n" "$LOGS/rabbit$n.out"
+}
+
+cluster_join() {
+  local n=$1 first
+  first=$(cluster_node_name 1)
+  cluster_ctl "$n" -q cluster_status 2>/dev/null | grep -q "$first" && return 0
+  cluster_ctl "$n" -q stop_app >/dev/null
+  cluster_ctl "$n" -q join_cluster "$first" >/dev/null || die "node $n could not join $first"
+  cluster_ctl "$n" -q start_app >/dev/null
+}
+
+cluster_write_bulkmsg_env() {
+  local hosts="" n
+  for n in "${CLUSTER_NODES[@]}"; do hosts+="${hosts:+,}127.0.0.1:$(cluster_amqp_port "$n")"; done
+  printf 'RABBITMQ_HOSTS=%s\nRABBITMQ_QUEUE_TYPE=quorum\n' "$hosts" >"$CLUSTER/bulkmsg.env"
+  log "cluster  RABBITMQ_HOSTS=$hosts RABBITMQ_QUEUE_TYPE=quorum (written to $CLUSTER/bulkmsg.env)"
+}
+
+port_taken() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+
+cluster_deps_up() {
+  if ! pid_alive "$STACK/redis.pid" && port_taken "$REDIS_PORT"; then
+    log "Redis    reusing the server already on 127.0.0.1:$REDIS_PORT"
+  else redis_up; fi
+  if ! pid_alive "$STACK/mysql/mariadbd.pid" && port_taken "$DB_PORT"; then
+    log "MariaDB  reusing the server already on 127.0.0.1:$DB_PORT"
+  else mysql_up; fi
+}
+
+cluster_up() {
+  [ -n "$RABBIT_SBIN" ] || die "RabbitMQ is not installed: run scripts/setup"
+  cluster_deps_up
+  local n
+  for n in "${CLUSTER_NODES[@]}"; do cluster_launch "$n"; done
+  for n in "${CLUSTER_NODES[@]}"; do cluster_await "$n"; done
+  for n in 2 3; do cluster_join "$n"; done
+  RABBIT_NODE=$(cluster_node_name 1)
+  rabbitmqctl_() { cluster_ctl 1 "$@"; }
+  rabbit_provision
+  cluster_write_bulkmsg_env
+}
+
+cluster_stop_node() {
+  local n=$1
+  if pid_alive "$(cluster_pidfile "$n")"; then
+    cluster_ctl "$n" stop >/dev/null 2>&1 || true
+    stop_pid "$(cluster_pidfile "$n")" 20
+  fi
+}
+
+cluster_kill_node() {
+  local pidfile
+  pidfile=$(cluster_pidfile "$1")
+  pid_alive "$pidfile" || die "node $1 is not running"
+  kill -KILL "$(cat "$pidfile")"
+  rm -f "$pidfile"
+  log "node $1 ($(cluster_node_name "$1")) killed with SIGKILL"
+}
+
+cluster_down() {
+  local n pid
+  for n in 3 2 1; do cluster_stop_node "$n"; done
+  for pid in $(STACK_EPMD_PORT=$CLUSTER_EPMD epmd_pids); do kill -TERM "$pid" 2>/dev/null || true; done
+  # Servers this stack dir started itself; reused ones are left alone.
+  mysql_down
+  redis_down
+  log "cluster down"
+}
+
+cluster_status() {
+  local rc=0 n
+  for n in "${CLUSTER_NODES[@]}"; do
+    if pid_alive "$(cluster_pidfile "$n")"; then
+      log "node $n   up   $(cluster_node_name "$n") 127.0.0.1:$(cluster_amqp_port "$n")"
+    else log "node $n   down $(cluster_node_name "$n")"; rc=1; fi
+  done
+  return $rc
+}
+
+cluster_command() {
+  case "${1:-}" in
+    up) cluster_up ;;
+    down) cluster_down ;;
+    status) cluster_status ;;
+    kill) cluster_check_node "${2:-}"; cluster_kill_node "$2" ;;
+    stop) cluster_check_node "${2:-}"; cluster_stop_node "$2"; log "node $2 stopped" ;;
+    start)
+      cluster_check_node "${2:-}"
+      cluster_launch "$2"
+      cluster_await "$2"
+      log "node $2 up on 127.0.0.1:$(cluster_amqp_port "$2")"
+      ;;
+    rabbitmqctl) cluster_check_node "${2:-}"; local n=$2; shift 2; cluster_ctl "$n" "$@" ;;
+    *) echo "usage: scripts/stack cluster up|down|status|kill N|stop N|start N|rabbitmqctl N ARGS" >&2; exit 2 ;;
+  esac
+}

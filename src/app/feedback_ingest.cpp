@@ -4,6 +4,16 @@
 
 namespace bulkmsg::app {
 
+namespace {
+
+void CountSuppressions(const std::map<std::string, std::size_t>& added_by_source) {
+    for (const auto& [source, added] : added_by_source) {
+        ProcessMetrics().suppressions_added.With({source}).Inc(static_cast<double>(added));
+    }
+}
+
+}  // namespace
+
 FeedbackResult FeedbackIngest::Ingest(const std::vector<domain::FeedbackEvent>& events) {
     auto result = store_.Ingest(events);
     auto& metrics = ProcessMetrics();
@@ -15,9 +25,16 @@ FeedbackResult FeedbackIngest::Ingest(const std::vector<domain::FeedbackEvent>& 
     if (result.duplicates > 0) {
         metrics.webhook_duplicates.With({events.front().provider}).Inc(static_cast<double>(result.duplicates));
     }
-    for (const auto& [source, added] : result.suppressions_added) {
-        metrics.suppressions_added.With({source}).Inc(static_cast<double>(added));
+    CountSuppressions(result.suppressions_added);
+    return result;
+}
+
+LateMatchResult FeedbackIngest::MatchLate(domain::TimePoint now) {
+    auto result = store_.MatchLateEvents(now - kLateMatchWindow, kLateMatchBatch);
+    if (result.matched > 0) {
+        ProcessMetrics().webhook_late_matches.With({"twilio"}).Inc(static_cast<double>(result.matched));
     }
+    CountSuppressions(result.suppressions_added);
     return result;
 }
 

@@ -1,9 +1,11 @@
 #include "cli/poller_wiring.hpp"
 
 #include "adapters/amqp/amqp_publisher.hpp"
+#include "adapters/mysql/mysql_feedback_store.hpp"
 #include "adapters/mysql/mysql_outbox_store.hpp"
 #include "adapters/mysql/mysql_preparation_store.hpp"
 #include "app/campaign_preparer.hpp"
+#include "app/feedback_ingest.hpp"
 #include "app/log.hpp"
 #include "domain/backoff.hpp"
 #include "domain/list_unsubscribe.hpp"
@@ -42,11 +44,15 @@ void RunScheduler(const domain::Config& config, app::StopToken& stop) {
     app::CampaignPreparer preparer(store, {config.email.from, config.sms.sender_id}, config.poller.prepare_batch_size,
                                    std::chrono::seconds(config.poller.schedule_max_lateness_seconds),
                                    domain::UnsubscribeLinksOf(config));
+    mysql::MysqlPool pool(config.db, 1);
+    mysql::MysqlFeedbackStore feedback_store(pool);
+    app::FeedbackIngest feedback(feedback_store);
     unsigned failures = 0;
     while (!stop.StopRequested()) {
         auto wait = std::chrono::milliseconds(config.poller.poll_interval_ms);
         try {
             preparer.RunDue(domain::Clock::now(), &stop);
+            feedback.MatchLate(domain::Clock::now());
             failures = 0;
         } catch (const std::exception& e) {
             wait = domain::ReconnectDelay(++failures, random.Unit());

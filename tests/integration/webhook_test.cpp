@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/mysql/mysql_feedback_store.hpp"
 #include "adapters/mysql/mysql_preparation_store.hpp"
 #include "app/campaign_preparer.hpp"
 #include "domain/providers/http_codec.hpp"
@@ -19,6 +20,7 @@ namespace bulkmsg {
 namespace {
 
 using Json = nlohmann::json;
+using namespace std::chrono_literals;
 
 constexpr const char* kBase = "https://hooks.bulkmsg.test";
 constexpr const char* kToken = "twilio-test-token";
@@ -209,6 +211,45 @@ TEST_F(WebhookTest, StopSuppressesTheNumberInTheNextSmsCampaignAndStartLiftsIt) 
     ASSERT_EQ(start.status, 200u);
     EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM suppressions"), "0");
     EXPECT_EQ(prepare_campaign(), "+15550001=pending,+15550002=pending");
+}
+
+TEST_F(WebhookTest, TwilioCallbacksAheadOfTheirMessageSidAreMatchedOnceItIsStored) {
+    const auto campaign = db_.InsertCampaign();
+    db_.InsertOutbox(campaign, 2, {{"status", "'sent'"}, {"delivery_status", "'accepted'"}});
+    db_.Sql().Execute("UPDATE outbox SET kind='sms', user_ref=CONCAT('+1555000', id)");
+    // Twilio answered the sends and called back before the consumer stored the SIDs it answered.
+    const std::vector<domain::FormFields> callbacks = {
+        {{"MessageSid", "SMlate1"}, {"MessageStatus", "sent"}},
+        {{"MessageSid", "SMlate1"}, {"MessageStatus", "delivered"}},
+        {{"MessageSid", "SMlate2"}, {"MessageStatus", "undelivered"}, {"ErrorCode", "30006"}},
+        {{"MessageSid", "SMnobody"}, {"MessageStatus", "delivered"}}};
+    for (const auto& fields : callbacks) {
+        ASSERT_EQ(Twilio("/webhooks/twilio/status", fields).status, 200u);
+    }
+    EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM message_events WHERE outbox_id IS NULL"), "4");
+    mysql::MysqlPool pool(db_.Config(), 1);
+    mysql::MysqlFeedbackStore store(pool);
+    const auto since = domain::Clock::now() - 15min;
+    EXPECT_EQ(store.MatchLateEvents(since, 1000).matched, 0u) << "no SID stored yet";
+
+    db_.Sql().Execute("UPDATE outbox SET provider_msg_id=CONCAT('SMlate', id)");
+    const auto result = store.MatchLateEvents(since, 1000);
+    EXPECT_EQ(result.matched, 3u);
+    EXPECT_EQ(result.status_changes, 2u);
+    EXPECT_EQ(result.suppressions_added, (std::map<std::string, std::size_t>{{"twilio:undelivered", 1}}));
+    EXPECT_EQ(db_.Value("SELECT GROUP_CONCAT(delivery_status ORDER BY id) FROM outbox"), "delivered,undelivered");
+    EXPECT_EQ(db_.Value("SELECT GROUP_CONCAT(CONCAT(provider_event_id, '>', COALESCE(outbox_id, '-'), '/', "
+                        "COALESCE(campaign_id = " +
+                        std::to_string(campaign) + ", '-')) ORDER BY id) FROM message_events"),
+              "SMlate1:sent>1/1,SMlate1:delivered>1/1,SMlate2:undelivered>2/1,SMnobody:delivered>-/-");
+    EXPECT_EQ(db_.Value("SELECT CONCAT(address, '|', source, '|', outbox_id) FROM suppressions"),
+              "+15550002|twilio:undelivered|2");
+
+    // Matched once: another pass, or one whose window starts after the events, changes nothing.
+    const auto snapshot = Snapshot();
+    EXPECT_EQ(store.MatchLateEvents(since, 1000).matched, 0u);
+    EXPECT_EQ(store.MatchLateEvents(domain::Clock::now() + 1min, 1000).matched, 0u);
+    EXPECT_EQ(Snapshot(), snapshot);
 }
 
 }  // namespace

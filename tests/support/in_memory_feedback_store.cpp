@@ -5,12 +5,7 @@ namespace bulkmsg::testing {
 app::FeedbackResult InMemoryFeedbackStore::Ingest(const std::vector<domain::FeedbackEvent>& events) {
     ThrowIfDown();
     const std::lock_guard lock(mutex_);
-    std::map<std::string, std::uint64_t> by_provider_id;
-    for (const auto& [id, row] : rows_) {
-        if (!row.provider_msg_id.empty()) {
-            by_provider_id[row.provider_msg_id] = id;
-        }
-    }
+    const auto by_provider_id = ByProviderId();
     app::FeedbackResult result;
     std::vector<domain::FeedbackEvent> matched;
     matched.reserve(events.size());
@@ -30,21 +25,62 @@ app::FeedbackResult InMemoryFeedbackStore::Ingest(const std::vector<domain::Feed
         fresh.push_back(&e);
     }
     const auto plan = domain::PlanFeedback(fresh, rows_);
+    result.suppressions_lifted = Apply(plan, result.suppressions_added);
+    result.status_changes = plan.status_changes.size();
+    stored_events += fresh.size();
+    return result;
+}
+
+app::LateMatchResult InMemoryFeedbackStore::MatchLateEvents(domain::TimePoint since, std::size_t limit) {
+    ThrowIfDown();
+    const std::lock_guard lock(mutex_);
+    const auto by_provider_id = ByProviderId();
+    std::vector<const domain::FeedbackEvent*> matched;
+    std::size_t looked_at = 0;
+    for (auto& [e, row] : events_) {
+        const bool late = !row && e.provider == "twilio" && e.type != domain::DeliveryEventType::kStop &&
+                          e.type != domain::DeliveryEventType::kStart && e.occurred_at >= since;
+        if (!late || looked_at++ == limit) {
+            continue;
+        }
+        row = e.outbox_id = domain::MatchEvent(e, rows_, by_provider_id);
+        if (row) {
+            matched.push_back(&e);
+        }
+    }
+    app::LateMatchResult result;
+    const auto plan = domain::PlanFeedback(matched, rows_);
+    Apply(plan, result.suppressions_added);
+    result.matched = matched.size();
+    result.status_changes = plan.status_changes.size();
+    return result;
+}
+
+std::map<std::string, std::uint64_t> InMemoryFeedbackStore::ByProviderId() const {
+    std::map<std::string, std::uint64_t> by_provider_id;
+    for (const auto& [id, row] : rows_) {
+        if (!row.provider_msg_id.empty()) {
+            by_provider_id[row.provider_msg_id] = id;
+        }
+    }
+    return by_provider_id;
+}
+
+std::size_t InMemoryFeedbackStore::Apply(const domain::FeedbackPlan& plan, std::map<std::string, std::size_t>& added) {
     for (const auto& change : plan.status_changes) {
         rows_[change.outbox_id].status = change.status;
         rows_[change.outbox_id].delivered_at = change.delivered_at;
     }
+    std::size_t lifted = 0;
     for (const auto& s : plan.suppressions) {
         const auto key = std::pair(s.channel, s.address);
         if (!s.add) {
-            result.suppressions_lifted += suppressions.erase(key);
+            lifted += suppressions.erase(key);
         } else if (suppressions.emplace(key, s).second) {
-            ++result.suppressions_added[s.cause.source];
+            ++added[s.cause.source];
         }
     }
-    result.status_changes = plan.status_changes.size();
-    stored_events += fresh.size();
-    return result;
+    return lifted;
 }
 
 std::optional<std::vector<app::StoredEvent>> InMemoryFeedbackStore::EventsOf(std::uint64_t outbox_id) {

@@ -17,6 +17,7 @@ namespace bulkmsg::testing {
 class InMemoryFeedbackStore final : public app::FeedbackStore, public Outage {
 public:
     app::FeedbackResult Ingest(const std::vector<domain::FeedbackEvent>& events) override;
+    app::LateMatchResult MatchLateEvents(domain::TimePoint since, std::size_t limit) override;
     std::optional<std::vector<app::StoredEvent>> EventsOf(std::uint64_t outbox_id) override;
 
     void AddRow(domain::FeedbackTarget row);
@@ -26,6 +27,10 @@ public:
     std::size_t stored_events = 0;
 
 private:
+    std::map<std::string, std::uint64_t> ByProviderId() const;
+    /// Applies a plan to the rows and suppressions; returns the START keywords that lifted one.
+    std::size_t Apply(const domain::FeedbackPlan& plan, std::map<std::string, std::size_t>& added);
+
     std::mutex mutex_;
     std::map<std::uint64_t, domain::FeedbackTarget> rows_;
     std::set<std::string> event_ids_;

@@ -138,6 +138,21 @@ TEST_F(WebhookRoutesTest, TwilioStatusAndKeywords) {
     EXPECT_TRUE(store_.suppressions.empty());
 }
 
+TEST_F(WebhookRoutesTest, ACallbackAheadOfItsSidIsMatchedLaterWithinTheWindowOnly) {
+    TwilioCall("/webhooks/twilio/status", {{"MessageSid", "SM4"}, {"MessageStatus", "delivered"}});
+    TwilioCall("/webhooks/twilio/status", {{"MessageSid", "SM5"}, {"MessageStatus", "delivered"}});
+    EXPECT_EQ(ingest_.MatchLate(clock_.Now()).matched, 0u);
+    store_.AddRow({4, 11, domain::Channel::kSms, "+15550004", "key4", "SM4", DeliveryStatus::kAccepted, {}});
+    EXPECT_EQ(ingest_.MatchLate(clock_.Now()).matched, 1u);
+    EXPECT_EQ(store_.Row(4).status, DeliveryStatus::kDelivered);
+    EXPECT_EQ(ingest_.MatchLate(clock_.Now()).matched, 0u) << "matched once";
+    // SM5's row appears after the window: its callback stays unmatched.
+    store_.AddRow({5, 11, domain::Channel::kSms, "+15550005", "key5", "SM5", DeliveryStatus::kAccepted, {}});
+    clock_.Advance(app::FeedbackIngest::kLateMatchWindow + std::chrono::seconds(1));
+    EXPECT_EQ(ingest_.MatchLate(clock_.Now()).matched, 0u);
+    EXPECT_EQ(store_.Row(5).status, DeliveryStatus::kAccepted);
+}
+
 TEST(WebhookRoutesOffTest, UnconfiguredWebhooksAnswer404) {
     testing::InMemoryFeedbackStore store;
     testing::FakeClock clock;

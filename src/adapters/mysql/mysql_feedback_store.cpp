@@ -157,7 +157,103 @@ void SuppressUnsentRowsOf(MysqlConnection& c, const std::vector<domain::Suppress
     }
 }
 
+/// A stored event without a row: what matching and planning read (a Twilio SID is its event id before the status).
+struct LateEvent {
+    std::uint64_t id = 0;
+    FeedbackEvent event;
+};
+
+/// The oldest status callbacks since `since` still without a row, read without locks (LockLate re-checks them).
+std::vector<LateEvent> ReadLateEvents(MysqlConnection& c, domain::TimePoint since, std::size_t limit) {
+    const auto rows = c.Select(Sql(c,
+                                   "SELECT id, event_type, provider_event_id, occurred_at, reason, code "
+                                   "FROM message_events WHERE outbox_id IS NULL AND occurred_at>=? AND "
+                                   "provider='twilio' AND event_type IN ('sent','delivered','undelivered','failed') "
+                                   "ORDER BY occurred_at, id LIMIT ?",
+                                   since, limit));
+    const auto id = rows.Column("id"), type = rows.Column("event_type"), key = rows.Column("provider_event_id"),
+               at = rows.Column("occurred_at"), reason = rows.Column("reason"), code = rows.Column("code");
+    std::vector<LateEvent> late;
+    for (const auto r : rows) {
+        LateEvent e{r.UInt(id), {}};
+        e.event.provider = "twilio";
+        e.event.type = domain::ParseDeliveryEventType(r.Text(type)).value_or(domain::DeliveryEventType::kSent);
+        e.event.provider_event_id = r.Text(key);
+        e.event.provider_msg_id = e.event.provider_event_id.substr(0, e.event.provider_event_id.rfind(':'));
+        e.event.occurred_at = r.Time(at);
+        e.event.reason = r.Text(reason);
+        e.event.code = r.Text(code);
+        late.push_back(std::move(e));
+    }
+    return late;
+}
+
+/// Locks the matched events still without a row (a concurrent pass may have taken some), keeps only those, and
+/// attaches each to its row.
+void AttachLate(MysqlConnection& c, std::vector<LateEvent>& matched, const Targets& targets) {
+    std::set<std::uint64_t> ids;
+    for (const auto& e : matched) {
+        ids.insert(e.id);
+    }
+    const auto rows = c.Select(
+        Sql(c, "SELECT id FROM message_events WHERE id IN (?) AND outbox_id IS NULL FOR UPDATE", SqlList{ids}));
+    std::set<std::uint64_t> free;
+    const auto id = rows.Column("id");
+    for (const auto r : rows) {
+        free.insert(r.UInt(id));
+    }
+    std::erase_if(matched, [&](const LateEvent& e) { return !free.contains(e.id); });
+    std::map<std::uint64_t, std::vector<std::uint64_t>> by_row;
+    for (const auto& e : matched) {
+        by_row[*e.event.outbox_id].push_back(e.id);
+    }
+    for (const auto& [row, events] : by_row) {
+        c.Execute(Sql(c, "UPDATE message_events SET outbox_id=?, campaign_id=? WHERE id IN (?)", row,
+                      targets.at(row).campaign_id, SqlList{events}));
+    }
+}
+
 }  // namespace
+
+app::LateMatchResult MysqlFeedbackStore::MatchLateEvents(domain::TimePoint since, std::size_t limit) {
+    return pool_.With([&](MysqlConnection& c) {
+        app::LateMatchResult result;
+        auto late = ReadLateEvents(c, since, limit);
+        if (late.empty()) {
+            return result;
+        }
+        c.Execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        c.Execute("START TRANSACTION");
+        std::vector<FeedbackEvent> events;
+        for (const auto& e : late) {
+            events.push_back(e.event);
+        }
+        Targets targets;  // rows first, then events: the order Ingest locks in
+        std::map<std::string, std::uint64_t> by_provider_id;
+        LockTargets(c, events, targets, by_provider_id);
+        for (auto& e : late) {
+            e.event.outbox_id = domain::MatchEvent(e.event, targets, by_provider_id);
+        }
+        std::erase_if(late, [](const LateEvent& e) { return !e.event.outbox_id; });
+        if (!late.empty()) {
+            AttachLate(c, late, targets);
+        }
+        std::vector<const FeedbackEvent*> matched;
+        for (const auto& e : late) {
+            matched.push_back(&e.event);
+        }
+        const auto plan = domain::PlanFeedback(matched, targets);
+        WriteStatuses(c, plan.status_changes);
+        app::FeedbackResult written;
+        WriteSuppressions(c, plan.suppressions, written);
+        c.Execute("COMMIT");
+        SuppressUnsentRowsOf(c, plan.suppressions);
+        result.matched = matched.size();
+        result.status_changes = plan.status_changes.size();
+        result.suppressions_added = std::move(written.suppressions_added);
+        return result;
+    });
+}
 
 app::FeedbackResult MysqlFeedbackStore::Ingest(const std::vector<FeedbackEvent>& events) {
     app::FeedbackResult result;

@@ -69,6 +69,10 @@ Metrics::Metrics()
       webhook_rejected(registry.AddCounter("bulkmsg_webhook_rejected_total",
                                            "Webhook requests refused (bad signature, stale, malformed...)",
                                            {"provider", "reason"})),
+      webhook_late_matches(registry.AddCounter("bulkmsg_webhook_late_matches_total",
+                                               "Feedback events matched to their message after they arrived (a "
+                                               "callback ahead of the stored provider message id)",
+                                               {"provider"})),
       suppressions_added(registry.AddCounter("bulkmsg_suppressions_added_total",
                                              "Addresses put on a suppression list by provider feedback", {"source"})) {
     db_connections.With({"in_use"});

@@ -36,6 +36,7 @@ struct Metrics {
     Family<Counter>& webhook_events;              // {provider, channel, type}: events stored for the first time
     Family<Counter>& webhook_duplicates;          // {provider}: events seen before (provider retries)
     Family<Counter>& webhook_rejected;            // {provider, reason}: webhook requests refused (4xx)
+    Family<Counter>& webhook_late_matches;        // {provider}: stored events matched to their row after arriving
     Family<Counter>& suppressions_added;          // {source}: addresses suppressed by feedback
 };
 

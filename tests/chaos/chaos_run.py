@@ -17,6 +17,8 @@ from bulkmsgpy.pipeline import Pipeline, target_lines
 from bulkmsgpy.procs import exit_on_sigterm
 from bulkmsgpy.runs import logger
 
+import delivery_check
+
 TERMINAL = ("sent", "failed", "cancelled", "suppressed")
 log = logger("chaos")
 
@@ -67,7 +69,7 @@ class Run(Pipeline):
 
     def set_up(self):
         self.create_database()
-        self.start_simulator()
+        self.start_simulator(delivery_check.simulator_options() if self.args.feedback else None)
         self.start_api()
         self.campaign = self.create_campaign(f"chaos {self.args.recipients}")
         self.upload(self.campaign, target_lines(self.args.recipients, "chaos"))
@@ -202,6 +204,9 @@ class Run(Pipeline):
         }
         if not self.args.kills:
             checks["duplicates = 0 without process kills"] = duplicates == 0
+        if self.args.feedback:
+            result["delivery"], delivery_checks = delivery_check.verdict(self, self.campaign, duplicates)
+            checks.update(delivery_checks)
         result["checks"] = checks
         return result
 
@@ -210,6 +215,8 @@ class Run(Pipeline):
         try:
             self.set_up()
             self.chaos()
+            if self.args.feedback:
+                delivery_check.settle(self, self.campaign, timeout=120)
             self.stop_all(keep=("simulator",))  # the verdict reads what the simulator received
             result = self.verdict()
         finally:
@@ -226,6 +233,8 @@ class Run(Pipeline):
             log(f"{'PASS' if ok else 'FAIL'}: {name}")
         log(f"lost {result['lost']}, duplicates {result['duplicates']} (bound {result['duplicate_bound']}), "
             f"{result['kills']} kills, {len(result['actions'])} actions, {result['seconds']} s; logs in {self.tmp}")
+        if "delivery" in result:
+            log(f"delivery states: bulkmsg {result['delivery']['bulkmsg']}, simulator {result['delivery']['simulator']}")
         return 1 if failed else 0
 
 
@@ -236,6 +245,8 @@ def parse_args():
     p.add_argument("--duration", type=int, default=120,
                    help="seconds the campaign should take under the provider rate limits it sets")
     p.add_argument("--no-kills", dest="kills", action="store_false", help="faults and server restarts only")
+    p.add_argument("--no-feedback", dest="feedback", action="store_false",
+                   help="no provider webhooks back to the API (tests/chaos/delivery_check.py)")
     p.add_argument("--pollers", type=int, default=2)
     p.add_argument("--consumers", type=int, default=2)
     p.add_argument("--in-flight", type=int, default=64, help="CONSUMER_MAX_IN_FLIGHT per worker")

@@ -124,11 +124,20 @@ class Pipeline:
                        stderr=subprocess.DEVNULL)
 
     # --- simulator ---------------------------------------------------------------------------------------------
-    def start_simulator(self):
+    def start_simulator(self, feedback=None):
+        """Starts the simulator; with `feedback` (its feedback options, e.g. ["--feedback-bounce", "0.02"]) it
+        posts the providers' webhooks to the API that start_api will start (on a port chosen now)."""
         simulator = Simulator(self.build, os.path.join(self.tmp, "sim"))
-        self.processes["simulator"] = simulator.start(os.path.join(self.tmp, "sim.log"))
+        webhook_url = None
+        if feedback is not None:
+            self.api_port = free_port()
+            webhook_url = f"http://127.0.0.1:{self.api_port}"
+        self.processes["simulator"] = simulator.start(os.path.join(self.tmp, "sim.log"), webhook_url, feedback or ())
         self.env.update(simulator.env)
         self.sim = simulator.url
+
+    def sim_stats(self):
+        return json.loads(http("GET", f"{self.sim}/_sim/stats")[1])
 
     def faults(self, **values):
         http("POST", f"{self.sim}/_sim/faults", json.dumps(values))
@@ -139,7 +148,7 @@ class Pipeline:
 
     # --- the API -----------------------------------------------------------------------------------------------
     def start_api(self, settings=None):
-        self.api_port = free_port()
+        self.api_port = self.api_port or free_port()
         self.env["EXPRESS_APP_PORT"] = str(self.api_port)
         self.start("api", "api", settings)
         wait_for(f"http://127.0.0.1:{self.api_port}/live", "the API")

@@ -7,7 +7,7 @@ As a program, for the shell scripts:
       URLs, and PROVIDER_SIMULATOR_PID), stops the simulator afterwards and exits with COMMAND's status;
   python3 -m bulkmsgpy.simulator exec DIR [-- OPTIONS...]   (scripts/demo) becomes the simulator, on its default
       ports, with the credentials that scripts/sim-credentials wrote into DIR, and OPTIONS appended (e.g. the
-      feedback flags of feedback_args).
+      feedback flags: docs/simulator.md).
 Both take the binaries from BUILD_DIR (default build).
 """
 
@@ -51,14 +51,20 @@ class Simulator:
         self.env = {}  # the bulkmsg variables that point every provider at this simulator
         self.url = None
 
-    def start(self, log_path, timeout=5.0):
-        """Returns the simulator's Popen once it listens (it reports its ports through --ports-file)."""
+    def start(self, log_path, webhook_url=None, feedback=(), timeout=5.0):
+        """Returns the simulator's Popen once it listens (it reports its ports through --ports-file). With
+        `webhook_url` (bulkmsg's PUBLIC_BASE_URL) it sends the providers' webhooks there, signed, at the rates of
+        `feedback` (simulator options such as "--feedback-bounce", "0.02"), and `env` gains the variables that
+        verify them."""
         make_credentials(self.dir)
         ports_file = os.path.join(self.dir, "ports.json")
+        options = ["--http-port", "0", "--apns-port", "0", "--ports-file", ports_file]
+        if webhook_url:
+            options += ["--webhook-url", webhook_url, "--sendgrid-webhook-key",
+                        os.path.join(self.dir, "sendgrid-webhook.key"), *feedback]
         with open(log_path, "w") as log:
-            self.process = subprocess.Popen(
-                argv(self.build, self.dir, "--http-port", "0", "--apns-port", "0", "--ports-file", ports_file),
-                stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(argv(self.build, self.dir, *options), stdout=log,
+                                            stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while not os.path.exists(ports_file):
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -71,6 +77,8 @@ class Simulator:
         self.url = f"http://127.0.0.1:{ports['http']}"
         self.env = {**read_env_file(os.path.join(self.dir, "sim.env")), "PROVIDER_SIMULATOR_URL": self.url,
                     "PROVIDER_SIMULATOR_APNS_URL": f"https://127.0.0.1:{ports['apns']}"}
+        if webhook_url:
+            self.env.update({**read_env_file(os.path.join(self.dir, "feedback.env")), "PUBLIC_BASE_URL": webhook_url})
         return self.process
 
     def stop(self):

@@ -1,5 +1,5 @@
 # Sourced by scripts/stack: `scripts/stack cluster up|down|status|kill NODE|stop NODE|start NODE|rabbitmqctl NODE ARGS`.
-# Three RabbitMQ nodes on 127.0.0.1 (bulkmsg1..3@localhost), one Erlang cookie and one private epmd, data under
+# Three RabbitMQ nodes on 127.0.0.1 (bulkmsg1..3@localhost, prefix STACK_CLUSTER_NODE_PREFIX), one Erlang cookie and one private epmd, data under
 # $STACK/cluster/rabbitN, joined to node 1 with `rabbitmqctl join_cluster`. MariaDB and Redis as in the single-node
 # stack; when something already listens on DB_PORT or REDIS_PORT (another stack's server) it is reused as it is.
 # Ports: AMQP STACK_CLUSTER_AMQP_PORT+0..2, distribution STACK_CLUSTER_DIST_PORT+0..2, epmd STACK_CLUSTER_EPMD_PORT.
@@ -10,8 +10,11 @@ CLUSTER_NODES=(1 2 3)
 CLUSTER_AMQP_BASE=${STACK_CLUSTER_AMQP_PORT:-25672}
 CLUSTER_DIST_BASE=${STACK_CLUSTER_DIST_PORT:-25682}
 CLUSTER_EPMD=${STACK_CLUSTER_EPMD_PORT:-25690}
+# Node names are <prefix>1..3@localhost; a stack with its own epmd port cannot clash with another's, the prefix
+# only tells them apart in logs and process lists.
+CLUSTER_NODE_PREFIX=${STACK_CLUSTER_NODE_PREFIX:-bulkmsg}
 
-cluster_node_name() { printf 'bulkmsg%s@localhost' "$1"; }
+cluster_node_name() { printf '%s%s@localhost' "$CLUSTER_NODE_PREFIX" "$1"; }
 cluster_amqp_port() { echo $((CLUSTER_AMQP_BASE + $1 - 1)); }
 cluster_pidfile() { echo "$CLUSTER/rabbit$1/rabbit.pid"; }
 

@@ -85,10 +85,10 @@ bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds
     return true;
 }
 
-ProcessResult RunStackScript(const std::vector<std::string>& args) {
+ProcessResult RunStackScript(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
     std::vector<std::string> argv{"/bin/bash", std::string(BULKMSG_SOURCE_DIR) + "/scripts/stack"};
     argv.insert(argv.end(), args.begin(), args.end());
-    return RunProcess(argv, {}, BULKMSG_SOURCE_DIR);
+    return RunProcess(argv, env, BULKMSG_SOURCE_DIR);
 }
 
 ProcessResult RabbitmqCtl(const std::vector<std::string>& args) {

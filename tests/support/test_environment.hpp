@@ -44,8 +44,9 @@ std::string EmptyWorkDir();
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
                std::chrono::milliseconds interval = std::chrono::milliseconds(100));
 
-/// Runs `scripts/stack` with `args` (e.g. {"stop", "rabbit"}) and returns its result.
-ProcessResult RunStackScript(const std::vector<std::string>& args);
+/// Runs `scripts/stack` with `args` (e.g. {"stop", "rabbit"}) and `env` on top of the test's environment, and
+/// returns its result.
+ProcessResult RunStackScript(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
 
 /// `scripts/stack rabbitmqctl ARGS`, tried up to three times: the CLI occasionally fails to reach the node
 /// through Erlang distribution on a loaded machine.

@@ -7,12 +7,15 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "domain/config.hpp"
+#include "domain/env_file.hpp"
 #include "support/outbox_fixture.hpp"
 #include "support/process.hpp"
 #include "support/raw_http.hpp"
@@ -42,22 +45,61 @@ TEST(DeployConfigTest, AlertmanagerExamplePassesAmtool) {
     EXPECT_THAT(result.output, ::testing::HasSubstr("2 receivers"));
 }
 
+std::string FileText(const std::string& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 TEST(DeployConfigTest, SystemdUnitsVerify) {
     // systemd-analyze checks that ExecStart's binary exists: point the units at the built one.
     const auto dir = testing::EmptyWorkDir();
     std::vector<std::string> args = {"/usr/bin/systemd-analyze", "verify", "--man=no"};
     for (const auto& entry : std::filesystem::directory_iterator(kDeploy + "/systemd")) {
-        std::ifstream in(entry.path());
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        text = std::regex_replace(text, std::regex("/usr/local/bin/bulkmsg"), BULKMSG_BINARY);
+        if (entry.path().extension() != ".service") {
+            continue;
+        }
+        const auto text =
+            std::regex_replace(FileText(entry.path()), std::regex("/usr/local/bin/bulkmsg"), BULKMSG_BINARY);
         const auto copy = dir + "/" + entry.path().filename().string();
         std::ofstream(copy) << text;
         args.push_back(copy);
     }
-    ASSERT_EQ(args.size(), 7u) << "api, poller, consumer and migrate units";
+    ASSERT_EQ(args.size(), 7u) << "api@, poller@, consumer@ and migrate units";
     const auto result = testing::RunProcess(args, {{"SYSTEMD_LOG_LEVEL", "warning"}}, dir);
     EXPECT_EQ(result.exit_code, 0) << result.output;
     EXPECT_EQ(result.output, "");
+}
+
+// Several processes per role: each role is a template unit reading /etc/bulkmsg/<unit>-<instance>.env, and the
+// example instance files give every process on one host its own port and set only variables bulkmsg reads.
+TEST(DeployConfigTest, TemplateUnitsGiveEveryInstanceItsOwnEnvFileAndPort) {
+    const std::map<std::string, std::string> port_of_role = {
+        {"api", "EXPRESS_APP_PORT"}, {"poller", "METRICS_PORT"}, {"consumer", "METRICS_PORT"}};
+    std::set<std::string> known;
+    for (const auto& spec : domain::ConfigVariables()) {
+        known.insert(spec.name);
+    }
+    std::map<std::string, std::string> port_owner;
+    for (const auto& [role, port_variable] : port_of_role) {
+        const auto unit = "bulkmsg-" + role;
+        EXPECT_THAT(FileText(kDeploy + "/systemd/" + unit + "@.service"),
+                    ::testing::HasSubstr("\nEnvironmentFile=/etc/bulkmsg/" + unit + "-%i.env\n"));
+        for (const auto* instance : {"1", "2"}) {
+            const auto file = kDeploy + "/systemd/env/" + unit + "-" + instance + ".env";
+            if (role == "poller" && std::string(instance) == "2") {
+                continue;  // one example poller; a second one works the same way (SKIP LOCKED)
+            }
+            ASSERT_TRUE(std::filesystem::exists(file)) << file;
+            const auto vars = domain::ParseEnvFile(FileText(file));
+            ASSERT_TRUE(vars.contains(port_variable)) << file;
+            for (const auto& [name, value] : vars) {
+                EXPECT_TRUE(known.contains(name)) << file << ": " << name << " is not read by bulkmsg";
+            }
+            const auto [owner, fresh] = port_owner.emplace(vars.at(port_variable), file);
+            EXPECT_TRUE(fresh) << file << " uses the port of " << owner->second;
+        }
+    }
+    EXPECT_EQ(port_owner.size(), 5u);
 }
 
 /// Metric names (bulkmsg_*, process_*, up) used in a PromQL expression.

@@ -75,9 +75,9 @@ protected:
     /// Servers HAProxy's health checks (/ready) consider UP.
     std::size_t BackendsUp() {
         const auto status = Status();
-        return static_cast<std::size_t>(std::distance(std::sregex_iterator(status.begin(), status.end(),
-                                                                           std::regex(R"(api\d: UP \(HAProxy\))")),
-                                                      std::sregex_iterator()));
+        return static_cast<std::size_t>(
+            std::distance(std::sregex_iterator(status.begin(), status.end(), std::regex(R"(api\d: UP \(HAProxy\))")),
+                          std::sregex_iterator()));
     }
 
     testing::MigratedDatabase db_;

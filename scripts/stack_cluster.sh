@@ -1,4 +1,5 @@
-# Sourced by scripts/stack: `scripts/stack cluster up|down|status|kill NODE|stop NODE|start NODE|rabbitmqctl NODE ARGS`.
+# Sourced by scripts/stack: `scripts/stack cluster up|down|status|kill N|stop N|start N|rabbitmqctl N ARGS|
+# rabbitmq-queues N ARGS` (e.g. `rabbitmq-queues 2 quorum_status notification.queue --vhost bulkmsg`).
 # Three RabbitMQ nodes on 127.0.0.1 (bulkmsg1..3@localhost, prefix STACK_CLUSTER_NODE_PREFIX), one Erlang cookie and one private epmd, data under
 # $STACK/cluster/rabbitN, joined to node 1 with `rabbitmqctl join_cluster`. MariaDB and Redis as in the single-node
 # stack; when something already listens on DB_PORT or REDIS_PORT (another stack's server) it is reused as it is.
@@ -40,10 +41,12 @@ cluster_env() {
   export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 }
 
-cluster_ctl() { local n=$1; shift; (cluster_env "$n"; "$RABBIT_SBIN/rabbitmqctl" -n "$(cluster_node_name "$n")" "$@"); }
+# rabbitmqctl or rabbitmq-queues ($1) against node $2.
+cluster_cli() { local tool=$1 n=$2; shift 2; (cluster_env "$n"; "$RABBIT_SBIN/$tool" -n "$(cluster_node_name "$n")" "$@"); }
+cluster_ctl() { cluster_cli rabbitmqctl "$@"; }
 
 cluster_check_node() {
-  [[ ${1:-} =~ ^[123]$ ]] || die "usage: scripts/stack cluster kill|stop|start|rabbitmqctl 1|2|3"
+  [[ ${1:-} =~ ^[123]$ ]] || die "usage: scripts/stack cluster kill|stop|start|rabbitmqctl|rabbitmq-queues 1|2|3"
 }
 
 # One cookie for all nodes (and the CLI): written once, before the first boot.
@@ -144,7 +147,12 @@ cluster_down() {
   local n pid
   for n in 3 2 1; do cluster_stop_node "$n"; done
   for pid in $(STACK_EPMD_PORT=$CLUSTER_EPMD epmd_pids); do kill -TERM "$pid" 2>/dev/null || true; done
-  # Servers this stack dir started itself; reused ones are left alone.
+  # Servers this stack dir started itself; reused ones are left alone, and so are the single-node stack's
+  # while its RabbitMQ runs (the cluster borrowed them).
+  if pid_alive "$STACK/rabbit/rabbit.pid"; then
+    log "cluster down (MariaDB and Redis left running for the single-node stack)"
+    return 0
+  fi
   mysql_down
   redis_down
   log "cluster down"
@@ -173,7 +181,7 @@ cluster_command() {
       cluster_await "$2"
       log "node $2 up on 127.0.0.1:$(cluster_amqp_port "$2")"
       ;;
-    rabbitmqctl) cluster_check_node "${2:-}"; local n=$2; shift 2; cluster_ctl "$n" "$@" ;;
-    *) echo "usage: scripts/stack cluster up|down|status|kill N|stop N|start N|rabbitmqctl N ARGS" >&2; exit 2 ;;
+    rabbitmqctl | rabbitmq-queues) cluster_check_node "${2:-}"; local tool=$1 n=$2; shift 2; cluster_cli "$tool" "$n" "$@" ;;
+    *) echo "usage: scripts/stack cluster up|down|status|kill N|stop N|start N|rabbitmqctl N ARGS|rabbitmq-queues N ARGS" >&2; exit 2 ;;
   esac
 }

@@ -238,7 +238,8 @@ class Run(Pipeline):
         return 1 if failed else 0
 
 
-def parse_args():
+def parser():
+    """The run's options (tests/chaos/cluster_chaos.py adds its own)."""
     p = argparse.ArgumentParser(prog="tests/chaos/run", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--recipients", type=int, default=50_000, help="recipients over email, SMS and push")
@@ -259,9 +260,11 @@ def parse_args():
     p.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", "build"))
     p.add_argument("--json", help="write the result here")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    return p.parse_args()
+    p.add_argument("--cluster", action="store_true",
+                   help="the cluster drill instead: 3 RabbitMQ nodes, HAProxy, node kills (cluster_chaos.py)")
+    return p
 
 
 if __name__ == "__main__":
     exit_on_sigterm()
-    sys.exit(Run(parse_args()).main())
+    sys.exit(Run(parser().parse_args()).main())

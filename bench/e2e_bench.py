@@ -12,6 +12,7 @@ import os
 import sys
 import time
 
+from bulkmsgpy.env import cluster_env
 from bulkmsgpy.pipeline import Pipeline
 from bulkmsgpy.procs import Resources, exit_on_sigterm
 from bulkmsgpy.runs import log_processes, logger, result_path, run_parser, write_result
@@ -214,12 +215,55 @@ def parse_args():
     p.add_argument("--baseline-seconds", type=int, default=60,
                    help="how long the baseline runs (it sends at most 20 msg/s); 0 skips it")
     p.add_argument("--svg", help="progress chart (default next to the JSON, .svg)")
+    p.add_argument("--cluster", action="store_true",
+                   help="the campaign on the single node, then on the three-node cluster of scripts/stack cluster "
+                        "(RABBITMQ_HOSTS, quorum queues), side by side with each process's CPU; no baseline")
     return p.parse_args()
+
+
+CLUSTER_CPU = ("rabbitmq", "rabbit1", "rabbit2", "rabbit3")
+
+
+def cluster_comparison(args):
+    """The same campaign on the single RabbitMQ node and on the cluster; CPU seconds of every process per 1,000
+    messages, so the report shows where the cluster's extra CPU went."""
+    fast = {"POLL_INTERVAL_MS": "200"}
+    results = {"single": Bench(args, "single", fast, args.recipients).run(),
+               "cluster": Bench(args, "cluster", {**fast, **cluster_env()}, args.recipients).run()}
+    for mode in ("single", "cluster"):
+        r = results[mode]
+        r["cpu_seconds_per_1000"] = {n: round(v["cpu_seconds"] * 1000 / max(r["sent"], 1), 3)
+                                     for n, v in r["processes"].items()}
+        r["rabbitmq_cpu_seconds"] = round(sum(r["processes"].get(n, {}).get("cpu_seconds", 0) for n in CLUSTER_CPU), 1)
+    single, cluster = results["single"]["delivery_msgs_per_s"], results["cluster"]["delivery_msgs_per_s"]
+    results["ratio_cluster_to_single"] = round(cluster / single, 3) if single and cluster else None
+    return results
+
+
+def print_cluster_report(results):
+    for mode in ("single", "cluster"):
+        r = results[mode]
+        log(f"{mode:<7} delivery {r['delivery_msgs_per_s']} msg/s, prepare → last sent {r['prepare_to_last_sent_s']} s, "
+            f"sent {r['sent']:,}, duplicates {r['duplicates']}, RabbitMQ CPU {r['rabbitmq_cpu_seconds']} s")
+    log("CPU seconds per 1,000 messages   single   cluster")
+    names = sorted(set(results["single"]["cpu_seconds_per_1000"]) | set(results["cluster"]["cpu_seconds_per_1000"]))
+    for name in names:
+        per = [results[m]["cpu_seconds_per_1000"].get(name) for m in ("single", "cluster")]
+        log(f"  {name:<30} " + "  ".join(f"{v:7.3f}" if v is not None else "      -" for v in per))
+    log(f"cluster / single delivery: {results['ratio_cluster_to_single']}")
 
 
 def main():
     exit_on_sigterm()
     args = parse_args()
+    if args.cluster:
+        json_path = result_path(args, "e2e-cluster")
+        results = cluster_comparison(args)
+        write_result(json_path, results)
+        print_cluster_report(results)
+        log(f"results: {json_path}")
+        ok = all(results[m]["sent"] == args.recipients and results[m]["duplicates"] == 0 for m in ("single", "cluster"))
+        return 0 if ok else 1
     json_path = result_path(args, "e2e")
     svg_path = args.svg or os.path.splitext(json_path)[0] + ".svg"
     # POLL_INTERVAL_MS only delays the start (the scheduler tick that starts preparation, the first poll): a

@@ -15,7 +15,7 @@ import sys
 import time
 
 from bulkmsgpy import ROOT
-from bulkmsgpy.env import read_env_file
+from bulkmsgpy.env import cluster_env
 from bulkmsgpy.net import free_port, http, wait_for
 from bulkmsgpy.procs import exit_on_sigterm
 
@@ -36,11 +36,7 @@ def metric_samples(exposition, name):
 class ClusterRun(chaos_run.Run):
     def __init__(self, args):
         super().__init__(args)
-        cluster_env = os.path.join(ROOT, self.env.get("STACK_DIR", ".stack"), "cluster", "bulkmsg.env")
-        settings = read_env_file(cluster_env)
-        if "RABBITMQ_HOSTS" not in settings:
-            raise RuntimeError(f"{cluster_env} is missing: run scripts/stack cluster up")
-        self.env.update(settings)
+        self.env.update(cluster_env())
         self.metrics_ports = {}
         self.leaders = []  # {"seconds", "leader", "term", "after"} each time the leader changed
         self.failovers = None

@@ -21,3 +21,13 @@ def stack_env():
     env.update(read_env_file(os.path.join(ROOT, ".env")))
     env.update(os.environ)
     return env
+
+
+def cluster_env():
+    """What `scripts/stack cluster up` wrote for bulkmsg ($STACK_DIR/cluster/bulkmsg.env: RABBITMQ_HOSTS and
+    RABBITMQ_QUEUE_TYPE=quorum); RuntimeError when the cluster was never started."""
+    path = os.path.join(ROOT, stack_env().get("STACK_DIR", ".stack"), "cluster", "bulkmsg.env")
+    settings = read_env_file(path)
+    if "RABBITMQ_HOSTS" not in settings:
+        raise RuntimeError(f"{path} is missing: run scripts/stack cluster up")
+    return settings

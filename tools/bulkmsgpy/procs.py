@@ -10,7 +10,8 @@ from bulkmsgpy import ROOT
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Each server's pid file below the stack's directory (scripts/stack).
-SERVERS = {"mariadb": "mysql/mariadbd.pid", "rabbitmq": "rabbit/rabbit.pid", "redis": "redis.pid"}
+SERVERS = {"mariadb": "mysql/mariadbd.pid", "rabbitmq": "rabbit/rabbit.pid", "redis": "redis.pid",
+           **{f"rabbit{n}": f"cluster/rabbit{n}/rabbit.pid" for n in (1, 2, 3)}}  # scripts/stack cluster
 
 
 def proc_sample(pid):

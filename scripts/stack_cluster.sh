@@ -1,6 +1,7 @@
 # Sourced by scripts/stack: `scripts/stack cluster up|down|status|kill N|stop N|start N|rabbitmqctl N ARGS|
 # rabbitmq-queues N ARGS` (e.g. `rabbitmq-queues 2 quorum_status notification.queue --vhost bulkmsg`).
-# Three RabbitMQ nodes on 127.0.0.1 (bulkmsg1..3@localhost, prefix STACK_CLUSTER_NODE_PREFIX), one Erlang cookie and one private epmd, data under
+# Three RabbitMQ nodes on 127.0.0.1 (bulkmsg1..3@localhost; prefix STACK_CLUSTER_NODE_PREFIX), one Erlang cookie
+# and one private epmd, data under
 # $STACK/cluster/rabbitN, joined to node 1 with `rabbitmqctl join_cluster`. MariaDB and Redis as in the single-node
 # stack; when something already listens on DB_PORT or REDIS_PORT (another stack's server) it is reused as it is.
 # Ports: AMQP STACK_CLUSTER_AMQP_PORT+0..2, distribution STACK_CLUSTER_DIST_PORT+0..2, epmd STACK_CLUSTER_EPMD_PORT.
@@ -69,18 +70,37 @@ CONF
 
 # Launches node $1 in the background unless it runs; a restarted member waits for its peers, so nodes are
 # launched together and awaited afterwards.
+CLUSTER_LAUNCHED=()
 cluster_launch() {
   local n=$1
+  CLUSTER_LAUNCHED[$n]=""
   pid_alive "$(cluster_pidfile "$n")" && return 0
   cluster_write_config "$n"
   (cluster_env "$n"; cd "$CLUSTER/rabbit$n" && exec "$RABBIT_SBIN/rabbitmq-server") >"$LOGS/rabbit$n.out" 2>&1 &
+  CLUSTER_LAUNCHED[$n]=$!
 }
 
-cluster_await() {
-  local n=$1
+# Waits until node $1 runs; fails early when the server launched for it exited.
+cluster_await_once() {
+  local n=$1 pid=${CLUSTER_LAUNCHED[$1]:-}
   for ((i = 0; i < 240; i++)); do
     cluster_ctl "$n" await_startup --timeout 60 >/dev/null 2>&1 && return 0
+    [ -z "$pid" ] || kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.5
+  done
+  return 1
+}
+
+# Its AMQP port lies in the kernel's ephemeral range when the cluster's ports are set high, so an outgoing
+# connection may hold it for a moment (eaddrinuse): such a node is launched again, up to three times.
+cluster_await() {
+  local n=$1
+  for attempt in 1 2 3; do
+    cluster_await_once "$n" && return 0
+    grep -q eaddrinuse "$LOGS/rabbit$n.out" 2>/dev/null || break
+    log "node $n: a port was in use (attempt $attempt); launching it again"
+    sleep 2
+    cluster_launch "$n"
   done
   cat "$CLUSTER/rabbit$n"/log/*.log >>"$LOGS/rabbit$n.out" 2>/dev/null || true
   fail_with_log "RabbitMQ node $n" "$LOGS/rabbit$n.out"

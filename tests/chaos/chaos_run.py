@@ -262,9 +262,13 @@ def parser():
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
     p.add_argument("--cluster", action="store_true",
                    help="the cluster drill instead: 3 RabbitMQ nodes, HAProxy, node kills (cluster_chaos.py)")
+    p.add_argument("--node-down", type=float, default=5.0, help="--cluster: seconds each node stays down")
     return p
 
 
 if __name__ == "__main__":
     exit_on_sigterm()
-    sys.exit(Run(parser().parse_args()).main())
+    options = parser().parse_args()
+    if options.cluster:
+        sys.exit("tests/chaos/run --cluster starts the cluster drill (tests/chaos/cluster_chaos.py)")
+    sys.exit(Run(options).main())

@@ -116,10 +116,10 @@ class ClusterRun(chaos_run.Run):
             self.expect_answer(self.api("GET", f"/campaigns/{self.campaign}/progress"), (200,))
             leader, term, online = self.quorum_status(avoid)
             if leader and leader not in avoid and online >= members:
-                if not self.leaders or self.leaders[-1]["leader"] != leader or self.leaders[-1]["term"] != term:
+                log(f"queue leader: node {leader} (term {term}, {online} members online) after {after}")
+                if not self.leaders or (self.leaders[-1]["leader"], self.leaders[-1]["term"]) != (int(leader), term):
                     self.leaders.append({"seconds": round(time.time() - self.started, 1), "leader": int(leader),
                                          "term": term, "after": after})
-                    log(f"queue leader: node {leader} (term {term}, {online} members online) after {after}")
                 return leader
             time.sleep(1)
         raise RuntimeError(f"no queue leader with {members} members online {timeout} s after {after}")
@@ -138,9 +138,9 @@ class ClusterRun(chaos_run.Run):
             time.sleep(0.5)
 
     def chaos(self):
+        first = self.await_leader("start", members=3)
         while self.counts(self.campaign).get("sent", 0) == 0 and time.time() - self.started < 120:
             time.sleep(0.5)
-        first = self.await_leader("start", members=3)
         self.step(f"SIGKILL node {first} (queue leader)", "kill", first)
         self.step("SIGKILL api1", "kill", "1", lb=True)
         self.kills += 1
@@ -181,13 +181,6 @@ class ClusterRun(chaos_run.Run):
         return code
 
 
-def parse_args():
-    p = chaos_run.parser()
-    p.add_argument("--cluster", action="store_true", help="this run (tests/chaos/run passes it on)")
-    p.add_argument("--node-down", type=float, default=5.0, help="seconds each node stays down")
-    return p.parse_args()
-
-
 if __name__ == "__main__":
     exit_on_sigterm()
-    sys.exit(ClusterRun(parse_args()).main())
+    sys.exit(ClusterRun(chaos_run.parser().parse_args()).main())

@@ -41,6 +41,7 @@ class ClusterRun(chaos_run.Run):
         self.leaders = []  # {"seconds", "leader", "term", "after"} each time the leader changed
         self.failovers = None
         self.lb_env = None
+        self.unfinished_at = {}  # action -> rows not yet sent or failed when it began
 
     # --- processes ---------------------------------------------------------------------------------------------
     def start(self, name, role, settings=None):
@@ -127,6 +128,8 @@ class ClusterRun(chaos_run.Run):
     # --- chaos -------------------------------------------------------------------------------------------------
     def step(self, action, *command, lb=False):
         self.actions.append(action)
+        unfinished = self.unfinished()
+        self.unfinished_at[action] = unfinished
         log(f"{action}; outbox {self.counts(self.campaign)}")
         (self.lb if lb else self.cluster)(*command)
 
@@ -167,6 +170,10 @@ class ClusterRun(chaos_run.Run):
         checks = result["checks"]
         checks["duplicates = 0 (no consumer killed)"] = result["duplicates"] == 0
         checks["the queue's leader moved off each node taken down"] = len(self.leaders) >= 3
+        result["unfinished_at"] = self.unfinished_at
+        losses = [a for a in self.unfinished_at if a.startswith(("SIGKILL node", "stop node", "SIGKILL api"))]
+        checks["every node loss and the API kill happened during delivery"] = len(losses) == 3 and all(
+            self.unfinished_at[a] > 0 for a in losses)
         checks["processes failed over (bulkmsg_broker_failovers_total > 0)"] = sum(
             p.get("failovers", 0) for p in failovers.values()) > 0
         return result

@@ -74,10 +74,10 @@ protected:
     std::string Status() { return testing::RunStackScript({"lb", "status"}, env_).output; }
     /// Servers HAProxy's health checks (/ready) consider UP.
     std::size_t BackendsUp() {
+        static const std::regex up(R"(api\d: UP \(HAProxy\))");
         const auto status = Status();
         return static_cast<std::size_t>(
-            std::distance(std::sregex_iterator(status.begin(), status.end(), std::regex(R"(api\d: UP \(HAProxy\))")),
-                          std::sregex_iterator()));
+            std::distance(std::sregex_iterator(status.begin(), status.end(), up), std::sregex_iterator()));
     }
 
     testing::MigratedDatabase db_;

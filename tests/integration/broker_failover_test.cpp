@@ -8,13 +8,15 @@
 #include "support/outbox_fixture.hpp"
 #include "support/provider_sim.hpp"
 #include "support/raw_http.hpp"
+#include "support/test_environment.hpp"
 
 namespace bulkmsg {
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* kLiveBroker = "127.0.0.1:15673";
+/// The stack's broker (as .env configures it), the second of the two endpoints.
+const std::string kLiveBroker = testing::StackConfig().rabbitmq.endpoints.front().Name();
 
 /// The value of the sample `series` (name with its labels, exactly as exposed), or -1 when absent.
 double Sample(const std::string& exposition, const std::string& series) {
@@ -91,8 +93,7 @@ TEST_F(BrokerFailoverTest, WithTheFirstHostDownEveryRoleStartsAndDeliversOnTheSe
 
     for (const std::string role : {"poller", "consumer"}) {
         const auto metrics = testing::HttpGet(ports.at(role), "/metrics").body;
-        EXPECT_GE(Sample(metrics, std::string("bulkmsg_broker_connections{endpoint=\"") + kLiveBroker + "\"}"), 1)
-            << role;
+        EXPECT_GE(Sample(metrics, "bulkmsg_broker_connections{endpoint=\"" + kLiveBroker + "\"}"), 1) << role;
         EXPECT_EQ(metrics.find("endpoint=\"" + dead_broker_ + "\""), std::string::npos) << role;
         EXPECT_EQ(Sample(metrics, "bulkmsg_broker_failovers_total"), 0) << role << ": the first connection is none";
     }

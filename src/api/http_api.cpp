@@ -5,6 +5,7 @@
 #include "api/message_routes.hpp"
 #include "api/suppression_routes.hpp"
 #include "api/target_routes.hpp"
+#include "api/template_routes.hpp"
 #include "app/log.hpp"
 
 namespace bulkmsg::api {
@@ -16,6 +17,7 @@ HttpApi::HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache*
       uploads_(stores.targets, stores.campaigns, progress_),
       suppressions_(stores.suppressions),
       feedback_(stores.feedback),
+      preview_(settings.senders, settings.unsubscribe),
       webhooks_(feedback_, clock, settings.webhooks),
       unsubscribe_(stores.suppressions, settings.unsubscribe.keys),
       unsubscribe_routes_(unsubscribe_, limiter, clock),
@@ -25,6 +27,7 @@ HttpApi::HttpApi(const ApiStores& stores, app::Clock& clock, app::ProgressCache*
     AddTargetRoutes(v1_, uploads_, settings.max_concurrent_uploads);
     AddSuppressionRoutes(v1_, suppressions_);
     AddMessageRoutes(v1_, feedback_);
+    AddTemplateRoutes(v1_, preview_);
 }
 
 std::vector<std::pair<std::string, std::string>> HttpApi::Routes() const {

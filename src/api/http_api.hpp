@@ -14,6 +14,7 @@
 #include "app/feedback_store.hpp"
 #include "app/suppression_service.hpp"
 #include "app/target_upload.hpp"
+#include "app/template_preview.hpp"
 #include "app/unsubscribe_service.hpp"
 #include "domain/list_unsubscribe.hpp"
 
@@ -36,6 +37,7 @@ struct ApiSettings {
     // PUBLIC_BASE_URL and the UNSUBSCRIBE_* keys: without them marketing email cannot be created (no unsubscribe
     // link), and /u/{token} refuses every token
     domain::UnsubscribeLinks unsubscribe;
+    domain::DefaultSenders senders;  // EMAIL_FROM, SMS_SENDER_ID: what template previews show as the sender
 };
 
 /// The campaign API under /api/v1 (JSON): the use cases wired to their routes behind API-key authentication and
@@ -67,6 +69,7 @@ private:
     app::TargetUploads uploads_;
     app::SuppressionService suppressions_;
     app::FeedbackIngest feedback_;
+    app::TemplatePreview preview_;
     WebhookRoutes webhooks_;
     app::UnsubscribeService unsubscribe_;
     UnsubscribeRoutes unsubscribe_routes_;

@@ -15,7 +15,9 @@ ApiWiring::ApiWiring(const domain::Config& config)
       request_limiter(config.redis, config.db.name, 1.0),
       api({campaigns, targets, messages, suppressions, api_keys, feedback}, clock, &progress_cache, &request_limiter,
           {static_cast<double>(config.api_rate_limit_per_sec),
-           static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads), WebhookSettingsOf(config),
-           domain::UnsubscribeLinksOf(config)}) {}
+           static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads),
+           WebhookSettingsOf(config),
+           domain::UnsubscribeLinksOf(config),
+           {config.email.from, config.sms.sender_id}}) {}
 
 }  // namespace bulkmsg::cli

@@ -9,6 +9,7 @@
 #include "app/log.hpp"
 #include "app/version.hpp"
 #include "cli/commands.hpp"
+#include "cli/user_command.hpp"
 
 namespace bulkmsg::cli {
 
@@ -106,6 +107,9 @@ int RunCli(int argc, char** argv) {
             options, [&](const domain::Config& c) { return RunSeed(c, options.seed_campaigns, options.seed_targets); });
     });
     AddApiKeyCommands(app, options, exit_code);
+    AddUserCommands(app, [&](const std::function<int(const domain::Config&)>& command) {
+        exit_code = WithConfig(options, command);
+    });
     app.add_subcommand("config", "Print the effective configuration, secrets redacted")->callback([&] {
         exit_code = WithConfig(
             options, [&](const domain::Config&) { return RunPrintConfig(app::LoadEnvVars(EnvFileOf(options))); });

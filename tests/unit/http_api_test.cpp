@@ -7,6 +7,7 @@
 #include "api/http_api.hpp"
 #include "support/fake_clock.hpp"
 #include "support/in_memory_feedback_store.hpp"
+#include "support/in_memory_session_stores.hpp"
 #include "support/in_memory_stores.hpp"
 
 namespace bulkmsg::api {
@@ -39,7 +40,14 @@ protected:
     testing::InMemoryApiKeyStore keys_;
     testing::InMemoryFeedbackStore feedback_;
     testing::FakeClock clock_;
-    HttpApi api_{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_}, clock_, nullptr, nullptr, {}};
+    testing::InMemorySessionStores login_;
+    HttpApi api_{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_, login_.users, login_.sessions,
+                  login_.attempts},
+                 clock_,
+                 login_.random,
+                 nullptr,
+                 nullptr,
+                 {}};
 };
 
 TEST_F(HttpApiTest, RequestsWithoutAValidKeyGet401) {
@@ -119,8 +127,10 @@ TEST_F(HttpApiTest, MarketingEmailNeedsPublishedUnsubscribeLinks) {
     EXPECT_EQ(Body(created)["transactional"], true);
 
     const domain::UnsubscribeLinks links{"https://api.example.org", {"unsubscribe-secret-0123456789", ""}, ""};
-    HttpApi published{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_},
+    HttpApi published{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_, login_.users,
+                       login_.sessions, login_.attempts},
                       clock_,
+                      login_.random,
                       nullptr,
                       nullptr,
                       {0, 2, {}, links}};

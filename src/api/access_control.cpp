@@ -32,9 +32,9 @@ std::variant<Principal, app::HttpResponse> AccessControl::Admit(const app::HttpR
     const auto& user = std::get<app::SessionUser>(session).user;
     const auto needed = domain::RequiredPermission(request.method, request.path);
     if (!domain::Allows(user.role, needed)) {
-        return app::JsonError(403, "forbidden",
-                              "the role " + std::string(domain::ToString(user.role)) + " may not " +
-                                  PermissionName(needed));
+        return app::JsonError(
+            403, "forbidden",
+            "the role " + std::string(domain::ToString(user.role)) + " may not " + PermissionName(needed));
     }
     return Principal{"user:" + user.email, user.role};
 }

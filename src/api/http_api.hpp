@@ -53,9 +53,9 @@ struct ApiSettings {
 
 /// The campaign API under /api/v1 (JSON): the use cases wired to their routes behind API-key or session
 /// authentication (access_control.hpp: CSRF and roles for sessions, the request rate limit for keys); the
-/// dashboard's login at /session (session_routes.hpp); the providers' webhooks under /webhooks (webhook_routes.hpp) and the unsubscribe links
-/// /u/{token} (unsubscribe_routes.hpp), both without API keys; every failure answered by the one error policy
-/// (error_policy.hpp). Errors use
+/// dashboard's login at /session (session_routes.hpp); the providers' webhooks under /webhooks (webhook_routes.hpp) and
+/// the unsubscribe links /u/{token} (unsubscribe_routes.hpp), both without API keys; every failure answered by the one
+/// error policy (error_policy.hpp). Errors use
 /// {"error": {"code", "message", "details"}}; a bad request never writes anything, except that an upload stores
 /// its valid rows and reports the others. `cache` and `limiter` may be null. Thread-safe when the stores are.
 class HttpApi {

@@ -21,8 +21,8 @@ std::variant<app::SessionUser, app::HttpResponse> SessionAuth::Admit(const app::
             return app::JsonError(
                 403, "csrf_token_invalid",
                 "a request that changes something needs the session's CSRF token in X-CSRF-Token (GET /session)",
-                nlohmann::json::array({{{"field", "X-CSRF-Token"},
-                                        {"reason", header == request.headers.end() ? "missing" : "wrong"}}}));
+                nlohmann::json::array(
+                    {{{"field", "X-CSRF-Token"}, {"reason", header == request.headers.end() ? "missing" : "wrong"}}}));
         }
     }
     return std::move(*session);

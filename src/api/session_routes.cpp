@@ -50,10 +50,9 @@ app::HttpResponse SessionRoutes::Login(const app::HttpRequest& request) {
     sessions_.Logout(CookieValue(request, kSessionCookie));
     const auto result = sessions_.Login(email, password, request.peer);
     if (result.outcome == app::LoginResult::Outcome::kLocked) {
-        auto response = app::JsonError(
-            429, "login_locked",
-            "too many wrong passwords for this account or from this address; retry after " +
-                std::to_string(result.retry_after.count()) + " seconds");
+        auto response = app::JsonError(429, "login_locked",
+                                       "too many wrong passwords for this account or from this address; retry after " +
+                                           std::to_string(result.retry_after.count()) + " seconds");
         response.headers.emplace_back("Retry-After", std::to_string(result.retry_after.count()));
         return response;
     }

@@ -61,8 +61,8 @@ LoginResult SessionService::Login(const std::string& email, const std::string& p
     result.outcome = LoginResult::Outcome::kStarted;
     result.session_id = NewToken();
     result.session = {*user, NewToken()};
-    sessions_.PutSession(domain::Sha256Hex(result.session_id), {user->id, result.session.csrf_token,
-                                                                CredentialOf(*user), now, now},
+    sessions_.PutSession(domain::Sha256Hex(result.session_id),
+                         {user->id, result.session.csrf_token, CredentialOf(*user), now, now},
                          domain::SessionTimeToLive(now, now, lifetime_));
     return result;
 }

@@ -18,7 +18,8 @@ ApiWiring::ApiWiring(const domain::Config& config)
       api({campaigns, targets, messages, suppressions, api_keys, feedback, users, sessions, login_attempts}, clock,
           random, &progress_cache, &request_limiter,
           {static_cast<double>(config.api_rate_limit_per_sec),
-           static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads), WebhookSettingsOf(config),
+           static_cast<std::ptrdiff_t>(config.api_max_concurrent_uploads),
+           WebhookSettingsOf(config),
            domain::UnsubscribeLinksOf(config),
            {std::chrono::minutes(config.session_idle_minutes), domain::SessionLifetime{}.absolute},
            config.public_base_url.rfind("https://", 0) == 0}) {}

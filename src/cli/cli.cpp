@@ -94,9 +94,8 @@ int RunCli(int argc, char** argv) {
     app.add_subcommand("migrate", "Apply pending database migrations (safe to run concurrently)")->callback([&] {
         exit_code = WithConfig(options, RunMigrate);
     });
-    app.add_subcommand("check", "Connect to MySQL, RabbitMQ and Redis and report each, and which webhooks are on")->callback([&] {
-        exit_code = WithConfig(options, RunCheck);
-    });
+    app.add_subcommand("check", "Connect to MySQL, RabbitMQ and Redis and report each, and which webhooks are on")
+        ->callback([&] { exit_code = WithConfig(options, RunCheck); });
     auto* seed = app.add_subcommand("seed", "Insert demo campaigns with targets");
     seed->add_option("--campaigns", options.seed_campaigns, "Number of campaigns (kinds rotate email, sms, push)")
         ->check(CLI::Range(1u, 1000u));

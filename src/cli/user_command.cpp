@@ -108,9 +108,9 @@ int List(app::UserStore& users) {
 }
 
 CLI::Option* AddEmail(CLI::App* command, UserOptions& o) {
-    return command->add_option("--email", o.email, "The user's login email")->required()->check([](const std::string& e) {
-        return domain::EmailProblem(domain::NormalizeEmail(e)).value_or("");
-    });
+    return command->add_option("--email", o.email, "The user's login email")
+        ->required()
+        ->check([](const std::string& e) { return domain::EmailProblem(domain::NormalizeEmail(e)).value_or(""); });
 }
 
 void AddPasswordStdin(CLI::App* command, UserOptions& o) {
@@ -132,7 +132,9 @@ void AddUserCommands(CLI::App& app, const ConfigRunner& run) {
         ->check(CLI::IsMember({"admin", "editor", "viewer"}));
     AddPasswordStdin(create, o);
     create->callback([run, options] {
-        run([&](const domain::Config& c) { return WithUsers(c, [&](app::UserStore& u) { return Create(u, *options); }); });
+        run([&](const domain::Config& c) {
+            return WithUsers(c, [&](app::UserStore& u) { return Create(u, *options); });
+        });
     });
     user->add_subcommand("list", "List users (never their passwords)")->callback([run] {
         run([](const domain::Config& c) { return WithUsers(c, List); });
@@ -140,7 +142,9 @@ void AddUserCommands(CLI::App& app, const ConfigRunner& run) {
     auto* disable = user->add_subcommand("disable", "Disable a user; its sessions end at once");
     AddEmail(disable, o);
     disable->callback([run, options] {
-        run([&](const domain::Config& c) { return WithUsers(c, [&](app::UserStore& u) { return Disable(u, *options); }); });
+        run([&](const domain::Config& c) {
+            return WithUsers(c, [&](app::UserStore& u) { return Disable(u, *options); });
+        });
     });
     auto* passwd = user->add_subcommand("passwd", "Set a user's password; its sessions end at once");
     AddEmail(passwd, o);

@@ -25,8 +25,9 @@ std::optional<std::string> PasswordProblem(std::string_view password) {
 }
 
 std::string HashPassword(std::string_view password, const PasswordSalt& salt, const PasswordCost& cost) {
-    std::string encoded(
-        argon2_encodedlen(cost.passes, cost.memory_kib, cost.lanes, static_cast<std::uint32_t>(salt.size()), kHashBytes, Argon2_id), '\0');
+    std::string encoded(argon2_encodedlen(cost.passes, cost.memory_kib, cost.lanes,
+                                          static_cast<std::uint32_t>(salt.size()), kHashBytes, Argon2_id),
+                        '\0');
     const int rc = argon2id_hash_encoded(cost.passes, cost.memory_kib, cost.lanes, password.data(), password.size(),
                                          salt.data(), salt.size(), kHashBytes, encoded.data(), encoded.size());
     if (rc != ARGON2_OK) {

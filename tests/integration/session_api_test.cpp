@@ -107,7 +107,8 @@ TEST_F(SessionApiTest, LoginSetsTheCookieAndNeitherAForeignIdNorALoggedOutOneWor
 
     const auto shown = Call("GET", "/session", "", As(login, false));
     ASSERT_EQ(shown.status, 200u);
-    EXPECT_EQ(shown.body, (Json{{"email", "ed@example.com"}, {"role", "editor"}, {"csrf_token", login.body["csrf_token"]}}));
+    EXPECT_EQ(shown.body,
+              (Json{{"email", "ed@example.com"}, {"role", "editor"}, {"csrf_token", login.body["csrf_token"]}}));
     EXPECT_EQ(Call("GET", "/api/v1/campaigns", "", As(login, false)).status, 200u);
 
     EXPECT_EQ(Call("DELETE", "/session", "", As(login)).status, 204u);

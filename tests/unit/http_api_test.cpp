@@ -127,8 +127,8 @@ TEST_F(HttpApiTest, MarketingEmailNeedsPublishedUnsubscribeLinks) {
     EXPECT_EQ(Body(created)["transactional"], true);
 
     const domain::UnsubscribeLinks links{"https://api.example.org", {"unsubscribe-secret-0123456789", ""}, ""};
-    HttpApi published{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_, login_.users,
-                       login_.sessions, login_.attempts},
+    HttpApi published{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_, login_.users, login_.sessions,
+                       login_.attempts},
                       clock_,
                       login_.random,
                       nullptr,

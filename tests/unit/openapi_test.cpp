@@ -42,13 +42,13 @@ struct EmptyApi {
     testing::FakeClock clock;
     // Webhooks on, so that their routes answer (unsigned requests are refused, not "no route").
     testing::InMemorySessionStores login;
-    api::HttpApi api{{campaigns, targets, messages, suppressions, keys, feedback, login.users, login.sessions,
-                      login.attempts},
-                     clock,
-                     login.random,
-                     nullptr,
-                     nullptr,
-                     {0, 2, {"key", "token", "https://bulkmsg.example"}}};
+    api::HttpApi api{
+        {campaigns, targets, messages, suppressions, keys, feedback, login.users, login.sessions, login.attempts},
+        clock,
+        login.random,
+        nullptr,
+        nullptr,
+        {0, 2, {"key", "token", "https://bulkmsg.example"}}};
 };
 
 TEST(OpenApiTest, DocumentsExactlyTheServedRoutes) {

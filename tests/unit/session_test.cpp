@@ -149,9 +149,9 @@ TEST_F(SessionServiceTest, FiftyWrongPasswordsFromOneAddressLockItForEveryAccoun
 class SessionApiTest : public ::testing::Test {
 protected:
     SessionApiTest() {
-        keys_.Add("good-key", "robot");
-        for (const auto& [email, role] : {std::pair{"ed@example.com", UserRole::kEditor},
-                                          std::pair{"vi@example.com", UserRole::kViewer}}) {
+        stores_.keys.Add("good-key", "robot");
+        for (const auto& [email, role] :
+             {std::pair{"ed@example.com", UserRole::kEditor}, std::pair{"vi@example.com", UserRole::kViewer}}) {
             login_.users.AddUser(email, role, domain::HashPassword(kPassword, {}, kTestCost));
         }
     }
@@ -169,16 +169,12 @@ protected:
     }
     const std::string campaign_ = R"({"name":"N","kind":"sms","template":{"text":"Hi"}})";
 
-    testing::InMemoryCampaignStore campaigns_;
-    testing::InMemoryTargetStore targets_;
-    testing::InMemoryMessageStore messages_;
-    testing::InMemorySuppressionStore suppressions_;
-    testing::InMemoryApiKeyStore keys_;
+    testing::InMemoryApiStores stores_;
     testing::InMemoryFeedbackStore feedback_;
     testing::FakeClock clock_;
     testing::InMemorySessionStores login_;
-    api::HttpApi api_{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_, login_.users,
-                       login_.sessions, login_.attempts},
+    api::HttpApi api_{{stores_.campaigns, stores_.targets, stores_.messages, stores_.suppressions, stores_.keys,
+                       feedback_, login_.users, login_.sessions, login_.attempts},
                       clock_,
                       login_.random,
                       nullptr,
@@ -191,10 +187,13 @@ TEST_F(SessionApiTest, LoginSetsAnHttpOnlyLaxSecureCookie) {
         Call("POST", "/session", Json{{"email", "ED@example.com "}, {"password", kPassword}}.dump(), {});
     ASSERT_EQ(response.status, 201u) << response.body;
     ASSERT_EQ(response.headers.at(0).first, "Set-Cookie");
-    EXPECT_EQ(response.headers.at(0).second, "bulkmsg_session=01" + std::string(62, '0') +
-                                                 "; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=604800");
+    EXPECT_EQ(response.headers.at(0).second,
+              "bulkmsg_session=01" + std::string(62, '0') + "; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=604800");
     EXPECT_EQ(Json::parse(response.body)["role"], "editor");
-    const auto wrong = Call("POST", "/session", Json{{"email", "ed@example.com"}, {"password", "nope nope nope"}}.dump(), {});
+    EXPECT_EQ(api::SessionCookie("x", 60s, false), "bulkmsg_session=x; Path=/; HttpOnly; SameSite=Lax; Max-Age=60")
+        << "Secure only over https";
+    const auto wrong =
+        Call("POST", "/session", Json{{"email", "ed@example.com"}, {"password", "nope nope nope"}}.dump(), {});
     EXPECT_EQ(wrong.status, 401u);
     EXPECT_EQ(Json::parse(wrong.body)["error"]["code"], "invalid_credentials");
     EXPECT_EQ(Call("POST", "/session", R"({"email":"ed@example.com"})", {}).status, 422u);
@@ -210,13 +209,13 @@ TEST_F(SessionApiTest, ChangesNeedTheCsrfTokenReadsDoNot) {
     const auto wrong_token = std::string(csrf.size(), '0');
     EXPECT_EQ(Call("POST", "/api/v1/campaigns", campaign_, {{"cookie", cookie}, {"x-csrf-token", wrong_token}}).status,
               403u);
-    EXPECT_TRUE(campaigns_.ListCampaigns(0, 10, std::nullopt).empty());
+    EXPECT_TRUE(stores_.campaigns.ListCampaigns(0, 10, std::nullopt).empty());
     const auto created = Call("POST", "/api/v1/campaigns", campaign_, {{"cookie", cookie}, {"x-csrf-token", csrf}});
     ASSERT_EQ(created.status, 201u) << created.body;
     const auto by_key = Call("POST", "/api/v1/campaigns", campaign_, {{"authorization", "Bearer good-key"}});
     ASSERT_EQ(by_key.status, 201u) << "API keys need no CSRF token";
     const auto actor = [&](const app::HttpResponse& r) {
-        return campaigns_.ListEvents(Json::parse(r.body)["id"], 0, 10).at(0).note.actor;
+        return stores_.campaigns.ListEvents(Json::parse(r.body)["id"], 0, 10).at(0).note.actor;
     };
     EXPECT_EQ(actor(created), "user:ed@example.com");
     EXPECT_EQ(actor(by_key), "api_key:robot");
@@ -225,7 +224,8 @@ TEST_F(SessionApiTest, ChangesNeedTheCsrfTokenReadsDoNot) {
 TEST_F(SessionApiTest, AViewerReadsButGets403ForChangesAndAnEditorForSuppressions) {
     const auto [viewer, viewer_csrf] = LogIn("vi@example.com");
     EXPECT_EQ(Call("GET", "/api/v1/campaigns", "", {{"cookie", viewer}}).status, 200u);
-    const auto refused = Call("POST", "/api/v1/campaigns", campaign_, {{"cookie", viewer}, {"x-csrf-token", viewer_csrf}});
+    const auto refused =
+        Call("POST", "/api/v1/campaigns", campaign_, {{"cookie", viewer}, {"x-csrf-token", viewer_csrf}});
     EXPECT_EQ(refused.status, 403u);
     EXPECT_EQ(Json::parse(refused.body)["error"]["code"], "forbidden");
     const auto [editor, editor_csrf] = LogIn("ed@example.com");

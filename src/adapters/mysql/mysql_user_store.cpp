@@ -27,8 +27,8 @@ std::vector<app::User> MysqlUserStore::Users(const std::function<std::string(Mys
                created = rows.Column("createdAt");
     std::vector<app::User> users;
     for (const auto r : rows) {
-        users.push_back({r.UInt(id), r.Text(email), RoleOf(r.Text(role)), r.Text(hash), r.Bool(disabled),
-                         r.Text(created)});
+        users.push_back(
+            {r.UInt(id), r.Text(email), RoleOf(r.Text(role)), r.Text(hash), r.Bool(disabled), r.Text(created)});
     }
     return users;
 }
@@ -65,7 +65,8 @@ bool MysqlUserStore::DisableUser(const std::string& email) {
     if (!FindUser(email)) {
         return false;
     }
-    pool_.With([&](MysqlConnection& c) { return c.Execute(Sql(c, "UPDATE users SET disabled=1 WHERE email=?", email)); });
+    pool_.With(
+        [&](MysqlConnection& c) { return c.Execute(Sql(c, "UPDATE users SET disabled=1 WHERE email=?", email)); });
     return true;
 }
 

@@ -29,9 +29,9 @@ std::uint32_t RedisLoginAttempts::AddFailure(const std::string& subject, std::ch
 
 void RedisLoginAttempts::Lock(const std::string& subject, domain::TimePoint until) {
     connection_.Run([&](RedisClient& c) {
-        return c.Pipeline({{"SET", prefix_ + "lock:" + subject, std::to_string(domain::EpochMillis(until)), "EX",
-                            kLockTidySeconds},
-                           {"DEL", prefix_ + "fail:" + subject}});
+        return c.Pipeline(
+            {{"SET", prefix_ + "lock:" + subject, std::to_string(domain::EpochMillis(until)), "EX", kLockTidySeconds},
+             {"DEL", prefix_ + "fail:" + subject}});
     });
 }
 

@@ -29,8 +29,7 @@ void RedisSessionStore::Set(const std::string& key, const app::SessionRecord& re
     connection_.Run([&](RedisClient& c) { return c.Command(command); });
 }
 
-void RedisSessionStore::PutSession(const std::string& key, const app::SessionRecord& record,
-                                   std::chrono::seconds ttl) {
+void RedisSessionStore::PutSession(const std::string& key, const app::SessionRecord& record, std::chrono::seconds ttl) {
     Set(key, record, ttl, false);
 }
 
@@ -46,8 +45,8 @@ std::optional<app::SessionRecord> RedisSessionStore::GetSession(const std::strin
         return std::nullopt;
     }
     try {
-        return app::SessionRecord{value.at("user_id").get<std::uint64_t>(),
-                                  value.at("csrf_token").get<std::string>(), value.at("credential").get<std::string>(),
+        return app::SessionRecord{value.at("user_id").get<std::uint64_t>(), value.at("csrf_token").get<std::string>(),
+                                  value.at("credential").get<std::string>(),
                                   FromMillis(value.at("created_ms").get<std::int64_t>()),
                                   FromMillis(value.at("last_seen_ms").get<std::int64_t>())};
     } catch (const nlohmann::json::exception&) {

@@ -13,12 +13,6 @@ namespace {
 constexpr std::size_t kTokenHexDigits = 64;
 constexpr std::chrono::minutes kTouchInterval{1};
 
-// Verified against for unknown users, so that a login's timing does not tell which emails exist.
-const std::string& DecoyHash() {
-    static const std::string hash = domain::HashPassword("bulkmsg-decoy-password", domain::PasswordSalt{});
-    return hash;
-}
-
 std::string CredentialOf(const User& user) {
     return domain::Sha256Hex(user.password_hash).substr(0, 32);
 }
@@ -32,8 +26,22 @@ bool WellFormed(const std::string& session_id) {
 }  // namespace
 
 SessionService::SessionService(UserStore& users, SessionStore& sessions, LoginThrottle& throttle, Clock& clock,
-                               SecureRandom& random, domain::SessionLifetime lifetime)
-    : users_(users), sessions_(sessions), throttle_(throttle), clock_(clock), random_(random), lifetime_(lifetime) {}
+                               SecureRandom& random, domain::SessionLifetime lifetime, domain::PasswordCost decoy_cost)
+    : users_(users),
+      sessions_(sessions),
+      throttle_(throttle),
+      clock_(clock),
+      random_(random),
+      lifetime_(lifetime),
+      decoy_cost_(decoy_cost) {}
+
+// Verified against for unknown users, so that a login's timing does not tell which emails exist. Hashed on first
+// use, not at start-up.
+const std::string& SessionService::DecoyHash() {
+    std::call_once(decoy_once_,
+                   [this] { decoy_hash_ = domain::HashPassword("bulkmsg-decoy-password", {}, decoy_cost_); });
+    return decoy_hash_;
+}
 
 std::string SessionService::NewToken() {
     return domain::HexOf(random_.Bytes32());

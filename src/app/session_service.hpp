@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "app/random_source.hpp"
 #include "app/session_store.hpp"
 #include "app/user_store.hpp"
+#include "domain/password_hash.hpp"
 #include "domain/session_expiry.hpp"
 
 namespace bulkmsg::app {
@@ -32,8 +34,10 @@ struct LoginResult {
 /// judged on the injected clock, login attempts limited by the throttle. Thread-safe when its ports are.
 class SessionService {
 public:
+    /// `decoy_cost`: the cost of the hash unknown users are checked against (the cost new hashes get; tests use a
+    /// cheaper one).
     SessionService(UserStore& users, SessionStore& sessions, LoginThrottle& throttle, Clock& clock,
-                   SecureRandom& random, domain::SessionLifetime lifetime);
+                   SecureRandom& random, domain::SessionLifetime lifetime, domain::PasswordCost decoy_cost = {});
 
     /// Checks the password and starts a new session (always a new id: an id the client brought is never kept).
     /// Unknown and disabled users get kWrongCredentials after the same hashing work as a wrong password.
@@ -48,6 +52,7 @@ public:
 
 private:
     std::string NewToken();
+    const std::string& DecoyHash();
     bool Expired(const SessionRecord& record, domain::TimePoint now) const;
 
     UserStore& users_;
@@ -56,6 +61,9 @@ private:
     Clock& clock_;
     SecureRandom& random_;
     domain::SessionLifetime lifetime_;
+    domain::PasswordCost decoy_cost_;
+    std::once_flag decoy_once_;
+    std::string decoy_hash_;
 };
 
 }  // namespace bulkmsg::app

@@ -8,6 +8,7 @@
 #include "support/api_process.hpp"
 #include "support/outbox_fixture.hpp"
 #include "support/raw_http.hpp"
+#include "support/response_log.hpp"
 
 namespace bulkmsg {
 namespace {
@@ -21,6 +22,7 @@ struct Reply {
     unsigned status = 0;
     std::map<std::string, std::string> headers;  // lower-case names
     Json body;
+    std::string raw_body;
     // The cookie the reply sets, as a Cookie header value ("bulkmsg_session=…").
     std::string Cookie() const {
         const auto set = headers.count("set-cookie") ? headers.at("set-cookie") : "";
@@ -40,7 +42,8 @@ Reply Parse(const std::string& raw) {
         reply.headers[name] = line.substr(line.find(':') + 2);
         pos = eol + 2;
     }
-    reply.body = Json::parse(raw.substr(end + 4), nullptr, false);
+    reply.raw_body = raw.substr(end + 4);
+    reply.body = Json::parse(reply.raw_body, nullptr, false);
     return reply;
 }
 
@@ -76,7 +79,11 @@ protected:
         if (!body.empty() || method == "POST") {
             request += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
         }
-        return Parse(testing::SendRawHttpUntilClose(port_, request + "\r\n" + body));
+        auto reply = Parse(testing::SendRawHttpUntilClose(port_, request + "\r\n" + body));
+        const auto type = reply.headers.find("content-type");
+        testing::RecordResponse(method, path,
+                                {reply.status, type == reply.headers.end() ? "" : type->second, reply.raw_body});
+        return reply;
     }
     Reply LogIn(const std::string& email, const std::string& password = kPassword, const std::string& headers = "") {
         return Call("POST", "/session", Json{{"email", email}, {"password", password}}.dump(), headers);

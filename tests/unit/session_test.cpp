@@ -72,7 +72,8 @@ protected:
     testing::InMemorySessionStores login_;
     testing::FakeClock clock_;
     app::LoginThrottle throttle_{login_.attempts, clock_};
-    app::SessionService service_{login_.users, login_.sessions, throttle_, clock_, login_.random, {720min, 7 * 24h}};
+    app::SessionService service_{login_.users,  login_.sessions,   throttle_, clock_,
+                                 login_.random, {720min, 7 * 24h}, kTestCost};
 };
 
 TEST_F(SessionServiceTest, ASessionIdIs256RandomBitsStoredOnlyAsItsHash) {

@@ -39,26 +39,23 @@ std::vector<app::User> InMemoryUserStore::ListUsers() {
     return list;
 }
 
-bool InMemoryUserStore::DisableUser(const std::string& email) {
+bool InMemoryUserStore::Update(const std::string& email, const std::function<void(app::User&)>& change) {
     std::lock_guard lock(mutex_);
     for (auto& [id, user] : users_) {
         if (user.email == email) {
-            user.disabled = true;
+            change(user);
             return true;
         }
     }
     return false;
 }
 
+bool InMemoryUserStore::DisableUser(const std::string& email) {
+    return Update(email, [](app::User& user) { user.disabled = true; });
+}
+
 bool InMemoryUserStore::SetPasswordHash(const std::string& email, const std::string& password_hash) {
-    std::lock_guard lock(mutex_);
-    for (auto& [id, user] : users_) {
-        if (user.email == email) {
-            user.password_hash = password_hash;
-            return true;
-        }
-    }
-    return false;
+    return Update(email, [&](app::User& user) { user.password_hash = password_hash; });
 }
 
 void InMemorySessionStore::PutSession(const std::string& key, const app::SessionRecord& record,

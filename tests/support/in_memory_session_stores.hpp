@@ -2,6 +2,7 @@
 
 // In-memory fakes of the login ports (users, sessions, login attempts, secure randomness) for unit tests.
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -23,6 +24,8 @@ public:
     bool SetPasswordHash(const std::string& email, const std::string& password_hash) override;
 
 private:
+    bool Update(const std::string& email, const std::function<void(app::User&)>& change);
+
     std::mutex mutex_;
     std::map<std::uint64_t, app::User> users_;
 };

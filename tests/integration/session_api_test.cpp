@@ -67,9 +67,9 @@ protected:
         ASSERT_EQ(result.exit_code, 0) << result.output;
         EXPECT_THAT(result.output, ::testing::Not(HasSubstr(kPassword))) << "a password is never printed";
     }
-    testing::ProcessResult User(const std::string& args) {
+    testing::ProcessResult User(const std::string& args, const std::string& password = kPassword) {
         return testing::RunProcess(
-            {"/bin/sh", "-c", "printf '%s\\n' '" + kPassword + "' | " + BULKMSG_BINARY + " user " + args},
+            {"/bin/sh", "-c", "printf '%s\\n' '" + password + "' | " + BULKMSG_BINARY + " user " + args},
             testing::BulkmsgEnv(env_), testing::EmptyWorkDir());
     }
 
@@ -157,13 +157,21 @@ TEST_F(SessionApiTest, AViewerGets403CreatingACampaignWhileAnEditorSucceeds) {
     EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM campaigns"), "1");
 }
 
-TEST_F(SessionApiTest, ADisabledUsersSessionStopsWorkingAtOnce) {
-    const auto login = LogIn("ed@example.com");
+TEST_F(SessionApiTest, ANewPasswordOrDisablingEndsTheUsersSessionsAtOnce) {
+    const auto before = LogIn("ed@example.com");
+    ASSERT_EQ(Call("GET", "/api/v1/campaigns", "", As(before)).status, 200u);
+    const std::string changed = "another long password";
+    const auto passwd = User("passwd --email ed@example.com --password-stdin", changed);
+    ASSERT_EQ(passwd.exit_code, 0) << passwd.output;
+    EXPECT_EQ(Call("GET", "/api/v1/campaigns", "", As(before)).status, 401u);
+    EXPECT_EQ(LogIn("ed@example.com").status, 401u) << "the old password no longer works";
+
+    const auto login = LogIn("ed@example.com", changed);
     ASSERT_EQ(Call("GET", "/api/v1/campaigns", "", As(login)).status, 200u);
     const auto disabled = User("disable --email ed@example.com");
     ASSERT_EQ(disabled.exit_code, 0) << disabled.output;
     EXPECT_EQ(Call("GET", "/api/v1/campaigns", "", As(login)).status, 401u);
-    EXPECT_EQ(LogIn("ed@example.com").status, 401u);
+    EXPECT_EQ(LogIn("ed@example.com", changed).status, 401u);
     const auto listed = User("list");
     EXPECT_THAT(listed.output, HasSubstr("ed@example.com\teditor\tdisabled"));
     EXPECT_THAT(listed.output, ::testing::Not(HasSubstr("argon2")));

@@ -72,6 +72,7 @@ void InMemorySessionStore::TouchSession(const std::string& key, const app::Sessi
 }
 
 std::optional<app::SessionRecord> InMemorySessionStore::GetSession(const std::string& key) {
+    ThrowIfDown();
     const auto it = records.find(key);
     return it == records.end() ? std::nullopt : std::optional(it->second);
 }

@@ -11,6 +11,7 @@
 #include "app/random_source.hpp"
 #include "app/session_store.hpp"
 #include "app/user_store.hpp"
+#include "support/in_memory_stores.hpp"
 
 namespace bulkmsg::testing {
 
@@ -30,8 +31,9 @@ private:
     std::map<std::uint64_t, app::User> users_;
 };
 
-/// Keeps sessions with their TTLs (not enforced: expiry is the service's job, judged on its clock).
-class InMemorySessionStore final : public app::SessionStore {
+/// Keeps sessions with their TTLs (not enforced: expiry is the service's job, judged on its clock). Reads fail
+/// while `down` is set.
+class InMemorySessionStore final : public app::SessionStore, public Outage {
 public:
     void PutSession(const std::string& key, const app::SessionRecord& record, std::chrono::seconds ttl) override;
     void TouchSession(const std::string& key, const app::SessionRecord& record, std::chrono::seconds ttl) override;

@@ -249,5 +249,13 @@ TEST_F(SessionApiTest, GetShowsTheSessionAndDeleteEndsIt) {
     EXPECT_EQ(Call("GET", "/api/v1/campaigns", "", {{"cookie", cookie}}).status, 401u);
 }
 
+TEST_F(SessionApiTest, ASessionStoreThatIsDownIsA503NamingTheCache) {
+    const auto [cookie, csrf] = LogIn("ed@example.com");
+    login_.sessions.down = "cache";
+    const auto response = Call("GET", "/api/v1/campaigns", "", {{"cookie", cookie}});
+    EXPECT_EQ(response.status, 503u);
+    EXPECT_EQ(Json::parse(response.body)["error"]["details"][0]["dependency"], "cache");
+}
+
 }  // namespace
 }  // namespace bulkmsg

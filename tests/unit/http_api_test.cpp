@@ -7,6 +7,7 @@
 #include "api/http_api.hpp"
 #include "support/fake_clock.hpp"
 #include "support/in_memory_feedback_store.hpp"
+#include "support/in_memory_session_stores.hpp"
 #include "support/in_memory_stores.hpp"
 
 namespace bulkmsg::api {
@@ -39,7 +40,14 @@ protected:
     testing::InMemoryApiKeyStore keys_;
     testing::InMemoryFeedbackStore feedback_;
     testing::FakeClock clock_;
-    HttpApi api_{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_}, clock_, nullptr, nullptr, {}};
+    testing::InMemorySessionStores login_;
+    HttpApi api_{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_, login_.users, login_.sessions,
+                  login_.attempts},
+                 clock_,
+                 login_.random,
+                 nullptr,
+                 nullptr,
+                 {}};
 };
 
 TEST_F(HttpApiTest, RequestsWithoutAValidKeyGet401) {
@@ -120,8 +128,13 @@ TEST_F(HttpApiTest, MarketingEmailNeedsPublishedUnsubscribeLinks) {
 
     ApiSettings settings;
     settings.unsubscribe = {"https://api.example.org", {"unsubscribe-secret-0123456789", ""}, ""};
-    HttpApi published{
-        {campaigns_, targets_, messages_, suppressions_, keys_, feedback_}, clock_, nullptr, nullptr, settings};
+    HttpApi published{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_, login_.users, login_.sessions,
+                       login_.attempts},
+                      clock_,
+                      login_.random,
+                      nullptr,
+                      nullptr,
+                      settings};
     app::HttpRequest request{"POST", "/api/v1/campaigns", "", {{"content-type", "application/json"}}, marketing.dump()};
     request.headers["authorization"] = "Bearer good-key";
     const auto accepted = published.Handle(request);

@@ -7,7 +7,8 @@ bool ChangesState(std::string_view method) {
 }
 
 Permission RequiredPermission(std::string_view method, std::string_view path) {
-    if (!ChangesState(method)) {
+    // A template preview is a POST that writes nothing: whoever may read campaigns may preview.
+    if (!ChangesState(method) || path == "/api/v1/templates/preview") {
         return Permission::kRead;
     }
     constexpr std::string_view kSuppressions = "/api/v1/suppressions";

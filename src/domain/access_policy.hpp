@@ -6,7 +6,7 @@
 
 namespace bulkmsg::domain {
 
-/// The permission a request under /api/v1 needs: reads (GET, HEAD) need kRead; changes to suppressions kAdminister;
+/// The permission a request under /api/v1 needs: reads (GET, HEAD) and template previews need kRead; changes to suppressions kAdminister;
 /// every other change (campaigns, targets, prepare, schedule, pause, resume, cancel) kEdit. `path` is the full
 /// request path.
 Permission RequiredPermission(std::string_view method, std::string_view path);

@@ -52,6 +52,7 @@ TEST(AccessPolicyTest, ViewersReadEditorsChangeCampaignsAdminsAlsoSuppressions) 
     EXPECT_EQ(domain::RequiredPermission("POST", "/api/v1/campaigns/4/pause"), Permission::kEdit);
     EXPECT_EQ(domain::RequiredPermission("DELETE", "/api/v1/suppressions/email/a@b.c"), Permission::kAdminister);
     EXPECT_EQ(domain::RequiredPermission("POST", "/api/v1/suppressionsx"), Permission::kEdit);
+    EXPECT_EQ(domain::RequiredPermission("POST", "/api/v1/templates/preview"), Permission::kRead);
     EXPECT_TRUE(domain::Allows(UserRole::kViewer, Permission::kRead));
     EXPECT_FALSE(domain::Allows(UserRole::kViewer, Permission::kEdit));
     EXPECT_TRUE(domain::Allows(UserRole::kEditor, Permission::kEdit));

@@ -15,6 +15,10 @@ nlohmann::json Details(const std::vector<domain::FieldError>& errors) {
     nlohmann::json details = nlohmann::json::array();
     for (const auto& e : errors) {
         details.push_back({{"field", e.field}, {"reason", e.reason}});
+        if (e.at) {
+            details.back()["line"] = e.at->line;
+            details.back()["column"] = e.at->column;
+        }
     }
     return details;
 }

@@ -33,7 +33,7 @@ private:
 /// 404 not_found for a campaign id that names none.
 app::HttpResponse CampaignNotFound(std::uint64_t id);
 
-/// Field errors as the error body's details: [{"field", "reason"}, …].
+/// Field errors as the error body's details: [{"field", "reason", "line"?, "column"?}, …].
 nlohmann::json Details(const std::vector<domain::FieldError>& errors);
 
 /// 422 validation_failed with the field errors.

@@ -15,6 +15,13 @@ public:
     virtual std::array<std::uint8_t, 24> Bytes24() = 0;
 };
 
+/// Unpredictable bytes for secrets: session ids, CSRF tokens, password salts (port). Thread-safe.
+class SecureRandom {
+public:
+    virtual ~SecureRandom() = default;
+    virtual std::array<std::uint8_t, 32> Bytes32() = 0;
+};
+
 /// Seeded from std::random_device; one per thread.
 class SystemRandom final : public RandomSource {
 public:

@@ -9,6 +9,7 @@
 #include "app/log.hpp"
 #include "app/version.hpp"
 #include "cli/commands.hpp"
+#include "cli/user_command.hpp"
 
 namespace bulkmsg::cli {
 
@@ -93,9 +94,8 @@ int RunCli(int argc, char** argv) {
     app.add_subcommand("migrate", "Apply pending database migrations (safe to run concurrently)")->callback([&] {
         exit_code = WithConfig(options, RunMigrate);
     });
-    app.add_subcommand("check", "Connect to MySQL, RabbitMQ and Redis and report each, and which webhooks are on")->callback([&] {
-        exit_code = WithConfig(options, RunCheck);
-    });
+    app.add_subcommand("check", "Connect to MySQL, RabbitMQ and Redis and report each, and which webhooks are on")
+        ->callback([&] { exit_code = WithConfig(options, RunCheck); });
     auto* seed = app.add_subcommand("seed", "Insert demo campaigns with targets");
     seed->add_option("--campaigns", options.seed_campaigns, "Number of campaigns (kinds rotate email, sms, push)")
         ->check(CLI::Range(1u, 1000u));
@@ -106,6 +106,9 @@ int RunCli(int argc, char** argv) {
             options, [&](const domain::Config& c) { return RunSeed(c, options.seed_campaigns, options.seed_targets); });
     });
     AddApiKeyCommands(app, options, exit_code);
+    AddUserCommands(app, [&](const std::function<int(const domain::Config&)>& command) {
+        exit_code = WithConfig(options, command);
+    });
     app.add_subcommand("config", "Print the effective configuration, secrets redacted")->callback([&] {
         exit_code = WithConfig(
             options, [&](const domain::Config&) { return RunPrintConfig(app::LoadEnvVars(EnvFileOf(options))); });

@@ -47,7 +47,12 @@ void CheckTemplate(const std::string& source, const std::string& path, Escaping 
                    std::vector<FieldError>& errors) {
     std::string error;
     if (!source.empty() && !MustacheTemplate::Parse(source, escaping, error)) {
-        errors.push_back({path, "template does not parse: " + error});
+        const auto at = ErrorPosition(source, error);
+        errors.push_back(
+            {path,
+             "template does not parse: " + error +
+                 (at ? " (line " + std::to_string(at->line) + ", column " + std::to_string(at->column) + ")" : ""),
+             at});
     }
 }
 

@@ -172,6 +172,8 @@ struct Config {
     // PUBLIC_BASE_URL without a trailing slash: the address the world reaches the API at (webhook signatures,
     // unsubscribe links); empty = not published
     std::string public_base_url;
+    // a dashboard session ends after this many minutes without a request (and 7 days after login in any case)
+    std::uint32_t session_idle_minutes = 0;
     UnsubscribeConfig unsubscribe;
 };
 

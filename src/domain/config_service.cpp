@@ -41,6 +41,7 @@ void ParseService(const ConfigReader& r, Config& c) {
     c.api_max_concurrent_uploads = r.Integer("API_MAX_CONCURRENT_UPLOADS", 1, 64);
     c.api_rate_limit_per_sec = r.Integer("API_RATE_LIMIT_PER_SEC", 0, 1'000'000);
     c.public_base_url = r.Url("PUBLIC_BASE_URL", true);
+    c.session_idle_minutes = r.Integer("SESSION_IDLE_MINUTES", 1, 10'080);
     c.webhooks = {r.Text("SENDGRID_WEBHOOK_PUBLIC_KEY"), r.Integer("WEBHOOK_MAX_AGE_SECONDS", 1, 86'400),
                   r.Integer("WEBHOOK_BODY_LIMIT_MB", 1, 1024)};
     // Twilio posts status callbacks to the URL each send names: ours, unless SMS_STATUS_CALLBACK_URL says otherwise.

@@ -81,6 +81,7 @@ std::vector<VariableSpec> ServiceVariables() {
         {"UNSUBSCRIBE_SECRET", "", true},
         {"UNSUBSCRIBE_SECRET_PREVIOUS", "", true},
         {"UNSUBSCRIBE_MAILTO", ""},
+        {"SESSION_IDLE_MINUTES", "720"},
     };
 }
 

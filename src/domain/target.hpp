@@ -19,10 +19,17 @@ struct Target {
     nlohmann::json metadata = nlohmann::json::object();
 };
 
-/// Why one field of one row was refused.
+/// Where in a text something is: 1-based line and column (in bytes), as editors count.
+struct TextPosition {
+    std::size_t line = 1;
+    std::size_t column = 1;
+};
+
+/// Why one field of one row was refused; `at` is where in the field's text, when known (a template's parse error).
 struct FieldError {
     std::string field;
     std::string reason;
+    std::optional<TextPosition> at = std::nullopt;
 };
 
 /// Address checks by channel. Deliberately simple and strict: what providers accept, not all of RFC 5322.

@@ -1,5 +1,8 @@
 #include "domain/template_renderer.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 #include <kainjow/mustache.hpp>
 
 namespace bulkmsg::domain {
@@ -63,6 +66,23 @@ std::string MustacheTemplate::Render(const nlohmann::json& context,
         data.set(name, mstch::partial([text = partial] { return text; }));
     }
     return compiled_->tmpl.render(data);
+}
+
+std::optional<TextPosition> ErrorPosition(std::string_view source, std::string_view error) {
+    const auto at = error.rfind(" at ");
+    if (at == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const auto digits = error.substr(at + 4);
+    std::size_t offset = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), offset);
+    if (ec != std::errc{} || end != digits.data() + digits.size() || offset >= source.size()) {
+        return std::nullopt;
+    }
+    const auto before = source.substr(0, offset);
+    const auto line_start = before.rfind('\n');
+    return TextPosition{static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n')) + 1,
+                        offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1};
 }
 
 }  // namespace bulkmsg::domain

@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "domain/target.hpp"
 
 namespace bulkmsg::domain {
 
@@ -31,5 +34,9 @@ private:
     explicit MustacheTemplate(std::unique_ptr<Compiled> compiled);
     std::unique_ptr<Compiled> compiled_;
 };
+
+/// Where a parse error of MustacheTemplate::Parse lies in `source`: the parser ends its messages with "at <byte
+/// offset>" ("Unclosed tag at 12"); nullopt when the message names no offset inside `source`.
+std::optional<TextPosition> ErrorPosition(std::string_view source, std::string_view error);
 
 }  // namespace bulkmsg::domain

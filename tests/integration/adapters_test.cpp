@@ -5,6 +5,8 @@
 #include "adapters/mysql/mysql_connection.hpp"
 #include "adapters/redis/redis_client.hpp"
 #include "adapters/redis/redis_delivery_guards.hpp"
+#include "adapters/redis/redis_login_attempts.hpp"
+#include "adapters/redis/redis_session_store.hpp"
 #include "support/test_environment.hpp"
 
 namespace bulkmsg {
@@ -87,6 +89,43 @@ TEST(RedisAdapterTest, AProviderHoldOnlyEverLengthensAndEnds) {
     EXPECT_EQ(domain::EpochMillis(*held), domain::EpochMillis(long_hold));
     EXPECT_EQ(limiter.HeldUntil("sendgrid", long_hold + std::chrono::milliseconds(1)), std::nullopt);
     EXPECT_EQ(limiter.HeldUntil("twilio", now), std::nullopt) << "holds are per provider";
+}
+
+TEST(RedisAdapterTest, SessionsRoundTripAndATouchAfterLogoutDoesNotBringOneBack) {
+    const auto ns = "test_session_" + std::to_string(getpid());
+    redis::RedisSessionStore sessions(StackConfig().redis, ns);
+    const domain::TimePoint at{std::chrono::milliseconds(1'800'000'000'123)};
+    const app::SessionRecord record{7, "csrf", "fingerprint", at, at + std::chrono::minutes(5)};
+    sessions.PutSession("k", record, std::chrono::seconds(60));
+    const auto read = sessions.GetSession("k");
+    ASSERT_TRUE(read.has_value());
+    EXPECT_EQ(read->user_id, 7u);
+    EXPECT_EQ(read->csrf_token, "csrf");
+    EXPECT_EQ(read->credential, "fingerprint");
+    EXPECT_EQ(read->created_at, at);
+    EXPECT_EQ(read->last_seen_at, at + std::chrono::minutes(5));
+    redis::RedisClient client(StackConfig().redis);
+    const auto ttl = std::stoi(client.Command({"TTL", "bulkmsg:" + ns + ":session:k"}));
+    EXPECT_GT(ttl, 50);
+    EXPECT_LE(ttl, 60);
+    sessions.DeleteSession("k");
+    sessions.TouchSession("k", record, std::chrono::seconds(60));
+    EXPECT_FALSE(sessions.GetSession("k").has_value());
+}
+
+TEST(RedisAdapterTest, LoginFailuresCountUntilALockStartsThemAfresh) {
+    redis::RedisLoginAttempts attempts(StackConfig().redis, "test_login_" + std::to_string(getpid()));
+    const std::chrono::seconds window(900);
+    EXPECT_EQ(attempts.LockedUntil("account:a@b.c"), std::nullopt);
+    EXPECT_EQ(attempts.AddFailure("account:a@b.c", window), 1u);
+    EXPECT_EQ(attempts.AddFailure("account:a@b.c", window), 2u);
+    EXPECT_EQ(attempts.AddFailure("ip:10.0.0.1", window), 1u) << "per subject";
+    const domain::TimePoint until{std::chrono::milliseconds(1'800'000'900'000)};
+    attempts.Lock("account:a@b.c", until);
+    EXPECT_EQ(attempts.LockedUntil("account:a@b.c"), until);
+    EXPECT_EQ(attempts.AddFailure("account:a@b.c", window), 1u);
+    attempts.Forget("account:a@b.c");
+    EXPECT_EQ(attempts.AddFailure("account:a@b.c", window), 1u);
 }
 
 TEST(RedisAdapterTest, RefusesClientsWithoutThePassword) {

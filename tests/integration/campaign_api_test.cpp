@@ -450,9 +450,10 @@ TEST_F(CampaignApiTest, LifecyclePrepareScheduleCancelWithItsAuditTrail) {
     for (const auto& e : events.body["items"]) {
         trail.push_back(e["event"].get<std::string>() + " by " + e["actor"].get<std::string>());
     }
-    EXPECT_EQ(trail, (std::vector<std::string>{"created by tests", "targets_added by tests", "scheduled by tests",
-                                               "prepare_requested by tests", "prepared by scheduler", "paused by tests",
-                                               "resumed by tests", "cancelled by tests"}));
+    const std::string key = " by api_key:tests";
+    EXPECT_EQ(trail, (std::vector<std::string>{"created" + key, "targets_added" + key, "scheduled" + key,
+                                               "prepare_requested" + key, "prepared by scheduler", "paused" + key,
+                                               "resumed" + key, "cancelled" + key}));
     EXPECT_EQ(events.body["items"][1]["details"]["accepted"], 2);
     EXPECT_EQ(events.body["items"][2]["details"]["scheduled_at"], "2031-05-01T10:00:00Z");
     EXPECT_EQ(events.body["items"][4]["details"]["outbox_rows"], 2);

@@ -26,6 +26,14 @@ TEST(ConfigTest, DefaultsPointAtTheLocalStack) {
     EXPECT_EQ(config.log.format, "json");
 }
 
+TEST(ConfigTest, SessionIdleMinutesDefaultsTo720AndIsBounded) {
+    EXPECT_EQ(ParseConfig({}).session_idle_minutes, 720u);
+    EXPECT_EQ(ParseConfig({{"SESSION_IDLE_MINUTES", "30"}}).session_idle_minutes, 30u);
+    EXPECT_EQ(ErrorVariable({{"SESSION_IDLE_MINUTES", "0"}}), "SESSION_IDLE_MINUTES");
+    EXPECT_EQ(ErrorVariable({{"SESSION_IDLE_MINUTES", "10081"}}), "SESSION_IDLE_MINUTES");
+    EXPECT_EQ(ErrorVariable({{"SESSION_IDLE_MINUTES", "soon"}}), "SESSION_IDLE_MINUTES");
+}
+
 TEST(ConfigTest, ReadsTheOriginalVariableNames) {
     auto config = ParseConfig({{"DB_HOST", "db.internal"},
                                {"DB_PORT", "3306"},

@@ -7,6 +7,7 @@
 #include "api/http_api.hpp"
 #include "support/fake_clock.hpp"
 #include "support/in_memory_feedback_store.hpp"
+#include "support/in_memory_session_stores.hpp"
 #include "support/in_memory_stores.hpp"
 
 namespace bulkmsg::api {
@@ -39,7 +40,14 @@ protected:
     testing::InMemoryApiKeyStore keys_;
     testing::InMemoryFeedbackStore feedback_;
     testing::FakeClock clock_;
-    HttpApi api_{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_}, clock_, nullptr, nullptr, {}};
+    testing::InMemorySessionStores login_;
+    HttpApi api_{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_, login_.users, login_.sessions,
+                  login_.attempts},
+                 clock_,
+                 login_.random,
+                 nullptr,
+                 nullptr,
+                 {}};
 };
 
 TEST_F(HttpApiTest, RequestsWithoutAValidKeyGet401) {
@@ -118,12 +126,15 @@ TEST_F(HttpApiTest, MarketingEmailNeedsPublishedUnsubscribeLinks) {
     EXPECT_EQ(created.status, 201u) << created.body;
     EXPECT_EQ(Body(created)["transactional"], true);
 
-    const domain::UnsubscribeLinks links{"https://api.example.org", {"unsubscribe-secret-0123456789", ""}, ""};
-    HttpApi published{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_},
+    ApiSettings settings;
+    settings.unsubscribe = {"https://api.example.org", {"unsubscribe-secret-0123456789", ""}, ""};
+    HttpApi published{{campaigns_, targets_, messages_, suppressions_, keys_, feedback_, login_.users, login_.sessions,
+                       login_.attempts},
                       clock_,
+                      login_.random,
                       nullptr,
                       nullptr,
-                      {0, 2, {}, links}};
+                      settings};
     app::HttpRequest request{"POST", "/api/v1/campaigns", "", {{"content-type", "application/json"}}, marketing.dump()};
     request.headers["authorization"] = "Bearer good-key";
     const auto accepted = published.Handle(request);
@@ -136,6 +147,31 @@ TEST_F(HttpApiTest, OnlyTheUploadRouteStreamsItsBody) {
     EXPECT_FALSE(api_.StreamsBody({"GET", "/api/v1/campaigns/3/targets", "", {}, ""}));
     EXPECT_FALSE(api_.StreamsBody({"POST", "/api/v1/campaigns/3/prepare", "", {}, ""}));
     EXPECT_FALSE(api_.StreamsBody({"POST", "/api/v2/campaigns/3/targets", "", {}, ""}));
+}
+
+TEST_F(HttpApiTest, TemplatePreviewRendersTheStoredPayloadOrSaysWhereATemplateBreaks) {
+    const Json body = {
+        {"kind", "email"},
+        {"transactional", true},
+        {"template", {{"subject", "Hi {{name}}"}, {"text", "Hello {{name}}"}, {"html", "<b>{{name}}</b>"}}},
+        {"sample", {{"user_ref", "ada@example.com"}, {"metadata", {{"name", "Ada & Co"}}}}}};
+    const auto preview = Call("POST", "/api/v1/templates/preview", body.dump());
+    ASSERT_EQ(preview.status, 200u) << preview.body;
+    const auto payload = Body(preview)["payload"];
+    EXPECT_EQ(Body(preview)["kind"], "email");
+    EXPECT_EQ(payload["to"], "ada@example.com");
+    EXPECT_EQ(payload["subject"], "Hi Ada & Co");
+    EXPECT_EQ(payload["html"], "<b>Ada &amp; Co</b>");
+    EXPECT_FALSE(campaigns_.GetCampaign(1)) << "a preview writes nothing";
+
+    auto broken = body;
+    broken["template"]["subject"] = "Hi {{name";
+    const auto refused = Call("POST", "/api/v1/templates/preview", broken.dump());
+    ASSERT_EQ(refused.status, 422u) << refused.body;
+    const auto detail = Body(refused)["error"]["details"][0];
+    EXPECT_EQ(detail["field"], "template.subject");
+    EXPECT_EQ(detail["line"], 1);
+    EXPECT_EQ(detail["column"], 4);
 }
 
 }  // namespace

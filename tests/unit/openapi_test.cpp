@@ -7,6 +7,7 @@
 #include "api/http_api.hpp"
 #include "support/fake_clock.hpp"
 #include "support/in_memory_feedback_store.hpp"
+#include "support/in_memory_session_stores.hpp"
 #include "support/in_memory_stores.hpp"
 
 namespace bulkmsg::app {
@@ -40,11 +41,14 @@ struct EmptyApi {
     testing::InMemoryFeedbackStore feedback;
     testing::FakeClock clock;
     // Webhooks on, so that their routes answer (unsigned requests are refused, not "no route").
-    api::HttpApi api{{campaigns, targets, messages, suppressions, keys, feedback},
-                     clock,
-                     nullptr,
-                     nullptr,
-                     {0, 2, {"key", "token", "https://bulkmsg.example"}}};
+    testing::InMemorySessionStores login;
+    api::HttpApi api{
+        {campaigns, targets, messages, suppressions, keys, feedback, login.users, login.sessions, login.attempts},
+        clock,
+        login.random,
+        nullptr,
+        nullptr,
+        {0, 2, {"key", "token", "https://bulkmsg.example"}}};
 };
 
 TEST(OpenApiTest, DocumentsExactlyTheServedRoutes) {

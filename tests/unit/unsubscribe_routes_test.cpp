@@ -6,6 +6,7 @@
 
 #include "support/fake_clock.hpp"
 #include "support/in_memory_feedback_store.hpp"
+#include "support/in_memory_session_stores.hpp"
 #include "support/in_memory_stores.hpp"
 
 namespace bulkmsg::api {
@@ -27,8 +28,11 @@ protected:
     testing::InMemorySuppressionStore& suppressions_ = stores_.suppressions;
     testing::InMemoryFeedbackStore feedback_;
     testing::FakeClock clock_;
-    HttpApi api_{{stores_.campaigns, stores_.targets, stores_.messages, suppressions_, stores_.keys, feedback_},
+    testing::InMemorySessionStores login_;
+    HttpApi api_{{stores_.campaigns, stores_.targets, stores_.messages, suppressions_, stores_.keys, feedback_,
+                  login_.users, login_.sessions, login_.attempts},
                  clock_,
+                 login_.random,
                  nullptr,
                  nullptr,
                  {0, 2, {}, kLinks}};
@@ -112,8 +116,10 @@ public:
 
 TEST_F(UnsubscribeRoutesTest, EachClientAddressIsRateLimited) {
     CountingLimiter limiter;
-    HttpApi limited{{stores_.campaigns, stores_.targets, stores_.messages, suppressions_, stores_.keys, feedback_},
+    HttpApi limited{{stores_.campaigns, stores_.targets, stores_.messages, suppressions_, stores_.keys, feedback_,
+                     login_.users, login_.sessions, login_.attempts},
                     clock_,
+                    login_.random,
                     nullptr,
                     &limiter,
                     {0, 2, {}, kLinks}};

@@ -3,6 +3,7 @@
 #include "adapters/mysql/campaign_events.hpp"
 
 #include "adapters/mysql/keyset_page.hpp"
+#include "adapters/mysql/sql_statement.hpp"
 #include "adapters/mysql/sql_values.hpp"
 
 namespace bulkmsg::mysql {
@@ -50,16 +51,12 @@ std::vector<app::CampaignRecord> ToRecords(const SqlResult& result) {
     return campaigns;
 }
 
-std::string Nullable(MysqlConnection& c, const std::string& value) {
-    return value.empty() ? "NULL" : c.Quote(value);
+std::optional<std::string> OrNull(const std::string& value) {
+    return value.empty() ? std::nullopt : std::optional(value);
 }
 
-std::string StatusList(const std::vector<domain::CampaignStatus>& statuses) {
-    std::string list;
-    for (const auto s : statuses) {
-        list += (list.empty() ? "'" : ",'") + std::string(domain::ToString(s)) + "'";
-    }
-    return list;
+std::optional<nlohmann::json> WindowJson(const std::optional<domain::SendWindow>& window) {
+    return window ? std::optional(domain::SendWindowJson(*window)) : std::nullopt;
 }
 
 }  // namespace
@@ -68,19 +65,14 @@ namespace {
 
 std::uint64_t InsertCampaign(MysqlConnection& c, const domain::NewCampaign& n, const std::string& actor) {
     const auto& t = n.content;
-    c.Execute(
-        "INSERT INTO campaigns (name, kind, status, scheduled_at, template_subject, template_text, "
-        "template_html, template_title, template_data, from_address, send_window, transactional, quiet_hours) VALUES "
-        "(" +
-        c.Quote(n.name) + ",'" + std::string(domain::ToString(t.kind)) + "','" +
-        std::string(
-            domain::ToString(n.scheduled_at ? domain::CampaignStatus::kScheduled : domain::CampaignStatus::kDraft)) +
-        "'," + (n.scheduled_at ? "'" + SqlTime(*n.scheduled_at) + "'" : std::string("NULL")) + "," +
-        Nullable(c, t.subject) + "," + c.Quote(t.text) + "," + Nullable(c, t.html) + "," + Nullable(c, t.title) + "," +
-        (t.data.empty() ? std::string("NULL") : c.Quote(t.data.dump())) + "," + Nullable(c, t.from) + "," +
-        (t.send_window ? c.Quote(domain::SendWindowJson(*t.send_window).dump()) : std::string("NULL")) + "," +
-        (t.transactional ? "1" : "0") + "," +
-        (t.quiet_hours ? c.Quote(domain::SendWindowJson(*t.quiet_hours).dump()) : std::string("NULL")) + ")");
+    const auto status = n.scheduled_at ? domain::CampaignStatus::kScheduled : domain::CampaignStatus::kDraft;
+    c.Execute(Sql(c,
+                  "INSERT INTO campaigns (name, kind, status, scheduled_at, template_subject, template_text, "
+                  "template_html, template_title, template_data, from_address, send_window, transactional, "
+                  "quiet_hours) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  n.name, t.kind, SqlWord{domain::ToString(status)}, n.scheduled_at, OrNull(t.subject), t.text,
+                  OrNull(t.html), OrNull(t.title), t.data.empty() ? std::nullopt : std::optional(t.data),
+                  OrNull(t.from), WindowJson(t.send_window), t.transactional, WindowJson(t.quiet_hours)));
     const auto inserted = c.Select("SELECT LAST_INSERT_ID() AS id");
     const auto id = inserted[0].UInt(inserted.Column("id"));
     InsertCampaignEvent(c, id, {"created", actor, {{"name", n.name}}});
@@ -100,18 +92,17 @@ app::CreateResult MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& 
             return app::CreateResult{app::CreateResult::Outcome::kCreated, id};
         }
         const auto key_condition =
-            " WHERE api_key_name=" + c.Quote(idempotency->scope) + " AND idempotency_key=" + c.Quote(idempotency->key);
+            Sql(c, " WHERE api_key_name=? AND idempotency_key=?", idempotency->scope, idempotency->key);
         c.Execute("START TRANSACTION");
         // A concurrent request with the same key waits here on the key's row lock until this one commits.
-        const bool first = c.Execute(
-                               "INSERT IGNORE INTO api_idempotency_keys (api_key_name, idempotency_key, "
-                               "request_hash) VALUES (" +
-                               c.Quote(idempotency->scope) + "," + c.Quote(idempotency->key) + "," +
-                               c.Quote(idempotency->request_hash) + ")") == 1;
+        const bool first = c.Execute(Sql(c,
+                                         "INSERT IGNORE INTO api_idempotency_keys (api_key_name, idempotency_key, "
+                                         "request_hash) VALUES (?,?,?)",
+                                         idempotency->scope, idempotency->key, idempotency->request_hash)) == 1;
         app::CreateResult result;
         if (first) {
             result.id = InsertCampaign(c, n, actor);
-            c.Execute("UPDATE api_idempotency_keys SET campaign_id=" + std::to_string(result.id) + key_condition);
+            c.Execute(Sql(c, "UPDATE api_idempotency_keys SET campaign_id=?", result.id) + key_condition);
         } else {
             const auto row = c.Select("SELECT request_hash, campaign_id FROM api_idempotency_keys" + key_condition);
             const auto campaign = row.Column("campaign_id");
@@ -126,23 +117,23 @@ app::CreateResult MysqlCampaignStore::CreateCampaign(const domain::NewCampaign& 
 }
 
 std::optional<app::CampaignRecord> MysqlCampaignStore::GetCampaign(std::uint64_t id) {
-    const auto rows = pool_.With([&](MysqlConnection& c) {
-        return c.Select(std::string(kCampaignColumns) + " WHERE id=" + std::to_string(id));
-    });
+    const auto rows = pool_.With(
+        [&](MysqlConnection& c) { return c.Select(Sql(c, std::string(kCampaignColumns) + " WHERE id=?", id)); });
     return rows.empty() ? std::nullopt : std::optional(ToRecords(rows)[0]);
 }
 
 std::vector<app::CampaignRecord> MysqlCampaignStore::ListCampaigns(std::uint64_t before_id, std::size_t limit,
                                                                    std::optional<domain::CampaignStatus> status) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
-        std::string where = " WHERE 1=1";
+        SqlStatement sql(&c);
+        sql.Raw(kCampaignColumns).Add(" WHERE 1=1");
         if (before_id) {
-            where += " AND id < " + std::to_string(before_id);
+            sql.Add(" AND id < ?", before_id);
         }
         if (status) {
-            where += " AND status='" + std::string(domain::ToString(*status)) + "'";
+            sql.Add(" AND status=?", SqlWord{domain::ToString(*status)});
         }
-        return c.Select(std::string(kCampaignColumns) + where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
+        return c.Select(std::move(sql.Add(" ORDER BY id DESC LIMIT ?", limit)).Text());
     });
     return ToRecords(rows);
 }
@@ -150,14 +141,21 @@ std::vector<app::CampaignRecord> MysqlCampaignStore::ListCampaigns(std::uint64_t
 bool MysqlCampaignStore::Transition(std::uint64_t id, const app::StatusChange& change) {
     return pool_.With([&](MysqlConnection& c) {
         const auto& note = change.note;
-        const std::string set_time =
-            change.scheduled_at ? ", scheduled_at='" + SqlTime(*change.scheduled_at) + "'" : "";
-        const std::string set_trace = note.traceparent.empty() ? "" : ", traceparent=" + c.Quote(note.traceparent);
+        SqlStatement sql(&c);
+        sql.Add("UPDATE campaigns SET status=?, status_reason=NULL", SqlWord{domain::ToString(change.to)});
+        if (change.scheduled_at) {
+            sql.Add(", scheduled_at=?", *change.scheduled_at);
+        }
+        if (!note.traceparent.empty()) {
+            sql.Add(", traceparent=?", note.traceparent);
+        }
+        std::vector<SqlWord> from;
+        for (const auto s : change.from) {
+            from.push_back({domain::ToString(s)});
+        }
+        sql.Add(" WHERE id=? AND status IN (?)", id, SqlList{from});
         c.Execute("START TRANSACTION");
-        const bool changed =
-            c.Execute("UPDATE campaigns SET status='" + std::string(domain::ToString(change.to)) +
-                      "', status_reason=NULL" + set_time + set_trace + " WHERE id=" + std::to_string(id) +
-                      " AND status IN (" + StatusList(change.from) + ")") > 0;
+        const bool changed = c.Execute(sql.Text()) > 0;
         if (changed) {
             InsertCampaignEvent(c, id, note);
         }

@@ -21,6 +21,7 @@ using namespace std::chrono_literals;
 struct Reply {
     unsigned status = 0;
     std::string backend;  // X-Bulkmsg-Backend, "" when the process was reached directly
+    std::string cookie;   // the Set-Cookie value up to its first attribute ("bulkmsg_session=…"), or ""
     nlohmann::json body;
 };
 
@@ -33,6 +34,9 @@ Reply ParseReply(const std::string& raw) {
     }
     if (std::regex_search(raw, m, std::regex(R"(\r\n[Xx]-[Bb]ulkmsg-[Bb]ackend: *(\S+)\r\n)"))) {
         reply.backend = m[1];
+    }
+    if (std::regex_search(raw, m, std::regex(R"(\r\n[Ss]et-[Cc]ookie: *([^;\r]+))"))) {
+        reply.cookie = m[1];
     }
     const auto body = raw.find("\r\n\r\n");
     reply.body = nlohmann::json::parse(body == std::string::npos ? "" : raw.substr(body + 4), nullptr, false);
@@ -63,12 +67,18 @@ protected:
         ASSERT_TRUE(testing::WaitUntil([&] { return BackendsUp() == 2; }, 20s)) << Status();
     }
 
+    /// A request with the API key.
     Reply Call(unsigned short port, const std::string& method, const std::string& path, const std::string& body = "",
                const std::string& extra_headers = "") {
+        return Send(port, method, path, body, "Authorization: Bearer " + key_ + "\r\n" + extra_headers);
+    }
+    /// A request with only the given headers (a dashboard session's cookie and CSRF token, say).
+    static Reply Send(unsigned short port, const std::string& method, const std::string& path, const std::string& body,
+                      const std::string& headers) {
         return ParseReply(testing::SendRawHttpUntilClose(
-            port, method + " " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: Bearer " + key_ +
-                      "\r\nContent-Type: application/json\r\n" + extra_headers +
-                      "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
+            port, method + " " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" + headers +
+                      "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                      body));
     }
 
     std::string Status() { return testing::RunStackScript({"lb", "status"}, env_).output; }
@@ -178,6 +188,36 @@ TEST_F(LoadBalancerTest, AKilledProcessIsTakenOutAndEveryRequestIsStillAnswered)
         backends.insert(Call(lb_, "GET", "/api/v1/campaigns").backend);
     }
     EXPECT_EQ(backends, (std::set<std::string>{"api1", "api2"}));
+}
+
+TEST_F(LoadBalancerTest, ASessionStartedOnOneProcessWorksOnTheOtherAndEndsOnBoth) {
+    Up("1000");
+    const auto created = testing::RunProcess({"/bin/sh", "-c",
+                                              "printf 'a long enough password\\n' | " + std::string(BULKMSG_BINARY) +
+                                                  " user create --email ed@example.com --role editor --password-stdin"},
+                                             env_, testing::EmptyWorkDir());
+    ASSERT_EQ(created.exit_code, 0) << created.output;
+    const auto login =
+        Send(api_[0], "POST", "/session", R"({"email":"ed@example.com","password":"a long enough password"})", "");
+    ASSERT_EQ(login.status, 201u) << login.body;
+    ASSERT_FALSE(login.cookie.empty());
+    const auto as_ed =
+        "Cookie: " + login.cookie + "\r\nX-CSRF-Token: " + login.body["csrf_token"].get<std::string>() + "\r\n";
+
+    // The session lives in Redis: api2 knows it, accepts its CSRF token, and the audit names the user.
+    const auto shown = Send(api_[1], "GET", "/session", "", as_ed);
+    ASSERT_EQ(shown.status, 200u) << shown.body;
+    EXPECT_EQ(shown.body["email"], "ed@example.com");
+    const auto campaign = Send(api_[1], "POST", "/api/v1/campaigns", kCampaign, as_ed);
+    ASSERT_EQ(campaign.status, 201u) << campaign.body;
+    EXPECT_EQ(db_.Value("SELECT actor FROM campaign_events WHERE campaign_id = " +
+                        std::to_string(campaign.body["id"].get<int>()) + " ORDER BY id LIMIT 1"),
+              "user:ed@example.com");
+
+    // Logged out on api2, the cookie no longer works on api1 or through HAProxy.
+    EXPECT_EQ(Send(api_[1], "DELETE", "/session", "", as_ed).status, 204u);
+    EXPECT_EQ(Send(api_[0], "GET", "/api/v1/campaigns", "", as_ed).status, 401u);
+    EXPECT_EQ(Send(lb_, "GET", "/session", "", as_ed).status, 401u);
 }
 
 }  // namespace

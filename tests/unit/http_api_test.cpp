@@ -107,7 +107,7 @@ TEST_F(HttpApiTest, AnInvalidBodyNamesTheFieldAndWritesNothing) {
         fields.insert(d["field"]);
     }
     EXPECT_EQ(fields, (std::set<std::string>{"address", "extra"}));
-    EXPECT_TRUE(suppressions_.ListSuppressions(std::nullopt, 0, 10).empty());
+    EXPECT_TRUE(suppressions_.ListSuppressions(std::nullopt, "", 0, 10).empty());
     EXPECT_EQ(Call("POST", "/api/v1/suppressions", "{not json").status, 400u);
 }
 

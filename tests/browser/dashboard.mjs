@@ -80,6 +80,19 @@ async function eventually(probe, seconds = 10) {
   }
 }
 
+// A failed request shows the API's own error: here the answer to a wrong password.
+async function wrongPassword(page) {
+  await page.fill('#email', env.ADMIN_EMAIL);
+  await page.fill('#password', 'not-the-password');
+  await page.click('button[type=submit]');
+  await page.locator('#error').waitFor();
+  const answer = await (await fetch(base + '/session', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: env.ADMIN_EMAIL, password: 'not-the-password' }) })).json();
+  assert.equal(await text(page, '#error'), `Error 401 (${answer.error.code}): ${answer.error.message}`);
+  await check(page, 'login-error');
+  log('a wrong password shows the API\'s 401 message');
+}
+
 async function campaignsList(page) {
   await check(page, 'campaigns');
   // The page refreshes every 5 s, so a status the API changed meanwhile shows up there too.
@@ -227,9 +240,12 @@ async function viewer(browser, campaign) {
   await page.goto(`${base}/#/campaigns/${campaign}`);
   await page.locator('#campaign-status').waitFor();
   assert.equal(await page.locator('#prepare, #pause, #resume, #cancel, #recipients-file').count(), 0);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'campaign page at 360 px');
+  await check(page, 'viewer-campaign-360px');
   await page.click('nav >> text=Suppressions');
   await page.locator('#suppression-list').waitFor();
   assert.equal(await page.locator('#add-suppression, [aria-label^=Remove]').count(), 0);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'suppressions at 360 px');
   const status = await page.evaluate(async (id) => {
     const session = await (await fetch('/session')).json();
     const r = await fetch(`/api/v1/campaigns/${id}/cancel`, { method: 'POST',
@@ -244,9 +260,12 @@ async function viewer(browser, campaign) {
 const browser = await chromium.launch({ executablePath: env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 try {
   const page = await newPage(browser);
-  await page.goto(base + '/');
+  const served = await page.goto(base + '/');
+  // Enforced by the browser: a violation would be a console error, which fails the test.
+  assert.match(served.headers()['content-security-policy'], /^default-src 'none'; script-src 'self';/);
   await page.locator('#email').waitFor();
   await check(page, 'login');
+  await wrongPassword(page);
   await logIn(page, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
   log('logged in');
   await campaignsList(page);

@@ -54,8 +54,10 @@ export function page(title, ...children) {
   return main;
 }
 
+// A table in a box that scrolls sideways on narrow screens; the box takes focus, so keyboards can scroll it.
 export function table(headers, rows, caption) {
-  return h('div', { class: 'table' }, h('table', {},
+  const name = caption || headers.filter(Boolean).join(', ');
+  return h('div', { class: 'table', role: 'region', tabindex: 0, 'aria-label': name }, h('table', {},
     caption ? h('caption', { class: 'muted', text: caption }) : null,
     h('thead', {}, h('tr', {}, headers.map((t) => h('th', { scope: 'col', text: t })))),
     h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c)))))));

@@ -153,6 +153,7 @@ async function uploadRecipients(page, id) {
   const events = await api('GET', `/campaigns/${id}/events`);
   const report = events.items.find((e) => e.event === 'targets_added').details;
   assert.equal(report.rejected, 10);
+  await page.locator('[data-list*="/events"] td', { hasText: 'targets_added' }).waitFor();
   assert.equal(await page.getAttribute('[data-accepted]', 'data-accepted'), String(report.accepted));
   assert.equal(await page.getAttribute('[data-rejected]', 'data-rejected'), String(report.rejected));
   const fields = await page.locator('#upload-report tbody tr td:nth-child(2)').allInnerTexts();

@@ -534,7 +534,8 @@ TEST_F(CampaignApiTest, SuppressionsAreSearchedByAddressPrefix) {
     }
     const auto addresses = [&](const std::string& query) {
         std::vector<std::string> found;
-        for (const auto& item : Call("GET", "/api/v1/suppressions?" + query).body["items"]) {
+        const auto reply = Call("GET", "/api/v1/suppressions?" + query);
+        for (const auto& item : reply.body["items"]) {
             found.push_back(item["address"]);
         }
         return found;

@@ -78,7 +78,7 @@ export async function campaignPage(id) {
 
   async function reload() {
     campaign = await v1('GET', `/campaigns/${id}`);
-    const upload = canEdit() && editable.includes(campaign.status) ? uploadSection(campaign) : null;
+    const upload = canEdit() && editable.includes(campaign.status) ? uploadSection(campaign, () => audit.load()) : null;
     head.replaceChildren(
       h('p', {}, 'Status ', h('span', { class: 'status', id: 'campaign-status', text: campaign.status }),
         ` · ${campaign.kind}` + (campaign.status_reason ? ` · ${campaign.status_reason}` : '')),

@@ -29,7 +29,7 @@ export function rateChart() {
     if (last && t > last.t) {
       xs.push(t);
       ys.push(Math.max(0, progress.done - last.done) / (t - last.t));
-      draw();
+      if (xs.length >= 2) draw();  // one point makes no line, and uPlot would span years around it
     }
     if (!last || t > last.t) last = { t, done: progress.done };
   }

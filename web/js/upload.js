@@ -22,7 +22,8 @@ function report(result) {
       : '');
 }
 
-export function uploadSection(campaign) {
+// `uploaded` is called after each upload the API answered (the page refreshes its audit trail).
+export function uploadSection(campaign, uploaded) {
   const file = h('input', { id: 'recipients-file', type: 'file', accept: '.csv,.ndjson,.jsonl,.json' });
   const bar = h('progress', { id: 'upload-progress', max: 100, value: 0, 'aria-label': 'Upload progress' });
   const out = h('div', { 'aria-live': 'polite' });
@@ -37,6 +38,7 @@ export function uploadSection(campaign) {
         (loaded, total) => { bar.value = Math.round((100 * loaded) / total); });
       bar.value = 100;
       out.replaceChildren(report(result));
+      await uploaded();
     }).finally(() => { send.disabled = false; });
   } },
   h('label', { for: 'recipients-file', text: 'Recipients (CSV with a user_ref column, or NDJSON)' }), file,

@@ -93,21 +93,30 @@ async function wrongPassword(page) {
   log('a wrong password shows the API\'s 401 message');
 }
 
+// The names and statuses the list shows equal one page of GET /campaigns.
+async function listShows(page, route) {
+  const listed = await api('GET', route);
+  const names = await page.locator('#campaign-list tbody tr td:first-child').allInnerTexts();
+  assert.deepEqual(names, listed.items.map((c) => c.name));
+  const statuses = await page.locator('#campaign-list [data-status]').allInnerTexts();
+  assert.deepEqual(statuses, listed.items.map((c) => c.status));
+  return listed;
+}
+
 async function campaignsList(page) {
   await check(page, 'campaigns');
   // The page refreshes every 5 s, so a status the API changed meanwhile shows up there too.
-  await eventually(async () => {
-    const listed = await api('GET', '/campaigns?limit=20');
-    const names = await page.locator('#campaign-list tbody tr td:first-child').allInnerTexts();
-    assert.deepEqual(names, listed.items.map((c) => c.name));
-    const statuses = await page.locator('#campaign-list [data-status]').allInnerTexts();
-    assert.deepEqual(statuses, listed.items.map((c) => c.status));
-  });
+  const first = await eventually(() => listShows(page, '/campaigns?limit=20'));
+  assert.ok(first.next_cursor, 'more than one page of campaigns');
+  await page.click('text=Next page');
+  await eventually(() => listShows(page, `/campaigns?limit=20&cursor=${first.next_cursor}`));
+  await page.click('text=Previous page');
   await page.selectOption('#status-filter', 'draft');
-  await page.locator('#campaign-list p', { hasText: 'No campaigns.' }).waitFor();
-  assert.equal((await api('GET', '/campaigns?status=draft')).items.length, 0);
+  const drafts = await eventually(() => listShows(page, '/campaigns?status=draft&limit=20'));
+  assert.equal(drafts.items.length, 19);
   await page.selectOption('#status-filter', '');
-  log('campaigns list matches GET /campaigns');
+  await eventually(() => listShows(page, '/campaigns?limit=20'));
+  log('campaigns list pages and status filter match GET /campaigns');
 }
 
 const template = { subject: 'Hello {{first_name}}', text: 'Hi {{first_name}}, see you' };
@@ -258,6 +267,10 @@ async function viewer(browser, campaign) {
   log('the viewer sees no send buttons and gets 403 from the API');
 }
 
+// Drafts enough for a second page of the campaigns list (20 a page), beside the two push campaigns.
+for (let i = 1; i <= 19; i++) {
+  await api('POST', '/campaigns', { name: `Draft ${i}`, kind: 'email', template: { subject: 'Hi', text: 'Hello' } });
+}
 const browser = await chromium.launch({ executablePath: env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 try {
   const page = await newPage(browser);

@@ -123,6 +123,17 @@ const template = { subject: 'Hello {{first_name}}', text: 'Hi {{first_name}}, se
 
 async function newCampaign(page) {
   await page.click('text=New campaign');
+  // An SMS preview with its quiet hours first, as POST /templates/preview renders them.
+  await page.selectOption('#kind', 'sms');
+  await page.fill('#text', 'Hi {{first_name}}');
+  await page.fill('#quiet-start', '09:00');
+  await page.fill('#quiet-end', '20:00');
+  const sms = await api('POST', '/templates/preview', { kind: 'sms', template: { text: 'Hi {{first_name}}' },
+    quiet_hours: { start: '09:00', end: '20:00' }, sample: { user_ref: '+14155550100', metadata: { first_name: 'Ana' } } });
+  await page.locator('[data-field=quiet_hours]', { hasText: '09:00' }).waitFor();
+  assert.equal(await text(page, '[data-field=body]'), sms.payload.body);
+  await page.selectOption('#kind', 'email');
+  assert.equal(await page.locator('#quiet-start').isVisible(), false);
   await page.fill('#name', 'Browser email');
   await page.fill('#subject', template.subject);
   await page.fill('#text', template.text);
@@ -295,6 +306,11 @@ try {
 } catch (err) {
   console.error(err);
   if (problems.length) console.error('also:\n' + problems.join('\n'));
+  // What each page showed when the step failed, beside the step screenshots.
+  const pages = browser.contexts().flatMap((c) => c.pages());
+  for (const [i, p] of pages.entries()) {
+    await p.screenshot({ path: path.join(env.SCREENSHOT_DIR, `failure-${i + 1}.png`), fullPage: true });
+  }
   process.exitCode = 1;
 } finally {
   await browser.close();

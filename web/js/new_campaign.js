@@ -23,10 +23,14 @@ function bodyOf(f) {
       if (value.trim()) template.data = JSON.parse(value);
     } else if (value || name === 'text') template[name] = value;
   }
-  const body = { name: f.name.el.value, kind, template };
+  const body = { kind, template };
+  if (f.name.el.value) body.name = f.name.el.value;  // the preview needs none; the create says it is missing
   if (f.from.el.value) body.from = f.from.el.value;
   if (kind !== 'push' && f.transactional.el.checked) body.transactional = true;
   if (f.start.el.value && f.end.el.value) body.send_window = { start: f.start.el.value, end: f.end.el.value };
+  if (kind === 'sms' && f.quietStart.el.value && f.quietEnd.el.value) {
+    body.quiet_hours = { start: f.quietStart.el.value, end: f.quietEnd.el.value };
+  }
   if (f.scheduled.el.value) body.scheduled_at = new Date(f.scheduled.el.value).toISOString();
   return body;
 }
@@ -56,10 +60,13 @@ function buildFields() {
     scheduled: input('scheduled', 'Schedule (empty: a draft you prepare by hand)', { type: 'datetime-local' }),
     start: input('window-start', 'Send window start (recipient’s local time)', { type: 'time' }),
     end: input('window-end', 'Send window end', { type: 'time' }),
+    quietStart: input('quiet-start', 'Texts go out from (SMS quiet hours; empty: 08:00)', { type: 'time' }),
+    quietEnd: input('quiet-end', 'until (empty: 21:00)', { type: 'time' }),
     metadata: input('metadata', 'Sample recipient’s fields (JSON)', {}, 'textarea'),
   };
   f.kind.el.append(...['email', 'sms', 'push'].map((k) => h('option', { value: k, text: k })));
   f.metadata.el.value = '{"first_name": "Ana"}';
+  f.quiet = h('div', { class: 'row' }, f.quietStart.wrap, f.quietEnd.wrap);
   f.transactional.wrap = h('div', {}, h('label', { for: 'transactional' }, f.transactional.el,
     ' Transactional (no unsubscribe link: receipts and the like)'));
   return f;
@@ -94,6 +101,7 @@ export async function newCampaignPage() {
     const used = fieldsOf[f.kind.el.value];
     for (const name of ['subject', 'title', 'html', 'data']) f[name].wrap.hidden = !used.includes(name);
     f.transactional.wrap.hidden = f.kind.el.value === 'push';
+    f.quiet.hidden = f.kind.el.value !== 'sms';
     schedulePreview();
   }
 
@@ -105,7 +113,7 @@ export async function newCampaignPage() {
     });
   } },
   f.kind.wrap, f.name.wrap, f.from.wrap, f.subject.wrap, f.title.wrap, f.text.wrap, f.html.wrap, f.data.wrap,
-  f.transactional.wrap, f.scheduled.wrap, h('div', { class: 'row' }, f.start.wrap, f.end.wrap),
+  f.transactional.wrap, f.scheduled.wrap, h('div', { class: 'row' }, f.start.wrap, f.end.wrap), f.quiet,
   h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'create', text: 'Create campaign' })));
   form.addEventListener('input', schedulePreview);
   f.kind.el.addEventListener('change', showChannelFields);

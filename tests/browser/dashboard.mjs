@@ -275,7 +275,13 @@ async function viewer(browser, campaign) {
   }, campaign);
   assert.equal(status, 403);
   assert.notEqual((await api('GET', `/campaigns/${campaign}`)).status, 'cancelled');
-  log('the viewer sees no send buttons and gets 403 from the API');
+  // A session that ends while a page polls (here its cookie is gone) brings the login back with the API's 401.
+  await page.goto(`${base}/#/campaigns/${campaign}`);
+  await page.locator('#campaign-status').waitFor();
+  await page.context().clearCookies();
+  await page.locator('#email').waitFor();
+  assert.match(await text(page, '#error'), /^Error 401 \(unauthorized\)/);
+  log('the viewer sees no send buttons, gets 403 from the API, and an ended session brings the login back');
 }
 
 // Drafts enough for a second page of the campaigns list (20 a page), beside the two push campaigns.

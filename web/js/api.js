@@ -43,7 +43,11 @@ export async function call(method, path, body) {
   } catch (e) {
     throw new ApiError(0, 'network', 'the server did not answer: ' + e.message);
   }
-  if (!response.ok) throw await errorOf(response);
+  if (!response.ok) {
+    // A session that ended meanwhile (idle, logged out elsewhere, user disabled): the page shows the login again.
+    if (response.status === 401 && path !== '/session') window.dispatchEvent(new Event('bulkmsg:session-ended'));
+    throw await errorOf(response);
+  }
   return response.status === 204 ? null : response.json();
 }
 

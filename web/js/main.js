@@ -80,8 +80,19 @@ async function logout() {
   });
 }
 
+function sessionEnded() {
+  if (!session.email) return;
+  if (stopPage) stopPage();
+  stopPage = null;
+  Object.assign(session, { email: null, role: null, csrf: null });
+  showNav();
+  loginPage();
+  showError(new ApiError(401, 'unauthorized', 'your session has ended: log in again'));
+}
+
 async function start() {
   document.getElementById('logout').addEventListener('click', logout);
+  window.addEventListener('bulkmsg:session-ended', sessionEnded);
   try {
     const s = await call('GET', '/session');
     Object.assign(session, s, { csrf: s.csrf_token });

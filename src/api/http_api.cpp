@@ -59,6 +59,9 @@ app::HttpResponse HttpApi::Handle(const app::HttpRequest& request) {
         if (SessionRoutes::Owns(request.path)) {
             return session_routes_.Handle(request);
         }
+        if (DashboardRoutes::Owns(request.path)) {
+            return dashboard_.Handle(request);
+        }
         auto admitted = access_.Admit(request);
         if (auto* refusal = std::get_if<app::HttpResponse>(&admitted)) {
             return std::move(*refusal);

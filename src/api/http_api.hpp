@@ -6,6 +6,7 @@
 
 #include "api/access_control.hpp"
 #include "api/api_key_auth.hpp"
+#include "api/dashboard_routes.hpp"
 #include "api/router.hpp"
 #include "api/session_auth.hpp"
 #include "api/session_routes.hpp"
@@ -50,14 +51,14 @@ struct ApiSettings {
     domain::UnsubscribeLinks unsubscribe;
     domain::SessionLifetime sessions;  // SESSION_IDLE_MINUTES and the 7-day absolute limit
     bool secure_cookie = false;        // PUBLIC_BASE_URL is https: the session cookie gets Secure
-    domain::DefaultSenders senders;  // EMAIL_FROM, SMS_SENDER_ID: what template previews show as the sender
+    domain::DefaultSenders senders;    // EMAIL_FROM, SMS_SENDER_ID: what template previews show as the sender
 };
 
 /// The campaign API under /api/v1 (JSON): the use cases wired to their routes behind API-key or session
 /// authentication (access_control.hpp: CSRF and roles for sessions, the request rate limit for keys); the
-/// dashboard's login at /session (session_routes.hpp); the providers' webhooks under /webhooks (webhook_routes.hpp) and
-/// the unsubscribe links /u/{token} (unsubscribe_routes.hpp), both without API keys; every failure answered by the one
-/// error policy (error_policy.hpp). Errors use
+/// dashboard's login at /session (session_routes.hpp) and its files (dashboard_routes.hpp); the providers' webhooks
+/// under /webhooks (webhook_routes.hpp) and the unsubscribe links /u/{token} (unsubscribe_routes.hpp), both without API
+/// keys; every failure answered by the one error policy (error_policy.hpp). Errors use
 /// {"error": {"code", "message", "details"}}; a bad request never writes anything, except that an upload stores
 /// its valid rows and reports the others. `cache` and `limiter` may be null. Thread-safe when the stores are.
 class HttpApi {
@@ -65,11 +66,11 @@ public:
     HttpApi(const ApiStores& stores, app::Clock& clock, app::SecureRandom& random, app::ProgressCache* cache,
             app::RateLimiter* limiter, const ApiSettings& settings);
 
-    /// True for paths this API serves: everything under /api/v1 and /webhooks/, /session, and the unsubscribe links
-    /// /u/{token}.
+    /// True for paths this API serves: everything under /api/v1 and /webhooks/, /session, the unsubscribe links
+    /// /u/{token}, and the dashboard's files at / and under /assets/.
     bool Owns(const std::string& path) const {
         return v1_.Owns(path) || WebhookRoutes::Owns(path) || UnsubscribeRoutes::Owns(path) ||
-               SessionRoutes::Owns(path);
+               SessionRoutes::Owns(path) || DashboardRoutes::Owns(path);
     }
     /// True for requests whose body the server should stream to the handler, judged on the request line alone.
     bool StreamsBody(const app::HttpRequest& head) const { return v1_.StreamsBody(head); }
@@ -94,6 +95,7 @@ private:
     app::SessionService sessions_;
     SessionAuth session_auth_;
     SessionRoutes session_routes_;
+    DashboardRoutes dashboard_;
     AccessControl access_;
     Router v1_;
 };

@@ -67,7 +67,12 @@ HttpResponse List(app::SuppressionService& suppressions, const RouteCall& call) 
             throw BadRequest(400, "invalid_query", "channel must be one of email, sms, push");
         }
     }
-    return PageOf(suppressions.List(channel, page.cursor, page.limit + 1), page.limit, SuppressionJson);
+    const auto address = query.find("address");
+    const std::string prefix = address == query.end() ? "" : address->second;
+    if (prefix.size() > 320) {
+        throw BadRequest(400, "invalid_query", "address must be at most 320 bytes");
+    }
+    return PageOf(suppressions.List(channel, prefix, page.cursor, page.limit + 1), page.limit, SuppressionJson);
 }
 
 }  // namespace

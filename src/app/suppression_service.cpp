@@ -29,9 +29,10 @@ bool SuppressionService::Remove(domain::Channel channel, const std::string& addr
     return store_.RemoveSuppression(channel, address);
 }
 
-std::vector<Suppression> SuppressionService::List(std::optional<domain::Channel> channel, std::uint64_t after_id,
+std::vector<Suppression> SuppressionService::List(std::optional<domain::Channel> channel,
+                                                  const std::string& address_prefix, std::uint64_t after_id,
                                                   std::size_t limit) {
-    return store_.ListSuppressions(channel, after_id, limit);
+    return store_.ListSuppressions(channel, address_prefix, after_id, limit);
 }
 
 }  // namespace bulkmsg::app

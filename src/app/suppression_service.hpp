@@ -26,7 +26,8 @@ public:
     Added Add(const Suppression& suppression);
     /// False when `address` was not suppressed on `channel`.
     bool Remove(domain::Channel channel, const std::string& address);
-    std::vector<Suppression> List(std::optional<domain::Channel> channel, std::uint64_t after_id, std::size_t limit);
+    std::vector<Suppression> List(std::optional<domain::Channel> channel, const std::string& address_prefix,
+                                  std::uint64_t after_id, std::size_t limit);
 
 private:
     SuppressionStore& store_;

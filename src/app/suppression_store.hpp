@@ -27,8 +27,10 @@ public:
     virtual bool AddSuppression(const Suppression& suppression) = 0;
     /// Removes the suppression of `address` on `channel`; false when there was none.
     virtual bool RemoveSuppression(domain::Channel channel, const std::string& address) = 0;
-    /// Suppressions with id > after_id in id order, optionally of one channel.
-    virtual std::vector<Suppression> ListSuppressions(std::optional<domain::Channel> channel, std::uint64_t after_id,
+    /// Suppressions with id > after_id in id order, optionally of one channel, and only addresses starting with
+    /// `address_prefix` (compared case-insensitively; empty = all).
+    virtual std::vector<Suppression> ListSuppressions(std::optional<domain::Channel> channel,
+                                                      const std::string& address_prefix, std::uint64_t after_id,
                                                       std::size_t limit) = 0;
     /// Opt-out everywhere: turns the address's unsent (pending or retrying) outbox rows in every running or paused
     /// campaign of the channel `suppressed`, recording a `recipient_suppressed` audit event (with `source`) in each

@@ -525,6 +525,34 @@ TEST_F(CampaignApiTest, SuppressedRecipientsAreCountedButNeverQueued) {
     EXPECT_EQ(db_.Value("SELECT COUNT(*) FROM suppressions"), "1");
 }
 
+// The dashboard's search: addresses starting with the text, case-insensitively, with LIKE's wildcards taken
+// literally, paged like the whole list.
+TEST_F(CampaignApiTest, SuppressionsAreSearchedByAddressPrefix) {
+    for (const auto* address : {"Ana@Example.com", "ana.b@example.com", "bo@example.com", "a_c@example.com"}) {
+        ASSERT_EQ(Call("POST", "/api/v1/suppressions", Json{{"channel", "email"}, {"address", address}}.dump()).status,
+                  201u);
+    }
+    const auto addresses = [&](const std::string& query) {
+        std::vector<std::string> found;
+        const auto reply = Call("GET", "/api/v1/suppressions?" + query);
+        for (const auto& item : reply.body["items"]) {
+            found.push_back(item["address"]);
+        }
+        return found;
+    };
+    EXPECT_EQ(addresses("address=ana"), (std::vector<std::string>{"Ana@Example.com", "ana.b@example.com"}));
+    EXPECT_EQ(addresses("channel=email&address=ANA%40"), (std::vector<std::string>{"Ana@Example.com"}));
+    EXPECT_EQ(addresses("address=a_"), (std::vector<std::string>{"a_c@example.com"}));
+    EXPECT_EQ(addresses("address=a%25"), std::vector<std::string>{});
+    EXPECT_EQ(addresses("channel=sms&address=ana"), std::vector<std::string>{});
+    const auto first = Call("GET", "/api/v1/suppressions?address=ana&limit=1");
+    ASSERT_EQ(first.body["items"].size(), 1u);
+    const auto second =
+        Call("GET", "/api/v1/suppressions?address=ana&limit=1&cursor=" + first.body["next_cursor"].get<std::string>());
+    EXPECT_EQ(second.body["items"][0]["address"], "ana.b@example.com");
+    EXPECT_EQ(Call("GET", "/api/v1/suppressions?address=" + std::string(321, 'a')).status, 400u);
+}
+
 TEST_F(CampaignApiTest, ProgressIsCachedInRedisWithASendRate) {
     const auto id = CreateCampaign();
     const auto path = "/api/v1/campaigns/" + std::to_string(id);

@@ -1,6 +1,7 @@
 #include "support/in_memory_stores.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "app/dependency_error.hpp"
 #include "domain/sha256.hpp"
@@ -230,12 +231,18 @@ bool InMemorySuppressionStore::RemoveSuppression(domain::Channel channel, const 
 }
 
 std::vector<app::Suppression> InMemorySuppressionStore::ListSuppressions(std::optional<domain::Channel> channel,
+                                                                         const std::string& address_prefix,
                                                                          std::uint64_t after_id, std::size_t limit) {
     ThrowIfDown();
     const std::lock_guard lock(mutex_);
     std::vector<app::Suppression> list;
+    const auto lower = [](std::string text) {
+        std::transform(text.begin(), text.end(), text.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        return text;
+    };
     for (const auto& row : rows_) {
-        if (row.id > after_id && (!channel || row.channel == *channel) && list.size() < limit) {
+        const bool prefix_matches = lower(row.address).rfind(lower(address_prefix), 0) == 0;
+        if (row.id > after_id && (!channel || row.channel == *channel) && prefix_matches && list.size() < limit) {
             list.push_back(row);
         }
     }

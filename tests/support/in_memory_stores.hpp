@@ -82,7 +82,8 @@ class InMemorySuppressionStore final : public app::SuppressionStore, public Outa
 public:
     bool AddSuppression(const app::Suppression& suppression) override;
     bool RemoveSuppression(domain::Channel channel, const std::string& address) override;
-    std::vector<app::Suppression> ListSuppressions(std::optional<domain::Channel> channel, std::uint64_t after_id,
+    std::vector<app::Suppression> ListSuppressions(std::optional<domain::Channel> channel,
+                                                   const std::string& address_prefix, std::uint64_t after_id,
                                                    std::size_t limit) override;
     std::size_t SuppressUnsentRows(domain::Channel channel, const std::string& address,
                                    const std::string& source) override;

@@ -57,6 +57,17 @@ TEST_F(HttpApiTest, RequestsWithoutAValidKeyGet401) {
     EXPECT_EQ(Body(wrong)["error"]["code"], "unauthorized");
 }
 
+// The dashboard's files need no key or session (they hold no data); its API calls do.
+TEST_F(HttpApiTest, TheDashboardIsServedWithoutAKeyButItsDataIsNot) {
+    EXPECT_TRUE(api_.Owns("/") && api_.Owns("/assets/js/main.js"));
+    const auto page = Call("GET", "/", "", "");
+    EXPECT_EQ(page.status, 200u);
+    EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+    EXPECT_EQ(Call("GET", "/assets/js/main.js", "", "").status, 200u);
+    EXPECT_EQ(Call("GET", "/assets/missing.js", "", "").status, 404u);
+    EXPECT_EQ(Call("GET", "/api/v1/suppressions", "", "").status, 401u);
+}
+
 TEST_F(HttpApiTest, ADatabaseThatIsDownIsA503NamingItWithRetryAfter) {
     const auto id = campaigns_.Add(domain::CampaignStatus::kRunning);
     messages_.down = "database";
@@ -107,7 +118,7 @@ TEST_F(HttpApiTest, AnInvalidBodyNamesTheFieldAndWritesNothing) {
         fields.insert(d["field"]);
     }
     EXPECT_EQ(fields, (std::set<std::string>{"address", "extra"}));
-    EXPECT_TRUE(suppressions_.ListSuppressions(std::nullopt, 0, 10).empty());
+    EXPECT_TRUE(suppressions_.ListSuppressions(std::nullopt, "", 0, 10).empty());
     EXPECT_EQ(Call("POST", "/api/v1/suppressions", "{not json").status, 400u);
 }
 

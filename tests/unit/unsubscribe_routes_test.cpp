@@ -22,7 +22,7 @@ protected:
     app::HttpResponse Call(const std::string& method, const std::string& path, const std::string& body = "") {
         return api_.Handle({method, path, "", {{"content-type", "application/x-www-form-urlencoded"}}, body});
     }
-    std::vector<app::Suppression> Suppressed() { return suppressions_.ListSuppressions(std::nullopt, 0, 10); }
+    std::vector<app::Suppression> Suppressed() { return suppressions_.ListSuppressions(std::nullopt, "", 0, 10); }
 
     testing::InMemoryApiStores stores_;
     testing::InMemorySuppressionStore& suppressions_ = stores_.suppressions;

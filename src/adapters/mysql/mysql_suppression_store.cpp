@@ -4,6 +4,22 @@
 
 namespace bulkmsg::mysql {
 
+namespace {
+
+// A LIKE pattern matching the addresses that start with `prefix` (its %, _ and \ taken literally).
+std::string LikePrefix(const std::string& prefix) {
+    std::string pattern;
+    for (const char ch : prefix) {
+        if (ch == '%' || ch == '_' || ch == '\\') {
+            pattern += '\\';
+        }
+        pattern += ch;
+    }
+    return pattern + '%';
+}
+
+}  // namespace
+
 bool MysqlSuppressionStore::AddSuppression(const app::Suppression& s) {
     return pool_.With([&](MysqlConnection& c) {
         // MariaDB reports 1 affected row for an insert, 2 for an update of an existing row, 0 when unchanged.
@@ -25,12 +41,14 @@ bool MysqlSuppressionStore::RemoveSuppression(domain::Channel channel, const std
 }
 
 std::vector<app::Suppression> MysqlSuppressionStore::ListSuppressions(std::optional<domain::Channel> channel,
+                                                                      const std::string& address_prefix,
                                                                       std::uint64_t after_id, std::size_t limit) {
     const auto rows = pool_.With([&](MysqlConnection& c) {
         return c.Select("SELECT id, channel, address, reason, source, campaign_id FROM suppressions WHERE id > " +
                         std::to_string(after_id) +
-                        (channel ? " AND channel=" + c.Quote(domain::ToString(*channel)) : "") + " ORDER BY id LIMIT " +
-                        std::to_string(limit));
+                        (channel ? " AND channel=" + c.Quote(domain::ToString(*channel)) : "") +
+                        (address_prefix.empty() ? "" : " AND address LIKE " + c.Quote(LikePrefix(address_prefix))) +
+                        " ORDER BY id LIMIT " + std::to_string(limit));
     });
     std::vector<app::Suppression> list;
     const auto id = rows.Column("id"), channel_of = rows.Column("channel"), address = rows.Column("address"),

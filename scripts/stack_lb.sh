@@ -1,5 +1,6 @@
 # Sourced by scripts/stack: `scripts/stack lb up|down|status|kill N|start N`.
-# Two `bulkmsg api` processes (api1, api2) on 127.0.0.1:STACK_LB_API_PORT+0 and +1 behind HAProxy (Debian's
+# Two `bulkmsg api` processes (api1, api2) on 127.0.0.1:STACK_LB_API_PORT and STACK_LB_API2_PORT (default the port
+# after the first; tests pass two free ports, as the next port may be taken) behind HAProxy (Debian's
 # /usr/sbin/haproxy) on 127.0.0.1:STACK_LB_PORT, round-robin, each health-checked on /ready. The configuration,
 # pid files and the stats socket live under $STACK/lb; logs under $STACK/logs (api1.log, api2.log, haproxy.log).
 # The API processes get the stack's environment (.env); while `scripts/stack cluster` runs they also get its
@@ -9,10 +10,11 @@
 LB=$STACK/lb
 LB_PORT=${STACK_LB_PORT:-13080}
 LB_API_BASE=${STACK_LB_API_PORT:-13081}
+LB_API2=${STACK_LB_API2_PORT:-$((LB_API_BASE + 1))}
 LB_APIS=(1 2)
 LB_BIN=${BULKMSG_BIN:-$ROOT/build/bulkmsg}
 
-lb_api_port() { echo $((LB_API_BASE + $1 - 1)); }
+lb_api_port() { if [ "$1" = 1 ]; then echo "$LB_API_BASE"; else echo "$LB_API2"; fi; }
 lb_api_pidfile() { echo "$LB/api$1.pid"; }
 
 lb_check_api() {

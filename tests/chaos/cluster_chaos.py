@@ -52,9 +52,10 @@ class ClusterRun(chaos_run.Run):
         """api1 and api2 behind HAProxy, which listens on the port the simulator posts its webhooks to."""
         self.api_port = self.api_port or free_port()
         first = free_port()
-        self.metrics_ports.update({"api1": first, "api2": first + 1})
+        second = next(port for port in iter(free_port, None) if port != first)
+        self.metrics_ports.update({"api1": first, "api2": second})
         self.lb_env = dict(self.env, **(settings or {}), STACK_DIR=os.path.join(self.tmp, "lb-stack"),
-                           STACK_LB_PORT=str(self.api_port), STACK_LB_API_PORT=str(first),
+                           STACK_LB_PORT=str(self.api_port), STACK_LB_API_PORT=str(first), STACK_LB_API2_PORT=str(second),
                            BULKMSG_BIN=os.path.join(self.build, "bulkmsg"))
         self.lb("up")
         wait_for(f"http://127.0.0.1:{self.api_port}/ready", "HAProxy with a ready API", attempts=300)

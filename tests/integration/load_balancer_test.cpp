@@ -58,6 +58,7 @@ protected:
         env_["STACK_DIR"] = testing::EmptyWorkDir() + "/stack";
         env_["STACK_LB_PORT"] = std::to_string(lb_);
         env_["STACK_LB_API_PORT"] = std::to_string(api_[0]);
+        env_["STACK_LB_API2_PORT"] = std::to_string(api_[1]);
         env_["BULKMSG_BIN"] = BULKMSG_BINARY;
         const auto up = testing::RunStackScript({"lb", "up"}, env_);
         ASSERT_EQ(up.exit_code, 0) << up.output;
@@ -95,9 +96,14 @@ protected:
     std::map<std::string, std::string> env_;
     std::string key_;
     unsigned short lb_ = testing::FreePort();
+    // Two ports each found free (the port after a free one may be another connection's).
     std::array<unsigned short, 2> api_ = [] {
         const auto first = testing::FreePort();
-        return std::array<unsigned short, 2>{first, static_cast<unsigned short>(first + 1)};
+        auto second = testing::FreePort();
+        while (second == first) {
+            second = testing::FreePort();
+        }
+        return std::array<unsigned short, 2>{first, second};
     }();
 };
 

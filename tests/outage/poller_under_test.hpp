@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "domain/queue_batch.hpp"
 #include "support/outbox_fixture.hpp"
 #include "support/raw_http.hpp"
 
@@ -28,15 +29,22 @@ public:
     unsigned Live() const { return HttpGet(port_, "/live").status; }
     std::string Output() const { return process_->OutputSoFar(); }
 
-    /// Every outbox row's idempotency key is among the messages in the queue (duplicates allowed).
+    /// Every outbox row's idempotency key is among the items of the messages in the queue (single objects or
+    /// batches; duplicates allowed).
     void ExpectEveryRowInTheQueue(std::size_t rows) {
-        std::set<std::string> keys;
-        for (const auto& message : queues_.Take(rows, std::chrono::seconds(30))) {
-            keys.insert(message.message_id);
-        }
         std::set<std::string> expected;
         for (const auto& row : db_.Sql().Query("SELECT idempotency_key FROM outbox")) {
             expected.insert(*row[0]);
+        }
+        std::set<std::string> keys;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (keys.size() < expected.size() && std::chrono::steady_clock::now() < deadline) {
+            for (const auto& message : queues_.Take(rows, std::chrono::seconds(2))) {
+                for (const auto& item : domain::DecodeQueueBody(message.body)) {
+                    ASSERT_TRUE(item.message) << item.error;
+                    keys.insert(item.message->idempotency_key);
+                }
+            }
         }
         EXPECT_EQ(keys, expected);
     }

@@ -204,6 +204,13 @@ protected:
         options.flush_interval = std::chrono::milliseconds(5);
         return DeliveryWorker(options, queue_, store_, markers_, limiter_, *router_, transport_, clock_, random_);
     }
+    /// A worker whose email channel gets one rate token per request: one message goes out, the others wait.
+    DeliveryWorker ThrottledWorker() {
+        limiter_.tokens_per_call = 1;
+        DeliveryWorkerOptions options;
+        options.rate_per_second[domain::Channel::kEmail] = 1;
+        return Worker(options);
+    }
 
     FakeQueue queue_;
     FakeStore store_;

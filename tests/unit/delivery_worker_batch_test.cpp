@@ -115,10 +115,7 @@ TEST_F(DeliveryWorkerBatchTest, AFailedClaimRequeuesTheBatchOnce) {
 
 TEST_F(DeliveryWorkerBatchTest, DrainRequeuesAPartlySentBatchOnlyAfterItsSentItemIsStored) {
     queue_.AddBatch({1, 2, 3});
-    limiter_.tokens_per_call = 1;
-    DeliveryWorkerOptions options;
-    options.rate_per_second[domain::Channel::kEmail] = 1;
-    auto worker = Worker(options);
+    auto worker = ThrottledWorker();
     worker.Step();
     ASSERT_EQ(provider_->pending.size(), 1u);
     provider_->AnswerAll(domain::Sent("m1"));

@@ -243,10 +243,7 @@ TEST_F(DeliveryWorkerTest, DrainReleasesWhatWasClaimedButNotSent) {
     for (std::uint64_t id = 1; id <= 3; ++id) {
         queue_.Add(id);
     }
-    limiter_.tokens_per_call = 1;
-    DeliveryWorkerOptions options;
-    options.rate_per_second[domain::Channel::kEmail] = 1;
-    auto worker = Worker(options);
+    auto worker = ThrottledWorker();
     worker.Step();
     ASSERT_EQ(provider_->pending.size(), 1u);
     provider_->AnswerAll(domain::Sent("m1"));

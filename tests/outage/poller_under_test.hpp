@@ -5,7 +5,6 @@
 
 #include <set>
 
-#include "domain/queue_batch.hpp"
 #include "support/outbox_fixture.hpp"
 #include "support/raw_http.hpp"
 
@@ -37,14 +36,9 @@ public:
             expected.insert(*row[0]);
         }
         std::set<std::string> keys;
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (keys.size() < expected.size() && std::chrono::steady_clock::now() < deadline) {
-            for (const auto& message : queues_.Take(rows, std::chrono::seconds(2))) {
-                for (const auto& item : domain::DecodeQueueBody(message.body)) {
-                    ASSERT_TRUE(item.message) << item.error;
-                    keys.insert(item.message->idempotency_key);
-                }
-            }
+        for (const auto& item : queues_.TakeItems(rows, std::chrono::seconds(30))) {
+            ASSERT_TRUE(item.message) << item.error;
+            keys.insert(item.message->idempotency_key);
         }
         EXPECT_EQ(keys, expected);
     }

@@ -18,9 +18,11 @@ from bulkmsgpy.procs import Resources, exit_on_sigterm
 from bulkmsgpy.runs import log_processes, logger, result_path, run_parser, write_result
 
 GOALS = {"delivery_msgs_per_s": 10_000, "one_million_total_s": 180, "p99_latency_s": 2.0, "rss_mb": 200}
-# The original design (docs/original-design.md): one consumer with prefetch 1, a poller taking 100 rows every 5 s.
+# The original design (docs/original-design.md): one consumer with prefetch 1, a poller taking 100 rows every 5 s and
+# publishing one message per row.
 BASELINE = {"CONSUMER_WORKERS": "1", "CONSUMER_PREFETCH": "1", "CONSUMER_MAX_IN_FLIGHT": "1",
-            "POLL_BATCH_SIZE": "100", "POLL_INTERVAL_MS": "5000", "POLL_PIPELINE_DEPTH": "1", "POLL_DRAIN": "false"}
+            "POLL_BATCH_SIZE": "100", "POLL_INTERVAL_MS": "5000", "POLL_PIPELINE_DEPTH": "1", "POLL_DRAIN": "false",
+            "QUEUE_BATCH_SIZE": "1"}
 log = logger("bench")
 
 

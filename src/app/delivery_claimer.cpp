@@ -1,11 +1,8 @@
 #include "app/delivery_claimer.hpp"
 
-#include <iterator>
-
 #include "app/log.hpp"
 #include "app/metrics/metrics.hpp"
 #include "app/tracing/tracer.hpp"
-#include "domain/queue_message.hpp"
 #include "domain/traceparent.hpp"
 
 namespace bulkmsg::app {
@@ -19,7 +16,7 @@ constexpr std::chrono::milliseconds kIdleReceiveWait{20};
 DeliveryClaimer::DeliveryClaimer(const DeliveryContext& context, DeliveryDispatcher& dispatcher, OutcomeWriter& writer)
     : context_(context), dispatcher_(dispatcher), writer_(writer) {}
 
-std::vector<Delivery> DeliveryClaimer::TakeReceived() {
+std::vector<ReceivedItem> DeliveryClaimer::TakeReceived() {
     auto taken = std::move(received_);
     received_.clear();
     oldest_received_.reset();
@@ -30,12 +27,21 @@ void DeliveryClaimer::Receive(bool busy) {
     auto deliveries =
         context_.queue.Receive(context_.options.prefetch - context_.ledger.held,
                                busy || !received_.empty() ? std::chrono::milliseconds(0) : kIdleReceiveWait);
-    context_.ledger.held += deliveries.size();
-    context_.ledger.stats.received += deliveries.size();
     if (!deliveries.empty() && received_.empty()) {
         oldest_received_ = context_.clock.Now();
     }
-    std::move(deliveries.begin(), deliveries.end(), std::back_inserter(received_));
+    for (auto& d : deliveries) {
+        auto items = domain::DecodeQueueBody(d.body);
+        context_.ledger.Hold(d.tag, items.size());
+        context_.ledger.stats.received += items.size();
+        for (auto& item : items) {
+            // A batch item carries its own publish span; a single object has it in the header.
+            auto trace = item.message && domain::IsValidTraceparent(item.message->traceparent)
+                             ? item.message->traceparent
+                             : d.traceparent;
+            received_.push_back({d.tag, std::move(item), std::move(trace)});
+        }
+    }
 }
 
 bool DeliveryClaimer::ReceiveAndClaim(bool busy, bool stopping) {
@@ -59,16 +65,13 @@ bool DeliveryClaimer::ReceiveAndClaim(bool busy, bool stopping) {
 }
 
 void DeliveryClaimer::ClaimReceived(domain::TimePoint now) {
-    auto deliveries = TakeReceived();
+    auto items = TakeReceived();
     std::vector<ClaimRequest> requests;
-    requests.reserve(deliveries.size());
-    for (const auto& d : deliveries) {
-        try {
-            const auto m = domain::DecodeQueueMessage(d.body);
-            requests.push_back({m.outbox_id, m.idempotency_key, m.kind});
-        } catch (const domain::QueueMessageError&) {
-            requests.push_back({0, "", ""});  // outbox id 0 never exists: the store calls it invalid
-        }
+    requests.reserve(items.size());
+    for (const auto& received : items) {
+        const auto& m = received.item.message;
+        // Outbox id 0 never exists: the store calls it invalid.
+        requests.push_back(m ? ClaimRequest{m->outbox_id, m->idempotency_key, m->kind} : ClaimRequest{0, "", ""});
     }
     std::vector<ClaimVerdict> verdicts;
     try {
@@ -76,18 +79,15 @@ void DeliveryClaimer::ClaimReceived(domain::TimePoint now) {
         context_.ledger.store.Succeeded();
     } catch (const std::exception& e) {
         // Nothing was claimed: give the messages back and wait before taking more.
-        std::vector<std::uint64_t> tags;
-        for (const auto& d : deliveries) {
-            tags.push_back(d.tag);
+        for (const auto& received : items) {
+            context_.ledger.GiveBack(received.tag);
         }
-        context_.queue.Requeue(tags);
-        context_.ledger.held -= deliveries.size();
         const auto wait = context_.ledger.store.Failed(now, context_.random.Unit());
         Log(LogLevel::kWarn, "consumer", "cannot claim rows; messages requeued",
             {{"error", e.what()}, {"retry_in_ms", wait.count()}});
         return;
     }
-    Admit(std::move(deliveries), std::move(requests), std::move(verdicts));
+    Admit(std::move(items), std::move(requests), std::move(verdicts));
 }
 
 std::optional<std::vector<std::optional<std::string>>> DeliveryClaimer::AlreadySent(
@@ -101,38 +101,46 @@ std::optional<std::vector<std::optional<std::string>>> DeliveryClaimer::AlreadyS
     }
 }
 
-void DeliveryClaimer::Admit(std::vector<Delivery> deliveries, std::vector<ClaimRequest> requests,
+void DeliveryClaimer::Settle(const ReceivedItem& item, const ClaimRequest& request, const ClaimVerdict& verdict) {
+    switch (verdict.kind) {
+        case ClaimVerdict::Kind::kDeliver: return;
+        case ClaimVerdict::Kind::kDone:
+        case ClaimVerdict::Kind::kBusy:
+            ++context_.ledger.stats.deduplicated;
+            ProcessMetrics().messages_deduplicated.With({request.kind}).Inc();
+            break;
+        case ClaimVerdict::Kind::kPaused: ++context_.ledger.stats.paused; break;
+        case ClaimVerdict::Kind::kCancelled: ++context_.ledger.stats.cancelled; break;
+        case ClaimVerdict::Kind::kInvalid: {
+            // The decoder's reason names the bad item and field; the store's says what matched no row.
+            const auto& reason = item.item.error.empty() ? verdict.reason : item.item.error;
+            ++context_.ledger.stats.invalid;
+            context_.queue.DeadLetter(item.item.body, reason);
+            Log(LogLevel::kWarn, "consumer", "dead-lettered a message that matches no outbox row",
+                {{"outbox_id", request.outbox_id}, {"reason", reason}});
+            break;
+        }
+    }
+    context_.ledger.Acknowledge(item.tag);
+}
+
+void DeliveryClaimer::Admit(std::vector<ReceivedItem> items, std::vector<ClaimRequest> requests,
                             std::vector<ClaimVerdict> verdicts) {
     std::vector<std::size_t> deliver;
     std::vector<std::string> keys;
     for (std::size_t i = 0; i < verdicts.size(); ++i) {
-        auto& v = verdicts[i];
-        switch (v.kind) {
-            case ClaimVerdict::Kind::kDeliver:
-                deliver.push_back(i);
-                keys.push_back(v.message.idempotency_key);
-                continue;
-            case ClaimVerdict::Kind::kDone:
-            case ClaimVerdict::Kind::kBusy:
-                ++context_.ledger.stats.deduplicated;
-                ProcessMetrics().messages_deduplicated.With({requests[i].kind}).Inc();
-                break;
-            case ClaimVerdict::Kind::kPaused: ++context_.ledger.stats.paused; break;
-            case ClaimVerdict::Kind::kCancelled: ++context_.ledger.stats.cancelled; break;
-            case ClaimVerdict::Kind::kInvalid:
-                ++context_.ledger.stats.invalid;
-                context_.queue.DeadLetter(deliveries[i].body, v.reason);
-                Log(LogLevel::kWarn, "consumer", "dead-lettered a message that matches no outbox row",
-                    {{"outbox_id", requests[i].outbox_id}, {"reason", v.reason}});
-                break;
+        if (verdicts[i].kind == ClaimVerdict::Kind::kDeliver) {
+            deliver.push_back(i);
+            keys.push_back(verdicts[i].message.idempotency_key);
+        } else {
+            Settle(items[i], requests[i], verdicts[i]);
         }
-        context_.ledger.Acknowledge(deliveries[i].tag);
     }
     const auto already_sent = AlreadySent(keys);
     const auto now = context_.clock.Now();
     for (std::size_t j = 0; j < deliver.size(); ++j) {
         auto& v = verdicts[deliver[j]];
-        const auto tag = deliveries[deliver[j]].tag;
+        const auto tag = items[deliver[j]].tag;
         if (v.taken_over && !already_sent) {
             // Only the marker can tell whether the earlier holder's send was accepted. Leave the row 'sending' (our
             // claim renewed its lease and its token keeps it marked) and drop this copy: the poller republishes it
@@ -151,10 +159,10 @@ void DeliveryClaimer::Admit(std::vector<Delivery> deliveries, std::vector<ClaimR
             writer_.Finish(tag, v.claim_token, std::move(outcome), std::move(v.message), false);
             continue;
         }
-        // The consume span continues the poller's publish span (message header), else the row's own trace.
-        const auto& header = deliveries[deliver[j]].traceparent;
+        // The consume span continues the poller's publish span (the item's, else the header's), else the row's trace.
+        const auto& published = items[deliver[j]].traceparent;
         auto span = ProcessTracer().Start("consume", domain::SpanKind::kConsumer,
-                                          domain::IsValidTraceparent(header) ? header : v.message.traceparent);
+                                          domain::IsValidTraceparent(published) ? published : v.message.traceparent);
         dispatcher_.Enqueue({tag, v.claim_token, std::move(v.message), v.attempts, now, std::move(span)});
     }
 }

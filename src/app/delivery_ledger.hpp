@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "app/clock.hpp"
@@ -50,18 +51,51 @@ private:
     unsigned failures_ = 0;
 };
 
-/// What the stages of one worker share: how many messages it holds, the acknowledgements due, the store's backoff
-/// and the counts. A message leaves `held` exactly when it is acknowledged or requeued.
-struct DeliveryLedger {
-    std::size_t held = 0;
+/// What the stages of one worker share: how many messages it holds, the acknowledgements and requeues due, the
+/// store's backoff and the counts.
+///
+/// A message holds one item (a single object) or several (a batch). Each item is settled once: Acknowledge when its
+/// row's new state is stored or nothing needs storing, GiveBack when it goes back unsent (its row released, or never
+/// claimed). Once every item of a message is settled the message is due: requeued when any item was given back (a
+/// redelivery finds the settled items' rows final and only acknowledges them), acknowledged otherwise. A message
+/// leaves `held` exactly then. An item never settled (still in flight when the worker stops) keeps its message
+/// unacknowledged; the broker requeues it when the connection closes.
+class DeliveryLedger {
+public:
+    std::size_t held = 0;  // messages received and not yet due
     std::vector<std::uint64_t> acks;
+    std::vector<std::uint64_t> requeues;
     StoreBackoff store;
     DeliveryStats stats;
 
-    void Acknowledge(std::uint64_t tag) {
-        acks.push_back(tag);
-        --held;
+    /// A message with `items` items (at least one) arrived under `tag`.
+    void Hold(std::uint64_t tag, std::size_t items) {
+        open_[tag] = {items, false};
+        ++held;
     }
+    /// One item of `tag` is settled: its outcome stored, or nothing to store.
+    void Acknowledge(std::uint64_t tag) { Settle(tag, false); }
+    /// One item of `tag` goes back unsent.
+    void GiveBack(std::uint64_t tag) { Settle(tag, true); }
+
+private:
+    struct Open {
+        std::size_t items_left = 0;
+        bool given_back = false;
+    };
+    void Settle(std::uint64_t tag, bool given_back) {
+        const auto it = open_.find(tag);
+        if (it == open_.end()) {
+            return;
+        }
+        it->second.given_back = it->second.given_back || given_back;
+        if (--it->second.items_left == 0) {
+            (it->second.given_back ? requeues : acks).push_back(tag);
+            open_.erase(it);
+            --held;
+        }
+    }
+    std::map<std::uint64_t, Open> open_;
 };
 
 /// What every stage of one worker uses: its options, the queue and store ports, time, randomness and the ledger.

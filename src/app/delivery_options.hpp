@@ -11,9 +11,9 @@ namespace bulkmsg::app {
 
 /// The tuning of one consumer worker, shared by its stages (claim, dispatch, outcome writing).
 struct DeliveryWorkerOptions {
-    std::size_t prefetch = 200;       // messages held at once: received, waiting, in flight or awaiting their write
+    std::size_t prefetch = 200;       // messages (single or batches) held at once, as the channel's basic.qos
     std::size_t max_in_flight = 256;  // provider requests at once
-    std::size_t claim_rows = 100;     // messages claimed per transaction at most before a claim is forced
+    std::size_t claim_rows = 100;     // items received before a claim is forced (a claim takes all received)
     std::chrono::milliseconds claim_interval{10};  // a received message waits at most this long for its claim
     std::size_t flush_rows = 500;                  // outcomes written per transaction at most before a flush is forced
     std::chrono::milliseconds flush_interval{10};  // an outcome waits at most this long for its write

@@ -45,13 +45,17 @@ void DeliveryWorker::SendAcks() {
         queue_.Ack(std::move(ledger_.acks));
         ledger_.acks.clear();
     }
+    if (!ledger_.requeues.empty()) {
+        queue_.Requeue(ledger_.requeues);
+        ledger_.requeues.clear();
+    }
 }
 
 void DeliveryWorker::GiveBackUnsent() {
     std::vector<HeldRow> release;
     std::vector<std::uint64_t> tags;
-    for (const auto& d : claimer_.TakeReceived()) {
-        tags.push_back(d.tag);
+    for (const auto& received : claimer_.TakeReceived()) {
+        tags.push_back(received.tag);
     }
     for (const auto& item : dispatcher_.TakeWaiting()) {
         release.push_back({item.message.outbox_id, item.claim_token});
@@ -65,10 +69,12 @@ void DeliveryWorker::GiveBackUnsent() {
                 {{"rows", release.size()}, {"error", e.what()}});
         }
     }
-    if (!tags.empty()) {
-        queue_.Requeue(tags);
-        ledger_.held -= tags.size();
+    // A message is requeued once all its items are settled: a batch with items still being written goes back
+    // after their write (or, if that never comes, when the connection closes).
+    for (const auto tag : tags) {
+        ledger_.GiveBack(tag);
     }
+    SendAcks();
 }
 
 void DeliveryWorker::Drain(std::chrono::milliseconds timeout) {

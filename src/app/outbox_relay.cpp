@@ -6,7 +6,6 @@
 #include "app/metrics/metrics.hpp"
 #include "app/tracing/tracer.hpp"
 #include "domain/backoff.hpp"
-#include "domain/queue_message.hpp"
 #include "domain/traceparent.hpp"
 
 namespace bulkmsg::app {
@@ -16,13 +15,6 @@ OutboxRelay::OutboxRelay(OutboxStore& store, MessagePublisher& publisher, Clock&
     : store_(store), publisher_(publisher), clock_(clock), random_(random), options_(options), stats_(stats) {}
 
 namespace {
-
-// The message carries the row's publish span (a PRODUCER span continuing the row's trace, or starting one when the
-// row has none), so the consumer's span becomes its child.
-OutgoingMessage ToMessage(const domain::OutboxRow& row, const domain::Span& publish_span) {
-    domain::QueueMessage body{row.id, row.idempotency_key, row.campaign_id, row.user_ref, row.kind};
-    return {domain::EncodeQueueMessage(body), row.idempotency_key, row.attempts + 1, publish_span.Traceparent()};
-}
 
 std::string_view KindLabel(domain::ClaimKind kind) {
     switch (kind) {
@@ -41,6 +33,7 @@ struct OutboxRelay::InFlight {
     PublishTicket ticket;
     std::chrono::steady_clock::time_point published_at;
     std::vector<domain::Span> spans;  // one publish span per row, ended when the confirms are in
+    std::vector<RowBatch> batches;    // the published messages, in publish order, and the rows each carries
 };
 
 OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_batches, const StopToken* stop) {
@@ -60,16 +53,22 @@ OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_b
             if (rows.empty()) {
                 break;
             }
-            std::vector<OutgoingMessage> messages;
+            // Each row's message carries its publish span (a PRODUCER span continuing the row's trace, or starting one
+            // when the row has none), so the consumer's span becomes its child.
             std::vector<domain::Span> spans;
-            messages.reserve(rows.size());
             spans.reserve(rows.size());
             for (const auto& row : rows) {
                 spans.push_back(ProcessTracer().Start("publish", domain::SpanKind::kProducer, row.traceparent));
-                messages.push_back(ToMessage(row, spans.back()));
+            }
+            auto batches = BatchRows(rows, spans, options_.queue_batch_size);
+            std::vector<OutgoingMessage> messages;
+            messages.reserve(batches.size());
+            for (const auto& batch : batches) {
+                messages.push_back(batch.message);
             }
             const auto ticket = publisher_.Publish(messages);
-            in_flight.push_back({std::move(claim), ticket, std::chrono::steady_clock::now(), std::move(spans)});
+            in_flight.push_back(
+                {std::move(claim), ticket, std::chrono::steady_clock::now(), std::move(spans), std::move(batches)});
         }
         if (in_flight.empty()) {
             return result;
@@ -99,15 +98,22 @@ void OutboxRelay::EndSpans(InFlight& batch, const std::vector<bool>& acked) cons
 
 // Collects the confirms of the oldest batch in flight and marks its confirmed rows queued.
 void OutboxRelay::Finish(domain::ClaimKind kind, InFlight& batch) {
-    const auto acked = publisher_.AwaitConfirms(batch.ticket);
+    const auto message_acked = publisher_.AwaitConfirms(batch.ticket);
     const auto confirm_wait = std::chrono::steady_clock::now() - batch.published_at;
     stats_.confirm_wait_us_total +=
         static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(confirm_wait).count());
     const auto& rows = batch.claim->Rows();
+    // A row is confirmed with the message that carried it: a nacked or unconfirmed message leaves all its rows.
+    std::vector<bool> acked(rows.size(), false);
+    for (std::size_t m = 0; m < batch.batches.size(); ++m) {
+        for (const auto row : batch.batches[m].rows) {
+            acked[row] = message_acked.at(m);
+        }
+    }
     std::vector<std::uint64_t> confirmed;
     confirmed.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (acked.at(i)) {
+        if (acked[i]) {
             confirmed.push_back(rows[i].id);
         }
     }

@@ -8,6 +8,7 @@
 #include "app/message_publisher.hpp"
 #include "app/outbox_store.hpp"
 #include "app/random_source.hpp"
+#include "app/row_batches.hpp"
 #include "app/stop_token.hpp"
 
 namespace bulkmsg::app {
@@ -25,6 +26,9 @@ struct RelayOptions {
     /// false: one batch of each kind per poll and a sleep of poll_interval after every poll, as the original
     /// design did (for comparisons: the benchmark's baseline mode).
     bool drain = true;
+    /// Rows of one campaign and channel per queue message (QUEUE_BATCH_SIZE; row_batches.hpp). 1, the original's one
+    /// message per row, unless set (the configuration's default is 100).
+    std::size_t queue_batch_size = 1;
 };
 
 /// Counters of one poller, read by the metrics endpoint while the relay runs.

@@ -1,5 +1,6 @@
 #include "cli/consumer_wiring.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include "adapters/amqp/amqp_consumer.hpp"
@@ -15,10 +16,19 @@ namespace bulkmsg::cli {
 
 namespace {
 
+/// basic.qos in messages: CONSUMER_PREFETCH counts rows, and a message carries up to QUEUE_BATCH_SIZE of them. At
+/// least two, so the next batch is at hand while the last items of one are still being sent.
+std::uint16_t PrefetchMessages(const domain::Config& config) {
+    const auto rows = config.consumer.prefetch;
+    const auto batch = std::max<std::uint32_t>(1, config.poller.queue_batch_size);
+    const auto messages = (rows + batch - 1) / batch;
+    return static_cast<std::uint16_t>(std::min<std::uint32_t>(batch == 1 ? messages : std::max(2u, messages), 65535));
+}
+
 app::DeliveryWorkerOptions WorkerOptions(const domain::Config& config) {
     const auto& k = config.consumer;
     app::DeliveryWorkerOptions o;
-    o.prefetch = k.prefetch;
+    o.prefetch = PrefetchMessages(config);
     o.max_in_flight = k.max_in_flight;
     o.lease = std::chrono::seconds(config.poller.queued_lease_seconds);
     o.retry = {k.max_attempts, std::chrono::seconds(k.retry_delay_seconds), k.exponential_backoff};
@@ -51,8 +61,7 @@ void RunWorker(Shared& shared, unsigned index, app::StopToken& stop) {
         std::unique_ptr<amqp::AmqpConsumer> queue;
         std::unique_ptr<app::DeliveryWorker> worker;
         try {
-            queue = std::make_unique<amqp::AmqpConsumer>(config.rabbitmq, rotation, topology,
-                                                         static_cast<std::uint16_t>(config.consumer.prefetch));
+            queue = std::make_unique<amqp::AmqpConsumer>(config.rabbitmq, rotation, topology, PrefetchMessages(config));
             worker = std::make_unique<app::DeliveryWorker>(WorkerOptions(config), *queue, shared.store, shared.markers,
                                                            shared.limiter, *providers.router, *providers.transport,
                                                            clock, random, &shared.progress);

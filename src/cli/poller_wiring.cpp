@@ -25,9 +25,11 @@ void RunPoller(const domain::Config& config, app::StopToken& stop, app::RelaySta
     options.poll_interval = std::chrono::milliseconds(config.poller.poll_interval_ms);
     options.pipeline_depth = config.poller.pipeline_depth;
     options.drain = config.poller.drain;
+    options.queue_batch_size = config.poller.queue_batch_size;
     app::OutboxRelay relay(store, publisher, clock, random, options, stats);
     app::Log(app::LogLevel::kInfo, "poller", "polling the outbox",
              {{"batch_size", options.batch_size},
+              {"queue_batch_size", options.queue_batch_size},
               {"poll_interval_ms", options.poll_interval.count()},
               {"pipeline_depth", options.pipeline_depth},
               {"drain", options.drain},

@@ -108,6 +108,9 @@ struct PollerConfig {
     std::uint32_t confirm_timeout_ms = 0;
     std::uint32_t schedule_max_lateness_seconds = 0;  // older schedules wait for an explicit prepare
     bool drain = true;  // POLL_DRAIN: poll again at once after a full batch (false: the original's fixed pace)
+    /// QUEUE_BATCH_SIZE: rows of one campaign and channel per queue message (1: one object per row, as the original;
+    /// more: a JSON array). Consumers read it too, to size their basic.qos in messages.
+    std::uint32_t queue_batch_size = 0;
 };
 
 /// The consumer workers (`bulkmsg consumer`, `bulkmsg all`).

@@ -13,6 +13,7 @@ void ParsePoller(const ConfigReader& r, Config& c) {
         r.Integer("QUEUED_LEASE_SECONDS", 10, 7 * 86'400), r.Integer("PUBLISH_CONFIRM_TIMEOUT_MS", 100, 600'000)};
     c.poller.schedule_max_lateness_seconds = r.Duration("SCHEDULE_MAX_LATENESS", 60, 365 * 86'400);
     c.poller.drain = r.OneOf("POLL_DRAIN", {"true", "false"}) == "true";
+    c.poller.queue_batch_size = r.Integer("QUEUE_BATCH_SIZE", 1, 1000);
 }
 
 void ParseConsumer(const ConfigReader& r, Config& c) {

@@ -92,6 +92,7 @@ std::vector<VariableSpec> PollerVariables() {
         {"POLL_PIPELINE_DEPTH", "4"},    {"POLL_DRAIN", "true"},
         {"PREPARE_BATCH_SIZE", "1000"},  {"SCHEDULE_MAX_LATENESS", "24h"},
         {"QUEUED_LEASE_SECONDS", "900"}, {"PUBLISH_CONFIRM_TIMEOUT_MS", "10000"},
+        {"QUEUE_BATCH_SIZE", "100"},
     };
 }
 

@@ -39,15 +39,46 @@ std::string TextField(const nlohmann::json& body, const char* name) {
     return value.get<std::string>();
 }
 
+// An optional field: absent is fine, present with the wrong type is an error.
+unsigned AttemptField(const nlohmann::json& body) {
+    auto it = body.find("attempt");
+    if (it == body.end()) {
+        return 0;
+    }
+    if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0 || it->get<std::uint64_t>() > 1'000'000) {
+        throw QueueMessageError("attempt must be a positive integer");
+    }
+    return it->get<unsigned>();
+}
+
+std::string TraceparentField(const nlohmann::json& body) {
+    auto it = body.find("traceparent");
+    if (it == body.end()) {
+        return "";
+    }
+    if (!it->is_string()) {
+        throw QueueMessageError("traceparent must be a string");
+    }
+    return it->get<std::string>();
+}
+
 }  // namespace
+
+QueueMessage QueueMessageFromJson(const nlohmann::json& object) {
+    if (!object.is_object()) {
+        throw QueueMessageError("not a JSON object");
+    }
+    return {IdField(object, "outboxId"),  TextField(object, "idempotencyKey"), IdField(object, "campaignId"),
+            TextField(object, "userRef"), TextField(object, "kind"),           AttemptField(object),
+            TraceparentField(object)};
+}
 
 QueueMessage DecodeQueueMessage(std::string_view body) {
     auto json = nlohmann::json::parse(body, nullptr, false);
     if (json.is_discarded() || !json.is_object()) {
         throw QueueMessageError("body is not a JSON object");
     }
-    return {IdField(json, "outboxId"), TextField(json, "idempotencyKey"), IdField(json, "campaignId"),
-            TextField(json, "userRef"), TextField(json, "kind")};
+    return QueueMessageFromJson(json);
 }
 
 }  // namespace bulkmsg::domain

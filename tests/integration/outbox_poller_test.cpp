@@ -10,6 +10,7 @@
 #include "app/campaign_preparer.hpp"
 #include "app/outbox_relay.hpp"
 #include "domain/campaign_request.hpp"
+#include "domain/sha256.hpp"
 #include "domain/traceparent.hpp"
 #include "support/fake_clock.hpp"
 #include "support/outbox_fixture.hpp"
@@ -25,10 +26,15 @@ class OutboxPollerTest : public ::testing::Test {
 protected:
     struct Poller {
         Poller(const domain::DatabaseConfig& db, const amqp::Topology& topology, app::Clock& clock,
-               std::size_t batch_size)
+               std::size_t batch_size, std::size_t queue_batch_size = 1)
             : store(db),
               publisher(testing::StackConfig().rabbitmq, topology, 10s),
-              relay(store, publisher, clock, random, {batch_size, 900s, 50ms}, stats) {}
+              relay(store, publisher, clock, random, Options(batch_size, queue_batch_size), stats) {}
+        static app::RelayOptions Options(std::size_t batch_size, std::size_t queue_batch_size) {
+            app::RelayOptions options{batch_size, 900s, 50ms};
+            options.queue_batch_size = queue_batch_size;
+            return options;
+        }
         mysql::MysqlOutboxStore store;
         amqp::AmqpPublisher publisher;
         app::SystemRandom random;
@@ -105,6 +111,43 @@ TEST_F(OutboxPollerTest, TwoPollersPublishEachOf20000RowsExactlyOnce) {
     EXPECT_EQ(messages.size(), 20000u);
     EXPECT_EQ(keys.size(), 20000u);
     EXPECT_EQ(std::stoull(db_.Value("SELECT COUNT(DISTINCT idempotency_key) FROM outbox")), keys.size());
+}
+
+TEST_F(OutboxPollerTest, BatchesCarryUpToQueueBatchSizeRowsOfOneCampaignAndChannelEachOnce) {
+    const auto first = db_.InsertCampaign();
+    const auto second = db_.InsertCampaign();
+    db_.InsertOutbox(first, 250);
+    db_.InsertOutbox(second, 30);
+    db_.Sql().Execute("UPDATE outbox SET kind='sms' WHERE campaign_id=" + std::to_string(first) + " AND id % 5 = 0");
+    Poller poller(db_.Config(), queues_.Topology(), clock_, 1000, 100);
+    EXPECT_FALSE(poller.relay.PollOnce());
+
+    EXPECT_EQ(db_.Count("status='queued'"), 280u);
+    // first: 200 email rows (2 messages) and 50 sms (1); second: 30 email (1).
+    const auto messages = queues_.Take(10, 5s);
+    ASSERT_EQ(messages.size(), 4u);
+    std::set<std::uint64_t> ids;
+    for (const auto& message : messages) {
+        const auto body = nlohmann::json::parse(message.body);
+        ASSERT_TRUE(body.is_array());
+        EXPECT_LE(body.size(), 100u);
+        std::string keys;
+        for (const auto& item : body) {
+            EXPECT_EQ(item.at("campaignId"), body[0].at("campaignId"));
+            EXPECT_EQ(item.at("kind"), body[0].at("kind"));
+            EXPECT_EQ(item.at("attempt"), 1);
+            EXPECT_TRUE(domain::IsValidTraceparent(item.at("traceparent").get<std::string>()));
+            const auto id = item.at("outboxId").get<std::uint64_t>();
+            EXPECT_TRUE(ids.insert(id).second) << "row " << id << " published twice";
+            EXPECT_EQ(item.at("idempotencyKey"),
+                      db_.Value("SELECT idempotency_key FROM outbox WHERE id=" + std::to_string(id)));
+            keys += (keys.empty() ? "" : ",") + item.at("idempotencyKey").get<std::string>();
+        }
+        EXPECT_EQ(message.message_id, "batch-" + domain::Sha256Hex(keys));
+        EXPECT_EQ(message.delivery_mode, 2);
+    }
+    EXPECT_EQ(ids.size(), 280u);
+    EXPECT_EQ(poller.stats.published, 280u);
 }
 
 TEST_F(OutboxPollerTest, DueRetriesAndStaleQueuedRowsAreRepublishedOthersAreNotTouched) {

@@ -196,7 +196,7 @@ TEST_F(PreparationTest, PollerProcessPreparesAScheduledCampaignAndPublishesIt) {
     testing::ChildProcess poller({BULKMSG_BINARY, "poller"}, testing::BulkmsgEnv(env), testing::EmptyWorkDir());
     EXPECT_TRUE(testing::WaitUntil([&] { return db_.Count("status='queued'") == 300; }, 30s)) << poller.OutputSoFar();
     EXPECT_EQ(db_.Value("SELECT status FROM campaigns WHERE id=" + std::to_string(campaign)), "running");
-    EXPECT_EQ(queues.Take(300, 10s).size(), 300u);
+    EXPECT_EQ(queues.TakeItems(300, 10s).size(), 300u);
     poller.Signal(SIGTERM);
     const auto result = poller.Wait();
     EXPECT_EQ(result.exit_code, 0);

@@ -28,15 +28,17 @@ public:
     unsigned Live() const { return HttpGet(port_, "/live").status; }
     std::string Output() const { return process_->OutputSoFar(); }
 
-    /// Every outbox row's idempotency key is among the messages in the queue (duplicates allowed).
+    /// Every outbox row's idempotency key is among the items of the messages in the queue (single objects or
+    /// batches; duplicates allowed).
     void ExpectEveryRowInTheQueue(std::size_t rows) {
-        std::set<std::string> keys;
-        for (const auto& message : queues_.Take(rows, std::chrono::seconds(30))) {
-            keys.insert(message.message_id);
-        }
         std::set<std::string> expected;
         for (const auto& row : db_.Sql().Query("SELECT idempotency_key FROM outbox")) {
             expected.insert(*row[0]);
+        }
+        std::set<std::string> keys;
+        for (const auto& item : queues_.TakeItems(rows, std::chrono::seconds(30))) {
+            ASSERT_TRUE(item.message) << item.error;
+            keys.insert(item.message->idempotency_key);
         }
         EXPECT_EQ(keys, expected);
     }

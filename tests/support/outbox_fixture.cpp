@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <iterator>
 
 #include "adapters/mysql/mysql_migration_store.hpp"
 #include "app/embedded_migrations.hpp"
@@ -92,6 +93,26 @@ std::map<std::string, std::string> TestQueues::Env() const {
 }
 
 std::vector<ReceivedMessage> TestQueues::Take(std::size_t count, std::chrono::milliseconds timeout) {
+    return TakeUntil([count](const std::vector<ReceivedMessage>& taken) { return taken.size() >= count; }, timeout);
+}
+
+std::vector<domain::QueueItem> TestQueues::TakeItems(std::size_t count, std::chrono::milliseconds timeout) {
+    std::vector<domain::QueueItem> items;
+    std::size_t decoded = 0;  // messages already split into items
+    TakeUntil(
+        [&](const std::vector<ReceivedMessage>& taken) {
+            for (; decoded < taken.size(); ++decoded) {
+                auto more = domain::DecodeQueueBody(taken[decoded].body);
+                std::move(more.begin(), more.end(), std::back_inserter(items));
+            }
+            return items.size() >= count;
+        },
+        timeout);
+    return items;
+}
+
+std::vector<ReceivedMessage> TestQueues::TakeUntil(
+    const std::function<bool(const std::vector<ReceivedMessage>&)>& enough, std::chrono::milliseconds timeout) {
     amqp::AmqpConnection connection(StackConfig().rabbitmq);
     amqp::DeclareTopology(connection, topology_);
     amqp_basic_qos(connection.Raw(), amqp::AmqpConnection::kChannel, 0, 2000, 0);
@@ -100,7 +121,7 @@ std::vector<ReceivedMessage> TestQueues::Take(std::size_t count, std::chrono::mi
     connection.CheckReply("basic.consume");
     std::vector<ReceivedMessage> messages;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (messages.size() < count && std::chrono::steady_clock::now() < deadline) {
+    while (!enough(messages) && std::chrono::steady_clock::now() < deadline) {
         timeval wait{0, 200000};
         amqp_envelope_t envelope;
         amqp_maybe_release_buffers(connection.Raw());

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "adapters/amqp/amqp_connection.hpp"
 #include "adapters/amqp/topology.hpp"
 #include "adapters/mysql/mysql_connection.hpp"
+#include "domain/queue_batch.hpp"
 #include "support/test_environment.hpp"
 
 namespace bulkmsg::testing {
@@ -61,6 +63,9 @@ public:
     std::map<std::string, std::string> Env() const;
     /// Consumes (and acks) messages from the main queue until `count` arrived or `timeout` passed.
     std::vector<ReceivedMessage> Take(std::size_t count, std::chrono::milliseconds timeout);
+    /// Consumes (and acks) messages until their items (one per single object, one per row of a batch) number
+    /// `count` or `timeout` passed; returns the items.
+    std::vector<domain::QueueItem> TakeItems(std::size_t count, std::chrono::milliseconds timeout);
     /// Ready messages in the main queue (declaring the queues first if they do not exist).
     std::uint64_t Depth();
     /// Publishes `body` to the main queue as a producer other than the poller would (persistent).
@@ -72,6 +77,10 @@ public:
     bool RedeclareAs(const std::string& type);
 
 private:
+    /// Consumes (and acks) messages until `enough` of them are taken or `timeout` passed.
+    std::vector<ReceivedMessage> TakeUntil(const std::function<bool(const std::vector<ReceivedMessage>&)>& enough,
+                                           std::chrono::milliseconds timeout);
+
     amqp::Topology topology_;
 };
 

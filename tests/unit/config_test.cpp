@@ -207,6 +207,8 @@ TEST(ConfigTest, PollerAndQueueSettingsHaveTheOriginalDefaults) {
     EXPECT_EQ(config.poller.poll_interval_ms, 5000u);
     EXPECT_EQ(config.poller.batch_size, 1000u);
     EXPECT_EQ(config.poller.queued_lease_seconds, 900u);
+    EXPECT_EQ(config.poller.queue_batch_size, 100u);
+    EXPECT_EQ(ParseConfig({{"QUEUE_BATCH_SIZE", "1"}}).poller.queue_batch_size, 1u);
     EXPECT_TRUE(config.poller.drain);
     EXPECT_FALSE(ParseConfig({{"POLL_DRAIN", "false"}}).poller.drain);
 }
@@ -216,6 +218,9 @@ TEST(ConfigTest, RejectsBadPollerAndQueueSettingsNamingTheVariable) {
     EXPECT_EQ(ErrorVariable({{"POLL_BATCH_SIZE", "0"}}), "POLL_BATCH_SIZE");
     EXPECT_EQ(ErrorVariable({{"POLL_DRAIN", "yes"}}), "POLL_DRAIN");
     EXPECT_EQ(ErrorVariable({{"POLL_BATCH_SIZE", "10001"}}), "POLL_BATCH_SIZE");
+    EXPECT_EQ(ErrorVariable({{"QUEUE_BATCH_SIZE", "0"}}), "QUEUE_BATCH_SIZE");
+    EXPECT_EQ(ErrorVariable({{"QUEUE_BATCH_SIZE", "1001"}}), "QUEUE_BATCH_SIZE");
+    EXPECT_EQ(ErrorVariable({{"QUEUE_BATCH_SIZE", "many"}}), "QUEUE_BATCH_SIZE");
     EXPECT_EQ(ErrorVariable({{"QUEUED_LEASE_SECONDS", "-5"}}), "QUEUED_LEASE_SECONDS");
     // A lease shorter than a claimed message's wait plus its provider call would republish rows still being sent.
     EXPECT_EQ(ErrorVariable({{"QUEUED_LEASE_SECONDS", "20"}}), "QUEUED_LEASE_SECONDS");  // default timeout 10 s

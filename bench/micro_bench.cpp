@@ -95,7 +95,7 @@ void BM_IdempotencyKey(benchmark::State& state) {
 BENCHMARK(BM_IdempotencyKey);
 
 void BM_EncodeQueueMessage(benchmark::State& state) {
-    const domain::QueueMessage message{7, kKey, 42, "user1@example.com", "email"};
+    const domain::QueueMessage message{7, kKey, 42, "user1@example.com", "email", 0, {}};
     for (auto _ : state) {
         benchmark::DoNotOptimize(domain::EncodeQueueMessage(message));
     }
@@ -103,7 +103,7 @@ void BM_EncodeQueueMessage(benchmark::State& state) {
 BENCHMARK(BM_EncodeQueueMessage);
 
 void BM_DecodeQueueMessage(benchmark::State& state) {
-    const auto body = domain::EncodeQueueMessage({7, kKey, 42, "user1@example.com", "email"});
+    const auto body = domain::EncodeQueueMessage({7, kKey, 42, "user1@example.com", "email", 0, {}});
     for (auto _ : state) {
         benchmark::DoNotOptimize(domain::DecodeQueueMessage(body));
     }

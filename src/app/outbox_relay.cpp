@@ -60,15 +60,15 @@ OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_b
             for (const auto& row : rows) {
                 spans.push_back(ProcessTracer().Start("publish", domain::SpanKind::kProducer, row.traceparent));
             }
-            auto batches = BatchRows(rows, spans, options_.queue_batch_size);
+            auto row_batches = BatchRows(rows, spans, options_.queue_batch_size);
             std::vector<OutgoingMessage> messages;
-            messages.reserve(batches.size());
-            for (const auto& batch : batches) {
+            messages.reserve(row_batches.size());
+            for (const auto& batch : row_batches) {
                 messages.push_back(batch.message);
             }
             const auto ticket = publisher_.Publish(messages);
             in_flight.push_back(
-                {std::move(claim), ticket, std::chrono::steady_clock::now(), std::move(spans), std::move(batches)});
+                {std::move(claim), ticket, std::chrono::steady_clock::now(), std::move(spans), std::move(row_batches)});
         }
         if (in_flight.empty()) {
             return result;

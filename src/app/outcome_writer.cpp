@@ -12,7 +12,7 @@ namespace {
 
 std::string QueueBody(const domain::OutboundMessage& m) {
     return domain::EncodeQueueMessage(
-        {m.outbox_id, m.idempotency_key, m.campaign_id, m.user_ref, std::string(domain::ToString(m.kind))});
+        {m.outbox_id, m.idempotency_key, m.campaign_id, m.user_ref, std::string(domain::ToString(m.kind)), 0, {}});
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 
 namespace bulkmsg::domain {
 
-ClaimDecision DecideClaim(OutboxStatus row_status, CampaignStatus campaign_status, bool within_lease) {
-    if (IsFinal(row_status)) {
+ClaimDecision DecideClaim(OutboxStatus row_status, CampaignStatus campaign_status, bool within_lease, bool due) {
+    if (IsFinal(row_status) || (row_status == OutboxStatus::kRetrying && !due)) {
         return ClaimDecision::kDone;
     }
     if (row_status == OutboxStatus::kSending && within_lease) {

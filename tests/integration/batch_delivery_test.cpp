@@ -65,6 +65,28 @@ TEST_F(BatchDeliveryTest, ABatchWhoseItemsEndDifferentlyIsAcknowledgedOnceEveryI
     EXPECT_EQ(queues_.Depth(), 0u) << "an unacknowledged batch would be back in the queue after the consumer stopped";
 }
 
+// The copy of a batch requeued after a stop mid-batch: one item had been given back unsent ('queued'), the other's
+// outcome was already stored as 'retrying' with its backoff ahead. Only the first is sent; the second waits.
+TEST_F(BatchDeliveryTest, ARedeliveredBatchLeavesAnItemInBackoffForThePoller) {
+    const auto campaign = db_.InsertCampaign();
+    Insert(campaign, "email", 2, "ELT(seq, 'given-back@example.com', 'backoff@example.com')");
+    db_.Sql().Execute("UPDATE outbox SET status='queued', queued_at=NOW(6), available_at=NOW(6)");
+    db_.Sql().Execute(
+        "UPDATE outbox SET status='retrying', attempts=1, last_error='provider 503', "
+        "available_at=NOW(6) + INTERVAL 10 MINUTE WHERE user_ref='backoff@example.com'");
+    const auto backoff_until = db_.Value("SELECT available_at FROM outbox WHERE user_ref='backoff@example.com'");
+    queues_.Publish("[" + Item(IdOf("given-back@example.com")) + "," + Item(IdOf("backoff@example.com")) + "]");
+    auto consumer = Start("consumer", {{"QUEUE_BATCH_SIZE", "100"}});
+    ASSERT_TRUE(WaitForStatus("sent", 1, 20s)) << consumer->OutputSoFar().substr(0, 4000);
+    EXPECT_TRUE(testing::WaitUntil([&] { return queues_.Depth() == 0; }, 10s)) << "the batch is acknowledged";
+    Stop(consumer);
+    EXPECT_EQ(StatusOf("given-back@example.com"), "sent 1");
+    EXPECT_EQ(StatusOf("backoff@example.com"), "retrying 1") << "its backoff is not skipped";
+    EXPECT_EQ(db_.Value("SELECT available_at FROM outbox WHERE user_ref='backoff@example.com'"), backoff_until);
+    EXPECT_EQ(sim_.Stats()["accepted"], 1);
+    EXPECT_EQ(queues_.Depth(), 0u);
+}
+
 TEST_F(BatchDeliveryTest, ASingleObjectMessageIsStillDeliveredByABatchConsumer) {
     const auto campaign = db_.InsertCampaign();
     Insert(campaign, "email", 1);

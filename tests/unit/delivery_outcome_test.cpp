@@ -8,8 +8,8 @@ namespace bulkmsg::domain {
 namespace {
 
 // The claim decision for statuses named as the database stores them.
-ClaimDecision Decide(std::string_view row, std::string_view campaign, bool within_lease) {
-    return DecideClaim(*ParseOutboxStatus(row), *ParseCampaignStatus(campaign), within_lease);
+ClaimDecision Decide(std::string_view row, std::string_view campaign, bool within_lease, bool due = true) {
+    return DecideClaim(*ParseOutboxStatus(row), *ParseCampaignStatus(campaign), within_lease, due);
 }
 
 using namespace std::chrono_literals;
@@ -78,6 +78,15 @@ TEST(DeliveryClaimTest, DecidesFromRowAndCampaignStatus) {
     EXPECT_EQ(Decide("sending", "paused", true), ClaimDecision::kBusy);
     EXPECT_EQ(Decide("sending", "running", false), ClaimDecision::kDeliver) << "lease ran out";
     EXPECT_EQ(Decide("sending", "paused", false), ClaimDecision::kPaused);
+}
+
+TEST(DeliveryClaimTest, ARetryingRowIsNotDeliveredBeforeItsBackoffEnds) {
+    EXPECT_EQ(Decide("retrying", "running", false, false), ClaimDecision::kDone) << "stale copy of a requeued batch";
+    EXPECT_EQ(Decide("retrying", "paused", false, false), ClaimDecision::kDone);
+    EXPECT_EQ(Decide("retrying", "running", false, true), ClaimDecision::kDeliver);
+    for (const char* open : {"pending", "queued"}) {
+        EXPECT_EQ(Decide(open, "running", false, false), ClaimDecision::kDeliver) << open << " ignores available_at";
+    }
 }
 
 }  // namespace

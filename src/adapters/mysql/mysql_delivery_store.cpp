@@ -38,6 +38,7 @@ struct RowState {
     std::uint64_t campaign_id = 0;
     std::string idempotency_key;
     bool within_lease = false;
+    bool due = true;                // available_at has come
     bool unresolved_claim = false;  // an earlier claim's token is still on the row
     domain::OutboundMessage message;
     unsigned attempts = 0;
@@ -57,7 +58,7 @@ app::ClaimVerdict Verdict(const app::ClaimRequest& request, const std::map<std::
         return v;
     }
     using Kind = app::ClaimVerdict::Kind;
-    switch (domain::DecideClaim(row.status, campaign_status.at(row.campaign_id), row.within_lease)) {
+    switch (domain::DecideClaim(row.status, campaign_status.at(row.campaign_id), row.within_lease, row.due)) {
         case domain::ClaimDecision::kDeliver:
             v.kind = Kind::kDeliver;
             v.message = row.message;
@@ -72,9 +73,10 @@ app::ClaimVerdict Verdict(const app::ClaimRequest& request, const std::map<std::
     return v;
 }
 
-/// The outbox rows of `ids` locked FOR UPDATE, by id; within_lease when claimed for sending after `lease_start`.
+/// The outbox rows of `ids` locked FOR UPDATE, by id; within_lease when claimed for sending after `lease_start`,
+/// due when available_at is at or before `now`.
 std::map<std::uint64_t, RowState> LockRows(MysqlConnection& c, const std::set<std::uint64_t>& ids,
-                                           domain::TimePoint lease_start) {
+                                           domain::TimePoint now, domain::TimePoint lease_start) {
     std::map<std::uint64_t, RowState> rows;
     if (ids.empty()) {
         return rows;
@@ -82,14 +84,15 @@ std::map<std::uint64_t, RowState> LockRows(MysqlConnection& c, const std::set<st
     const auto result = c.Select(
         Sql(c,
             "SELECT id, campaign_id, idempotency_key, kind, user_ref, payload, status, attempts, traceparent, "
-            "sending_at IS NOT NULL AND sending_at > ? AS within_lease, claim_token IS NOT NULL AS unresolved_claim "
-            "FROM outbox WHERE id IN (?) FOR UPDATE",
-            lease_start, SqlList{ids}));
+            "sending_at IS NOT NULL AND sending_at > ? AS within_lease, claim_token IS NOT NULL AS unresolved_claim, "
+            "available_at IS NULL OR available_at <= ? AS due FROM outbox WHERE id IN (?) FOR UPDATE",
+            lease_start, now, SqlList{ids}));
     const auto id = result.Column("id"), campaign = result.Column("campaign_id"),
                key = result.Column("idempotency_key"), kind = result.Column("kind"), user = result.Column("user_ref"),
                payload = result.Column("payload"), status = result.Column("status"),
                attempts = result.Column("attempts"), trace = result.Column("traceparent"),
-               within_lease = result.Column("within_lease"), unresolved = result.Column("unresolved_claim");
+               within_lease = result.Column("within_lease"), unresolved = result.Column("unresolved_claim"),
+               due = result.Column("due");
     for (const auto r : result) {
         RowState row;
         const auto outbox_id = r.UInt(id);
@@ -106,6 +109,7 @@ std::map<std::uint64_t, RowState> LockRows(MysqlConnection& c, const std::set<st
         row.attempts = static_cast<unsigned>(r.UInt(attempts));
         row.within_lease = r.Bool(within_lease);
         row.unresolved_claim = r.Bool(unresolved);
+        row.due = r.Bool(due);
         rows.emplace(outbox_id, std::move(row));
     }
     return rows;
@@ -200,7 +204,7 @@ std::vector<app::ClaimVerdict> MysqlDeliveryStore::Claim(const std::vector<app::
     return pool_.With([&](MysqlConnection& c) {
         std::vector<app::ClaimVerdict> verdicts;
         c.Execute("START TRANSACTION");
-        const auto rows = LockRows(c, ids, now - lease);
+        const auto rows = LockRows(c, ids, now, now - lease);
         const auto campaign_status = CampaignStatuses(c, rows);
         std::set<std::uint64_t> deliver, paused, cancelled;
         const auto token = NewClaimToken();

@@ -115,7 +115,7 @@ void DeliveryClaimer::Settle(const ReceivedItem& item, const ClaimRequest& reque
             // The decoder's reason names the bad item and field; the store's says what matched no row.
             const auto& reason = item.item.error.empty() ? verdict.reason : item.item.error;
             ++context_.ledger.stats.invalid;
-            context_.queue.DeadLetter(item.item.body, reason);
+            context_.queue.DeadLetter(domain::QueueItemBody(item.item), reason);
             Log(LogLevel::kWarn, "consumer", "dead-lettered a message that matches no outbox row",
                 {{"outbox_id", request.outbox_id}, {"reason", reason}});
             break;

@@ -32,8 +32,8 @@ struct OutboxRelay::InFlight {
     std::unique_ptr<OutboxClaim> claim;
     PublishTicket ticket;
     std::chrono::steady_clock::time_point published_at;
-    std::vector<domain::Span> spans;  // one publish span per row, ended when the confirms are in
-    std::vector<RowBatch> batches;    // the published messages, in publish order, and the rows each carries
+    std::vector<domain::Span> spans;                     // one publish span per row, ended when the confirms are in
+    std::vector<std::vector<std::size_t>> message_rows;  // by published message, in publish order: its rows
 };
 
 OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_batches, const StopToken* stop) {
@@ -60,15 +60,15 @@ OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_b
             for (const auto& row : rows) {
                 spans.push_back(ProcessTracer().Start("publish", domain::SpanKind::kProducer, row.traceparent));
             }
-            auto row_batches = BatchRows(rows, spans, options_.queue_batch_size);
             std::vector<OutgoingMessage> messages;
-            messages.reserve(row_batches.size());
-            for (const auto& batch : row_batches) {
-                messages.push_back(batch.message);
+            std::vector<std::vector<std::size_t>> message_rows;
+            for (auto& batch : BatchRows(rows, spans, options_.queue_batch_size)) {
+                messages.push_back(std::move(batch.message));
+                message_rows.push_back(std::move(batch.rows));
             }
             const auto ticket = publisher_.Publish(messages);
-            in_flight.push_back(
-                {std::move(claim), ticket, std::chrono::steady_clock::now(), std::move(spans), std::move(row_batches)});
+            in_flight.push_back({std::move(claim), ticket, std::chrono::steady_clock::now(), std::move(spans),
+                                 std::move(message_rows)});
         }
         if (in_flight.empty()) {
             return result;
@@ -105,8 +105,8 @@ void OutboxRelay::Finish(domain::ClaimKind kind, InFlight& batch) {
     const auto& rows = batch.claim->Rows();
     // A row is confirmed with the message that carried it: a nacked or unconfirmed message leaves all its rows.
     std::vector<bool> acked(rows.size(), false);
-    for (std::size_t m = 0; m < batch.batches.size(); ++m) {
-        for (const auto row : batch.batches[m].rows) {
+    for (std::size_t m = 0; m < batch.message_rows.size(); ++m) {
+        for (const auto row : batch.message_rows[m]) {
             acked[row] = message_acked.at(m);
         }
     }

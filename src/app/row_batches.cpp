@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <utility>
 
 #include "domain/queue_batch.hpp"
@@ -30,11 +31,16 @@ std::string BatchId(const std::vector<domain::QueueMessage>& items) {
 /// The rows of each campaign and channel, in the order each group's first row appears; with `size` 1 every row on
 /// its own, in claim order (as the original published them).
 std::vector<std::vector<std::size_t>> Groups(const std::vector<domain::OutboxRow>& rows, std::size_t size) {
-    std::map<std::pair<std::uint64_t, std::string>, std::size_t> group_of;
     std::vector<std::vector<std::size_t>> groups;
+    if (size == 1) {
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            groups.push_back({i});
+        }
+        return groups;
+    }
+    std::map<std::pair<std::uint64_t, std::string_view>, std::size_t> group_of;
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        const auto [it, added] = group_of.try_emplace(
-            {size == 1 ? i : rows[i].campaign_id, size == 1 ? std::string() : rows[i].kind}, groups.size());
+        const auto [it, added] = group_of.try_emplace({rows[i].campaign_id, rows[i].kind}, groups.size());
         if (added) {
             groups.emplace_back();
         }

@@ -6,7 +6,7 @@ namespace bulkmsg::domain {
 
 namespace {
 
-// Compact, with invalid UTF-8 replaced (as EncodeQueueMessage writes it).
+// Compact, with invalid UTF-8 replaced (as EncodeQueueItem writes it).
 template <typename Json>
 std::string Dump(const Json& json) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -19,17 +19,16 @@ QueueItem Bad(std::string error, std::string body) {
 }  // namespace
 
 std::string EncodeQueueBatch(const std::vector<QueueMessage>& messages) {
-    auto items = nlohmann::ordered_json::array();
+    std::string body = "[";
     for (const auto& m : messages) {
-        items.push_back({{"outboxId", m.outbox_id},
-                         {"idempotencyKey", m.idempotency_key},
-                         {"campaignId", m.campaign_id},
-                         {"userRef", m.user_ref},
-                         {"kind", m.kind},
-                         {"attempt", m.attempt},
-                         {"traceparent", m.traceparent}});
+        body += EncodeQueueItem(m);
+        body += ',';
     }
-    return Dump(items);
+    if (messages.empty()) {
+        body += ',';
+    }
+    body.back() = ']';
+    return body;
 }
 
 std::vector<QueueItem> DecodeQueueBody(std::string_view body) {
@@ -48,12 +47,16 @@ std::vector<QueueItem> DecodeQueueBody(std::string_view body) {
     items.reserve(json.size());
     for (std::size_t i = 0; i < json.size(); ++i) {
         try {
-            items.push_back({QueueMessageFromJson(json[i]), "", Dump(json[i])});
+            items.push_back({QueueMessageFromJson(json[i]), "", ""});
         } catch (const QueueMessageError& e) {
             items.push_back(Bad("item " + std::to_string(i) + ": " + e.what(), Dump(json[i])));
         }
     }
     return items;
+}
+
+std::string QueueItemBody(const QueueItem& item) {
+    return item.body.empty() && item.message ? EncodeQueueItem(*item.message) : item.body;
 }
 
 }  // namespace bulkmsg::domain

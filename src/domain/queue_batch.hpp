@@ -13,7 +13,9 @@ namespace bulkmsg::domain {
 struct QueueItem {
     std::optional<QueueMessage> message;  // nullopt: `error` says what is wrong with the item
     std::string error;                    // e.g. "item 3: missing field outboxId"
-    std::string body;  // the item's own JSON (the whole body for a single object): what a dead letter carries
+    /// The whole body for a single object; the item's own JSON for an array item that failed to decode; empty for
+    /// a good array item (QueueItemBody encodes it again, only when it is dead-lettered).
+    std::string body;
 
     bool operator==(const QueueItem&) const = default;
 };
@@ -28,5 +30,8 @@ std::string EncodeQueueBatch(const std::vector<QueueMessage>& messages);
 /// body), and each bad item of an array is returned with an error naming its index (from 0) and the field, so the
 /// good items of a batch are still delivered.
 std::vector<QueueItem> DecodeQueueBody(std::string_view body);
+
+/// What a dead letter of `item` alone carries: its own JSON.
+std::string QueueItemBody(const QueueItem& item);
 
 }  // namespace bulkmsg::domain

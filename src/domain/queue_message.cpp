@@ -4,16 +4,21 @@
 
 namespace bulkmsg::domain {
 
-std::string EncodeQueueMessage(const QueueMessage& message) {
+namespace {
+
+// Compact, with invalid UTF-8 replaced rather than thrown; the delivery fields only for a batch item.
+std::string Encode(const QueueMessage& message, bool with_delivery_fields) {
     nlohmann::ordered_json body = {{"outboxId", message.outbox_id},
                                    {"idempotencyKey", message.idempotency_key},
                                    {"campaignId", message.campaign_id},
                                    {"userRef", message.user_ref},
                                    {"kind", message.kind}};
+    if (with_delivery_fields) {
+        body["attempt"] = message.attempt;
+        body["traceparent"] = message.traceparent;
+    }
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
-
-namespace {
 
 const nlohmann::json& Field(const nlohmann::json& body, const char* name) {
     auto it = body.find(name);
@@ -63,6 +68,14 @@ std::string TraceparentField(const nlohmann::json& body) {
 }
 
 }  // namespace
+
+std::string EncodeQueueMessage(const QueueMessage& message) {
+    return Encode(message, false);
+}
+
+std::string EncodeQueueItem(const QueueMessage& message) {
+    return Encode(message, true);
+}
 
 QueueMessage QueueMessageFromJson(const nlohmann::json& object) {
     if (!object.is_object()) {

@@ -32,6 +32,9 @@ struct QueueMessage {
 /// The original five fields only (attempt and traceparent travel in the headers of a single-object message).
 std::string EncodeQueueMessage(const QueueMessage& message);
 
+/// One batch item: the five original fields, then `attempt` and `traceparent`.
+std::string EncodeQueueItem(const QueueMessage& message);
+
 /// Parses a message body; throws QueueMessageError naming the missing or mistyped field.
 QueueMessage DecodeQueueMessage(std::string_view body);
 

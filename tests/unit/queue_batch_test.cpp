@@ -22,8 +22,11 @@ TEST(QueueBatchTest, AnArrayRoundTripsWithAttemptAndTraceparentPerItem) {
     EXPECT_EQ(items[0].message, messages[0]);
     EXPECT_EQ(items[1].message, messages[1]);
     EXPECT_TRUE(items[0].error.empty());
-    // Each item's own JSON, for a dead letter of that item alone.
-    EXPECT_EQ(nlohmann::json::parse(items[1].body).at("outboxId"), 43);
+    // Each item's own JSON, for a dead letter of that item alone, written again only when needed.
+    EXPECT_TRUE(items[1].body.empty());
+    EXPECT_EQ(QueueItemBody(items[1]), R"({"outboxId":43,"idempotencyKey":"def","campaignId":7,)"
+                                       R"("userRef":"bo@example.com","kind":"email","attempt":3,"traceparent":""})");
+    EXPECT_EQ(EncodeQueueBatch({}), "[]");
 }
 
 TEST(QueueBatchTest, ASingleObjectIsOneItemWithTheWholeBody) {
@@ -49,6 +52,7 @@ TEST(QueueBatchTest, BadItemsAreNamedByIndexAndFieldAndTheGoodOnesKept) {
     EXPECT_FALSE(items[1].message);
     EXPECT_EQ(items[2].error, "item 2: not a JSON object");
     EXPECT_EQ(items[2].body, "7");
+    EXPECT_EQ(QueueItemBody(items[2]), "7") << "a bad item keeps its own text";
     EXPECT_EQ(items[3].error, "item 3: attempt must be a positive integer");
     EXPECT_EQ(items[4].error, "item 4: traceparent must be a string");
 }

@@ -1,8 +1,5 @@
 // The campaign API as deployed: a `bulkmsg api` process on a throw-away database, driven over HTTP: routes and
 // keys, creating and listing, bad and hostile input, request rates, the lifecycle and its audit trail.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include "adapters/mysql/mysql_preparation_store.hpp"
 #include "app/campaign_preparer.hpp"
 #include "support/campaign_api_fixture.hpp"
@@ -11,11 +8,7 @@
 namespace bulkmsg {
 namespace {
 
-using namespace std::chrono_literals;
-using campaign_api::CampaignApiTest;
-using campaign_api::Json;
-using campaign_api::Reply;
-using ::testing::HasSubstr;
+using namespace campaign_api;
 
 TEST_F(CampaignApiTest, EveryRouteNeedsAnActiveKeyButOpsEndpointsStayOpen) {
     EXPECT_EQ(Call("GET", "/api/v1/campaigns", "", "", std::string()).status, 401u);

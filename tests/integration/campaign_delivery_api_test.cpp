@@ -1,8 +1,5 @@
 // What the campaign API shows of delivery, as deployed: messages with their failures, suppressions, cached
 // progress, Redis outages, idempotency keys and send windows.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <set>
 #include <thread>
 
@@ -16,11 +13,7 @@
 namespace bulkmsg {
 namespace {
 
-using namespace std::chrono_literals;
-using campaign_api::CampaignApiTest;
-using campaign_api::Json;
-using campaign_api::Reply;
-using ::testing::HasSubstr;
+using namespace campaign_api;
 
 TEST_F(CampaignApiTest, MessagesPageThroughOutboxRowsWithTheirFailures) {
     const auto id = CreateCampaign();

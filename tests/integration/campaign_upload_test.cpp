@@ -1,18 +1,11 @@
 // Recipient uploads through the campaign API as deployed: accepted and rejected rows, a 100,000-row CSV, the
 // streamed upload limit and concurrent stalled uploads.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include "support/campaign_api_fixture.hpp"
 
 namespace bulkmsg {
 namespace {
 
-using namespace std::chrono_literals;
-using campaign_api::CampaignApiTest;
-using campaign_api::Json;
-using campaign_api::Reply;
-using ::testing::HasSubstr;
+using namespace campaign_api;
 
 TEST_F(CampaignApiTest, UploadsAcceptValidRowsAndReportTheOthers) {
     const auto id = std::to_string(CreateCampaign());

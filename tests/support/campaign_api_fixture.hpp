@@ -3,6 +3,7 @@
 // response recorded for the OpenAPI check (tests/CMakeLists.txt, API_TESTS).
 #pragma once
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -12,8 +13,11 @@
 #include "support/raw_http.hpp"
 #include "support/response_log.hpp"
 
+/// The names the three test files use: `using namespace campaign_api;` brings them all.
 namespace bulkmsg::campaign_api {
 
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
 struct Reply {

@@ -56,13 +56,14 @@ void RunWorker(Shared& shared, unsigned index, app::StopToken& stop) {
     const amqp::Topology topology{config.queues.queue, config.queues.dead_letter_queue, config.queues.type};
     const std::chrono::milliseconds drain(std::chrono::seconds(config.consumer.shutdown_timeout_seconds));
     app::EndpointRotation rotation(config.rabbitmq.endpoints.size());  // kept across reconnections: failover
+    const auto options = WorkerOptions(config);
     unsigned failures = 0;
     while (!stop.StopRequested()) {
         std::unique_ptr<amqp::AmqpConsumer> queue;
         std::unique_ptr<app::DeliveryWorker> worker;
         try {
-            queue = std::make_unique<amqp::AmqpConsumer>(config.rabbitmq, rotation, topology, PrefetchMessages(config));
-            worker = std::make_unique<app::DeliveryWorker>(WorkerOptions(config), *queue, shared.store, shared.markers,
+            queue = std::make_unique<amqp::AmqpConsumer>(config.rabbitmq, rotation, topology, options.prefetch);
+            worker = std::make_unique<app::DeliveryWorker>(options, *queue, shared.store, shared.markers,
                                                            shared.limiter, *providers.router, *providers.transport,
                                                            clock, random, &shared.progress);
             if (failures > 0) {

@@ -62,6 +62,7 @@ OutboxRelay::Result OutboxRelay::Relay(domain::ClaimKind kind, std::size_t max_b
             }
             std::vector<OutgoingMessage> messages;
             std::vector<std::vector<std::size_t>> message_rows;
+            messages.reserve(rows.size() / std::max<std::size_t>(options_.queue_batch_size, 1) + 1);
             for (auto& batch : BatchRows(rows, spans, options_.queue_batch_size)) {
                 messages.push_back(std::move(batch.message));
                 message_rows.push_back(std::move(batch.rows));

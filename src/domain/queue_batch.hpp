@@ -31,7 +31,8 @@ std::string EncodeQueueBatch(const std::vector<QueueMessage>& messages);
 /// good items of a batch are still delivered.
 std::vector<QueueItem> DecodeQueueBody(std::string_view body);
 
-/// What a dead letter of `item` alone carries: its own JSON.
+/// What a dead letter of `item` alone carries: the text of an item that failed to decode; for a good array item
+/// its fields encoded again (EncodeQueueItem: fields the decoder does not know are not kept).
 std::string QueueItemBody(const QueueItem& item);
 
 }  // namespace bulkmsg::domain

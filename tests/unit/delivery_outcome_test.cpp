@@ -82,7 +82,9 @@ TEST(DeliveryClaimTest, DecidesFromRowAndCampaignStatus) {
 
 TEST(DeliveryClaimTest, ARetryingRowIsNotDeliveredBeforeItsBackoffEnds) {
     EXPECT_EQ(Decide("retrying", "running", false, false), ClaimDecision::kDone) << "stale copy of a requeued batch";
-    EXPECT_EQ(Decide("retrying", "paused", false, false), ClaimDecision::kDone);
+    EXPECT_EQ(Decide("retrying", "paused", false, false), ClaimDecision::kDone) << "the poller takes it after resume";
+    EXPECT_EQ(Decide("retrying", "cancelled", false, false), ClaimDecision::kCancelled)
+        << "the poller skips cancelled campaigns: this copy closes the row";
     EXPECT_EQ(Decide("retrying", "running", false, true), ClaimDecision::kDeliver);
     for (const char* open : {"pending", "queued"}) {
         EXPECT_EQ(Decide(open, "running", false, false), ClaimDecision::kDeliver) << open << " ignores available_at";

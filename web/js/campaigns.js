@@ -27,7 +27,7 @@ export async function campaignsPage() {
 
   page('Campaigns', h('div', { class: 'row' }, h('div', {},
     h('label', { class: 'field', for: 'status-filter', text: 'Status' }), filter)),
-  h('div', { id: 'campaign-list' }, list.el));
+  h('div', { id: 'campaign-list', class: 'cards' }, list.el));
   await list.load();
   const timer = setInterval(list.load, 5000);
   return () => clearInterval(timer);

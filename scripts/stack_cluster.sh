@@ -80,15 +80,11 @@ cluster_launch() {
   CLUSTER_LAUNCHED[$n]=$!
 }
 
-# Waits until node $1 runs; fails early when the server launched for it exited.
+# Waits until node $1 runs; fails early when its server (launched now, or found running: its pid file) exits.
 cluster_await_once() {
   local n=$1 pid=${CLUSTER_LAUNCHED[$1]:-}
-  for ((i = 0; i < 240; i++)); do
-    cluster_ctl "$n" await_startup --timeout 60 >/dev/null 2>&1 && return 0
-    [ -z "$pid" ] || kill -0 "$pid" 2>/dev/null || return 1
-    sleep 0.5
-  done
-  return 1
+  [ -n "$pid" ] || pid=$(cat "$(cluster_pidfile "$n")" 2>/dev/null) || return 1
+  wait_ready "$pid" 300 cluster_ctl "$n" await_startup --timeout 60
 }
 
 # Its AMQP port lies in the kernel's ephemeral range when the cluster's ports are set high, so an outgoing

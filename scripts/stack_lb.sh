@@ -28,6 +28,8 @@ lb_cluster_running() {
   return 1
 }
 
+# Whether 127.0.0.1:$1 answers GET /live with 2xx: an API process, or HAProxy passing it to one (HAProxy takes its
+# servers as up from the start, before the first health check).
 lb_live() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/live"; }
 
 # Starts api N unless it runs, and waits until it answers /live (its dependencies may still be unready).
@@ -92,8 +94,7 @@ lb_haproxy_up() {
   /usr/sbin/haproxy -db -f "$LB/haproxy.cfg" >>"$LOGS/haproxy.log" 2>&1 &
   local pid=$!
   echo "$pid" >"$LB/haproxy.pid"
-  wait_ready "$pid" 50 curl -sS -o /dev/null --max-time 1 "http://127.0.0.1:$LB_PORT/live" ||
-    fail_with_log HAProxy "$LOGS/haproxy.log"
+  wait_ready "$pid" 50 lb_live "$LB_PORT" || fail_with_log HAProxy "$LOGS/haproxy.log"
   log "HAProxy  listening on 127.0.0.1:$LB_PORT -> api1, api2 (config $LB/haproxy.cfg; log $LOGS/haproxy.log)"
 }
 

@@ -252,11 +252,35 @@ async function logOut(page) {
   log('logged out: GET /session is 401');
 }
 
+// Below 40 rem each campaign is a card: the list's box does not scroll sideways, the rate and ETA of a campaign are
+// inside the viewport, and Chromium's accessibility tree still has the table's column headers and cells.
+async function campaignCards(page) {
+  const boxes = await page.evaluate(() => [...document.querySelectorAll('#campaign-list .table')]
+    .map((box) => ({ scroll: box.scrollWidth, client: box.clientWidth })));
+  assert.equal(boxes.length, 1);
+  assert.ok(boxes[0].scroll <= boxes[0].client, `campaigns list scrolls sideways: ${JSON.stringify(boxes[0])}`);
+  for (const column of [5, 6]) {
+    const cell = page.locator(`#campaign-list tbody tr:first-child td:nth-child(${column})`);
+    assert.ok(await cell.isVisible(), `column ${column} visible`);
+    const box = await cell.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 360, `column ${column} inside 360 px: ${JSON.stringify(box)}`);
+  }
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+  const roles = nodes.map((n) => n.role && n.role.value);
+  const count = (role) => roles.filter((r) => r === role).length;
+  assert.equal(count('columnheader'), 6);
+  assert.equal(count('cell'), await page.locator('#campaign-list td').count());
+  await cdp.detach();
+  log('at 360 px the campaigns are cards: no sideways scroll, rate and ETA visible, still a table');
+}
+
 async function viewer(browser, campaign) {
   const page = await newPage(browser, 360);
   await logIn(page, env.VIEWER_EMAIL, env.VIEWER_PASSWORD);
   assert.equal(await page.locator('nav a', { hasText: 'New campaign' }).isVisible(), false);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'readable at 360 px');
+  await campaignCards(page);
   await check(page, 'viewer-campaigns-360px');
   await page.goto(`${base}/#/campaigns/${campaign}`);
   await page.locator('#campaign-status').waitFor();

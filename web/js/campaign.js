@@ -56,9 +56,9 @@ export async function campaignPage(id) {
   const head = h('div', { id: 'campaign-head' });
   const progressBox = h('section', { class: 'panel', 'aria-labelledby': 'progress-title' });
   const chart = rateChart();
-  const failures = pagedList(`/campaigns/${id}/messages?status=failed`, 20,
+  const failures = pagedList(`/campaigns/${id}/messages`, { status: 'failed' }, 20,
     ['Recipient', 'Attempts', 'Reason'], (m) => [m.user_ref, String(m.attempts), m.last_error || '']);
-  const audit = pagedList(`/campaigns/${id}/events?`, 50, ['When', 'Event', 'Actor', 'Details'],
+  const audit = pagedList(`/campaigns/${id}/events`, {}, 50, ['When', 'Event', 'Actor', 'Details'],
     (e) => [e.created_at, e.event, e.actor, h('pre', { text: JSON.stringify(e.details) })]);
   let campaign = null;
   let timer = null;

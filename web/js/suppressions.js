@@ -47,7 +47,7 @@ export async function suppressionsPage() {
 
   async function search() {
     const headers = ['Channel', 'Address', 'Reason', 'Source', 'Campaign'].concat(isAdmin() ? ['Action'] : []);
-    list = pagedList('/suppressions' + query({ channel: channel.value, address: address.value }), 50, headers,
+    list = pagedList('/suppressions', { channel: channel.value, address: address.value }, 50, headers,
       (s) => [s.channel, s.address, s.reason, s.source, s.campaign_id ? h('a', { href: `#/campaigns/${s.campaign_id}`,
         text: String(s.campaign_id) }) : '–'].concat(isAdmin() ? [removeButton(s)] : []));
     results.replaceChildren(list.el);

@@ -55,12 +55,13 @@ export function page(title, ...children) {
 }
 
 // A table in a box that scrolls sideways on narrow screens; the box takes focus, so keyboards can scroll it.
+// Each cell's data-label is its column's header, for layouts that show a row as a card (app.css, .cards).
 export function table(headers, rows, caption) {
   const name = caption || headers.filter(Boolean).join(', ');
   return h('div', { class: 'table', role: 'region', tabindex: 0, 'aria-label': name }, h('table', {},
     caption ? h('caption', { class: 'muted', text: caption }) : null,
     h('thead', {}, h('tr', {}, headers.map((t) => h('th', { scope: 'col', text: t })))),
-    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c)))))));
+    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c, i) => h('td', { 'data-label': headers[i] }, c)))))));
 }
 
 export function progressBar(progress, label) {
